@@ -1,0 +1,32 @@
+;; wat2wasm simd.wat -o simd.wasm
+;; Fixed-width SIMD: memarg loads and stores, lanes, constants, shuffles.
+(module
+  (memory 1)
+  (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c\0d\0e\0f\10")
+  (func (export "lanes") (result i32)
+    (local $v v128)
+    (local.set $v (v128.load (i32.const 0)))
+    (local.set $v (i8x16.shuffle 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0
+                    (local.get $v) (local.get $v)))
+    (local.set $v (i32x4.replace_lane 1 (local.get $v) (i32.const 1000)))
+    (local.set $v (v128.load8_lane 3 (i32.const 4) (local.get $v)))
+    (v128.store32_lane offset=32 2 (i32.const 0) (local.get $v))
+    (i32.add
+      (i8x16.extract_lane_u 0 (local.get $v))
+      (i32.add (i32x4.extract_lane 1 (local.get $v))
+               (i32.load (i32.const 32)))))
+  (func (export "arith") (result i64)
+    (local $a v128)
+    (local.set $a (i64x2.add (v128.const i64x2 40 2) (v128.const i64x2 2 40)))
+    (local.set $a (i64x2.mul (local.get $a) (i64x2.splat (i64.const 3))))
+    (v128.store offset=48 (i32.const 0) (local.get $a))
+    (i64.add (i64x2.extract_lane 0 (local.get $a))
+             (i64.load (i32.const 56))))
+  (func (export "floats") (result i32)
+    (local $f v128)
+    (local.set $f (f32x4.sqrt (v128.const f32x4 4 9 16 25)))
+    (local.set $f (i32x4.trunc_sat_f32x4_s (local.get $f)))
+    (i32.add (i32x4.extract_lane 3 (local.get $f))
+      (i32.add (i8x16.bitmask (i8x16.eq (v128.load32_zero (i32.const 0)) (v128.const i32x4 0x04030201 0 0 0)))
+               (v128.any_true (v128.load64_splat (i32.const 8))))))
+)
