@@ -1,0 +1,3 @@
+module github.com/weftrun/weft/nodes-wasm
+
+go 1.26
