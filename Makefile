@@ -1,0 +1,85 @@
+# Weft's build. `make run` and `make test` work on a fresh Debian machine:
+# `make deps` (which both call) installs the C toolchain for the C example.
+
+GO          ?= go
+BIN         := bin
+NODES       := $(BIN)/nodes
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOIMPORTS   := golang.org/x/tools/cmd/goimports@v0.39.0
+GOFLAGS_TEST ?=
+BENCHTIME   ?= 2s
+
+# Debian packages the guest examples need: clang, wasm-ld and wasi-libc for
+# the C node; WABT only to regenerate the committed WAT fixtures.
+DEB_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32
+
+.PHONY: all build nodes run test test-go test-nodes bench check fixtures deps clean
+
+all: build nodes
+
+build:
+	$(GO) build -o $(BIN)/weft ./cmd/weft
+
+# Guest modules: the Go example (reactor profile, standard toolchain) and the
+# C example (command profile, clang + wasi-libc).
+nodes: $(NODES)/uppercase.wasm $(NODES)/passthrough.wasm $(NODES)/wrap.wasm
+
+$(NODES)/uppercase.wasm: $(shell find nodes-wasm/sdk nodes-wasm/examples/uppercase -name '*.go') nodes-wasm/go.mod
+	@mkdir -p $(NODES)
+	cd nodes-wasm && GOWORK=off GOOS=wasip1 GOARCH=wasm $(GO) build -buildmode=c-shared -o ../$@ ./examples/uppercase
+
+$(NODES)/passthrough.wasm: nodes-wasm/examples/c-passthrough/passthrough.c
+	@mkdir -p $(NODES)
+	clang --target=wasm32-wasi --sysroot=/usr -O2 -o $@ $<
+
+$(NODES)/wrap.wasm: runtime/testdata/wrap.wasm
+	@mkdir -p $(NODES)
+	cp $< $@
+
+run: deps build nodes
+	@echo "== weft node inspect $(NODES)/uppercase.wasm"
+	@$(BIN)/weft node inspect $(NODES)/uppercase.wasm
+	@echo
+	@echo "== weft node run $(NODES)/uppercase.wasm --input examples/nodes/uppercase-items.json"
+	@$(BIN)/weft node run $(NODES)/uppercase.wasm --input examples/nodes/uppercase-items.json
+	@echo
+	@echo "== the same items through the C node (command profile)"
+	@$(BIN)/weft node run $(NODES)/passthrough.wasm --input examples/nodes/uppercase-items.json
+	@echo
+	@echo "Try a limit: $(BIN)/weft node run $(BIN)/nodes/uppercase.wasm --input examples/nodes/uppercase-items.json --fuel 1000"
+
+test: deps test-go test-nodes
+
+test-go:
+	$(GO) test $(GOFLAGS_TEST) ./...
+
+test-nodes:
+	cd nodes-wasm && GOWORK=off $(GO) test $(GOFLAGS_TEST) ./...
+
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./runtime/...
+
+check:
+	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting" && exit 1)
+	@test -z "$$($(GO) run $(GOIMPORTS) -l . | tee /dev/stderr)" || (echo "goimports: files above need fixing" && exit 1)
+	$(GO) vet ./...
+	cd nodes-wasm && GOWORK=off $(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) mod tidy && git diff --exit-code go.mod go.sum
+	cd nodes-wasm && GOWORK=off $(GO) mod tidy && git diff --exit-code go.mod
+
+fixtures:
+	runtime/testdata/gen.sh
+
+# deps installs the Debian packages above when any is missing (needs root or
+# sudo). It does nothing on a machine that has them.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf $(BIN)

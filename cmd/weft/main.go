@@ -1,0 +1,127 @@
+// Command weft is Weft's single binary: the server, the runner and the tools
+// around them. Run "weft help" for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // the node or workflow reported an error, or trapped
+	exitUsage   = 2 // bad flags, arguments or input
+	exitLimit   = 3 // a limit stopped the task
+	exitInvalid = 4 // the module is invalid or imports what Weft does not provide
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `weft runs n8n workflows with every node inside a WebAssembly sandbox.
+
+Usage:
+  weft node run MODULE.wasm [--input FILE|-] [--fuel N] [--memory SIZE] [--timeout DUR] [--json]
+  weft node inspect MODULE.wasm [--json]
+  weft version
+
+Run "weft COMMAND -h" for a command's flags.
+`
+
+// cli carries the streams a command writes to, so tests can run commands
+// in-process.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// exitError carries an exit code with the message printed on stderr.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func fail(code int, format string, args ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, args...)}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}.run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+func (c cli) run(ctx context.Context, args []string) int {
+	err := c.dispatch(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintln(c.stderr, "weft:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(c.stderr, "weft:", err)
+	return exitFailed
+}
+
+func (c cli) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(c.stderr, usage)
+		return &exitError{code: exitUsage, err: errors.New("")}
+	}
+	switch args[0] {
+	case "node":
+		if len(args) < 2 {
+			return fail(exitUsage, "node: want a subcommand: run or inspect")
+		}
+		switch args[1] {
+		case "run":
+			return c.nodeRun(ctx, args[2:])
+		case "inspect":
+			return c.nodeInspect(ctx, args[2:])
+		}
+		return fail(exitUsage, "node: unknown subcommand %q (want run or inspect)", args[1])
+	case "version", "--version":
+		fmt.Fprintln(c.stdout, "weft", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(c.stdout, usage)
+		return nil
+	}
+	fmt.Fprint(c.stderr, usage)
+	return fail(exitUsage, "unknown command %q", args[0])
+}
+
+// parseInterspersed parses flags that may come before or after positional
+// arguments, as users type them: "weft node run x.wasm --fuel 10".
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

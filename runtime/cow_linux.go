@@ -1,0 +1,196 @@
+//go:build linux
+
+package runtime
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/tetratelabs/wazero/experimental"
+	"golang.org/x/sys/unix"
+)
+
+// Copy-on-write reset. A reactor instance's linear memory is an mmap region
+// whose first part is a private mapping of a memfd holding the module's
+// snapshot. A task's writes copy the pages they touch (the kernel does the
+// tracking); a reset asks /proc/self/pagemap which pages are no longer
+// file-backed and copies just those back from the snapshot. The cost follows
+// the pages tasks write, not the size of the memory: a Go guest of 3 MiB
+// writes about 60 pages per task.
+
+var pageSizeOS = os.Getpagesize()
+
+// cowSnapshot is a module's snapshot memory in a memfd.
+type cowSnapshot struct {
+	fd   int
+	size int
+}
+
+func newCOWSnapshot(mem []byte) (*cowSnapshot, error) {
+	if len(mem)%pageSizeOS != 0 {
+		return nil, fmt.Errorf("runtime: snapshot of %d bytes is not page aligned", len(mem))
+	}
+	fd, err := unix.MemfdCreate("weft-snapshot", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: memfd_create: %w", err)
+	}
+	for off := 0; off < len(mem); {
+		n, err := unix.Pwrite(fd, mem[off:], int64(off))
+		if err != nil {
+			unix.Close(fd)
+			return nil, fmt.Errorf("runtime: write snapshot: %w", err)
+		}
+		off += n
+	}
+	return &cowSnapshot{fd: fd, size: len(mem)}, nil
+}
+
+func (s *cowSnapshot) close() { _ = unix.Close(s.fd) }
+
+// cowMemory is one instance's linear memory: max bytes of address space
+// reserved up front, so it never moves as the guest grows it.
+type cowMemory struct {
+	region []byte
+	size   uint64
+	// mapped is the snapshot now mapped at the start of region, if any.
+	mapped *cowSnapshot
+}
+
+// cowAllocator hands wazero the memory of one instance and remembers it.
+type cowAllocator struct {
+	mem *cowMemory
+	err error
+}
+
+// Allocate implements experimental.MemoryAllocator.
+func (a *cowAllocator) Allocate(_, max uint64) experimental.LinearMemory {
+	reserve := (max + uint64(pageSizeOS) - 1) &^ uint64(pageSizeOS-1)
+	if reserve == 0 {
+		reserve = uint64(pageSizeOS)
+	}
+	region, err := unix.Mmap(-1, 0, int(reserve), unix.PROT_READ|unix.PROT_WRITE,
+		unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+	if err != nil {
+		a.err = fmt.Errorf("runtime: reserve %d bytes of linear memory: %w", reserve, err)
+		return failedMemory{}
+	}
+	a.mem = &cowMemory{region: region}
+	return a.mem
+}
+
+// Reallocate implements experimental.LinearMemory. The address never changes.
+func (m *cowMemory) Reallocate(size uint64) []byte {
+	if size > uint64(len(m.region)) {
+		return nil
+	}
+	m.size = size
+	return m.region[:size:size]
+}
+
+// Free implements experimental.LinearMemory.
+func (m *cowMemory) Free() {
+	if m.region != nil {
+		_ = unix.Munmap(m.region)
+		m.region = nil
+	}
+}
+
+// mapSnapshot replaces the first s.size bytes of the memory with a private
+// mapping of the snapshot: whatever was there reads as the snapshot now.
+func (m *cowMemory) mapSnapshot(s *cowSnapshot) error {
+	if m.size != uint64(s.size) {
+		return errSizeChanged
+	}
+	if s.size == 0 {
+		m.mapped = s
+		return nil
+	}
+	_, err := unix.MmapPtr(s.fd, 0, unsafePointer(m.region), uintptr(s.size),
+		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED)
+	if err != nil {
+		return fmt.Errorf("runtime: map snapshot: %w", err)
+	}
+	m.mapped = s
+	return nil
+}
+
+// revert restores every page written since the snapshot was mapped. A
+// written page of a private file mapping becomes anonymous, and pagemap says
+// so; revert copies those pages back from snap (the same bytes as the memfd)
+// and leaves them mapped, so the next task takes no page faults on them. The
+// set of written pages only grows, so once it covers more than half the
+// memory the snapshot is mapped afresh and the kernel starts tracking anew.
+func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
+	if m.mapped != s {
+		return m.mapSnapshot(s)
+	}
+	if m.size != uint64(s.size) || len(snap) != s.size {
+		return errSizeChanged
+	}
+	pages := s.size / pageSizeOS
+	if pages == 0 {
+		return nil
+	}
+	entries, err := readPagemap(m.region, pages)
+	if err != nil {
+		// Without pagemap, mapping the snapshot again is still correct;
+		// it only costs a fault on every page the next task touches.
+		return m.mapSnapshot(s)
+	}
+	defer pagemapBufs.Put(entries)
+	const present, swapped, fileOrShared = 1 << 63, 1 << 62, 1 << 61
+	written := 0
+	for i := 0; i < pages; i++ {
+		e := binary.LittleEndian.Uint64((*entries)[i*8:])
+		if (e&present != 0 && e&fileOrShared == 0) || e&swapped != 0 {
+			written++
+		}
+	}
+	if written > pages/2 {
+		return m.mapSnapshot(s)
+	}
+	for i := 0; i < pages; i++ {
+		e := binary.LittleEndian.Uint64((*entries)[i*8:])
+		if (e&present != 0 && e&fileOrShared == 0) || e&swapped != 0 {
+			off := i * pageSizeOS
+			copy(m.region[off:off+pageSizeOS], snap[off:off+pageSizeOS])
+		}
+	}
+	return nil
+}
+
+var (
+	pagemapOnce sync.Once
+	pagemapFile *os.File
+	pagemapErr  error
+	pagemapBufs = sync.Pool{New: func() any { b := make([]byte, 0); return &b }}
+)
+
+func readPagemap(region []byte, pages int) (*[]byte, error) {
+	pagemapOnce.Do(func() { pagemapFile, pagemapErr = os.Open("/proc/self/pagemap") })
+	if pagemapErr != nil {
+		return nil, pagemapErr
+	}
+	bp := pagemapBufs.Get().(*[]byte)
+	if cap(*bp) < pages*8 {
+		*bp = make([]byte, pages*8)
+	}
+	*bp = (*bp)[:pages*8]
+	off := int64(uintptr(unsafePointer(region))/uintptr(pageSizeOS)) * 8
+	if _, err := pagemapFile.ReadAt(*bp, off); err != nil {
+		pagemapBufs.Put(bp)
+		return nil, err
+	}
+	return bp, nil
+}
+
+// failedMemory is returned when reserving address space failed: every
+// allocation fails, and instantiation reports the allocator's error.
+type failedMemory struct{}
+
+func (failedMemory) Reallocate(uint64) []byte { return nil }
+func (failedMemory) Free()                    {}
+
+const cowSupported = true

@@ -1,0 +1,25 @@
+;; A reactor returning 16 bytes from WASI random_get, hex-encoded.
+;; Built with: wat2wasm --enable-all random.wat -o random.wasm (see gen.sh)
+(module
+  (import "wasi_snapshot_preview1" "random_get" (func $rand (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "0123456789abcdef")
+  (data (i32.const 64) "{\"outputs\":[[{\"json\":{\"r\":\"")
+  (data (i32.const 128) "\"}}]]}")
+  (func (export "weft_abi_version") (result i32) i32.const 1)
+  (func (export "weft_alloc") (param i32) (result i32) i32.const 1024)
+  ;; Result at 256: prefix (27 bytes), 32 hex digits, suffix (6 bytes).
+  (func (export "weft_run") (param i32 i32) (result i64)
+    (local $i i32) (local $b i32)
+    (if (call $rand (i32.const 32) (i32.const 16)) (then unreachable))
+    (memory.copy (i32.const 256) (i32.const 64) (i32.const 27))
+    (loop $hex
+      (local.set $b (i32.load8_u (i32.add (i32.const 32) (local.get $i))))
+      (i32.store8 (i32.add (i32.const 283) (i32.shl (local.get $i) (i32.const 1)))
+        (i32.load8_u (i32.shr_u (local.get $b) (i32.const 4))))
+      (i32.store8 (i32.add (i32.const 284) (i32.shl (local.get $i) (i32.const 1)))
+        (i32.load8_u (i32.and (local.get $b) (i32.const 15))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $hex (i32.lt_u (local.get $i) (i32.const 16))))
+    (memory.copy (i32.const 315) (i32.const 128) (i32.const 6))
+    (i64.or (i64.shl (i64.const 256) (i64.const 32)) (i64.const 65))))

@@ -1,0 +1,9 @@
+;; A reactor whose weft_run never returns.
+;; Built with: wat2wasm --enable-all spin.wat -o spin.wasm (see gen.sh)
+(module
+  (memory (export "memory") 1)
+  (func (export "weft_abi_version") (result i32) i32.const 1)
+  (func (export "weft_alloc") (param i32) (result i32) i32.const 1024)
+  (func (export "weft_run") (param i32 i32) (result i64)
+    (loop $forever (br $forever))
+    i64.const 0))
