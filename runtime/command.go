@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/experimental"
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/weftrun/weft/hostfuncs"
@@ -30,7 +31,19 @@ func (m *Module) runCommand(ctx context.Context, st *taskState, task []byte) (*O
 		WithRandSource(rand.Reader).
 		WithSysWalltime().
 		WithSysNanotime()
-	mod, err := m.eng.rt.InstantiateModule(ctx, m.compiled, cfg)
+	ictx := ctx
+	var alloc *cowAllocator
+	if cowSupported {
+		// Address space reserved up front: growing memory costs no copy,
+		// and the kernel supplies zeroed pages only as they are touched.
+		alloc = &cowAllocator{}
+		ictx = experimental.WithMemoryAllocator(ctx, alloc)
+	}
+	mod, err := m.eng.rt.InstantiateModule(ictx, m.compiled, cfg)
+	if err == nil && alloc != nil && alloc.err != nil {
+		_ = mod.Close(ctx)
+		err = alloc.err
+	}
 	if err != nil {
 		stderr.flush()
 		return nil, m.classify(st, nil, err, logTail(st))

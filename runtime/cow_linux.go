@@ -70,14 +70,64 @@ func (a *cowAllocator) Allocate(_, max uint64) experimental.LinearMemory {
 	if reserve == 0 {
 		reserve = uint64(pageSizeOS)
 	}
-	region, err := unix.Mmap(-1, 0, int(reserve), unix.PROT_READ|unix.PROT_WRITE,
-		unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
-	if err != nil {
-		a.err = fmt.Errorf("runtime: reserve %d bytes of linear memory: %w", reserve, err)
-		return failedMemory{}
+	region := regions.get(int(reserve))
+	if region == nil {
+		var err error
+		region, err = unix.Mmap(-1, 0, int(reserve), unix.PROT_READ|unix.PROT_WRITE,
+			unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
+		if err != nil {
+			a.err = fmt.Errorf("runtime: reserve %d bytes of linear memory: %w", reserve, err)
+			return failedMemory{}
+		}
 	}
 	a.mem = &cowMemory{region: region}
 	return a.mem
+}
+
+// regionPool keeps freed regions for reuse, so a command instance per task
+// does not cost an mmap and a munmap each time. A region is handed out again
+// only after MADV_DONTNEED has dropped every page the last user touched, so
+// it reads as zeroes, exactly like a fresh mapping.
+type regionPool struct {
+	mu   sync.Mutex
+	free map[int][][]byte
+	n    int
+}
+
+const maxPooledRegions = 16
+
+var regions = regionPool{free: map[int][][]byte{}}
+
+func (p *regionPool) get(size int) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	list := p.free[size]
+	if len(list) == 0 {
+		return nil
+	}
+	r := list[len(list)-1]
+	p.free[size] = list[:len(list)-1]
+	p.n--
+	return r
+}
+
+// put returns a region whose first used bytes may hold data. The region is
+// unmapped instead when the pool is full or the pages cannot be dropped.
+func (p *regionPool) put(r []byte, used int) {
+	if used > 0 && unix.Madvise(r[:used], unix.MADV_DONTNEED) != nil {
+		_ = unix.Munmap(r)
+		return
+	}
+	p.mu.Lock()
+	if p.n < maxPooledRegions {
+		p.free[len(r)] = append(p.free[len(r)], r)
+		p.n++
+		r = nil
+	}
+	p.mu.Unlock()
+	if r != nil {
+		_ = unix.Munmap(r)
+	}
 }
 
 // Reallocate implements experimental.LinearMemory. The address never changes.
@@ -91,10 +141,18 @@ func (m *cowMemory) Reallocate(size uint64) []byte {
 
 // Free implements experimental.LinearMemory.
 func (m *cowMemory) Free() {
-	if m.region != nil {
-		_ = unix.Munmap(m.region)
-		m.region = nil
+	if m.region == nil {
+		return
 	}
+	if m.mapped != nil {
+		// A region with a file mapping in it is not plain anonymous
+		// memory any more; it is not reused.
+		_ = unix.Munmap(m.region)
+	} else {
+		used := (int(m.size) + pageSizeOS - 1) &^ (pageSizeOS - 1)
+		regions.put(m.region, used)
+	}
+	m.region = nil
 }
 
 // mapSnapshot replaces the first s.size bytes of the memory with a private

@@ -342,3 +342,20 @@ func TestParseBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestModule_Run_commandIsolation runs a command many times; each run would
+// see the marker an earlier one left if memory were ever handed on without
+// being cleared (command instances reuse reserved address space).
+func TestModule_Run_commandIsolation(t *testing.T) {
+	eng := newEngine(t, NewConfig())
+	m := load(t, eng, "markcmd")
+	for i := 0; i < 50; i++ {
+		out, err := m.Run(context.Background(), []byte(testTask), Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out.Result) != `{"outputs":[[{"json":{"leak":false}}]]}` {
+			t.Fatalf("run %d saw an earlier run's memory: %s", i, out.Result)
+		}
+	}
+}
