@@ -34,16 +34,9 @@ func (c cli) nodeRun(ctx context.Context, args []string) error {
 		fmt.Fprintln(c.stderr, "Usage: weft node run MODULE.wasm [flags]\n\nRuns one task on a node module and prints its result.\nExit: 0 success, 1 node error or trap, 2 usage, 3 limit hit, 4 invalid module.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
+	pos, err := oneModule(fs, args, "node run")
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &exitError{code: exitUsage, err: errors.New("")}
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return fail(exitUsage, "node run: want exactly one MODULE.wasm, got %d arguments", len(pos))
+		return err
 	}
 	if *timeout < 0 {
 		return fail(exitUsage, "--timeout must be positive, got %s", *timeout)
@@ -122,6 +115,24 @@ func (c cli) nodeRun(ctx context.Context, args []string) error {
 		return fail(exitFailed, "node error: %s", msg)
 	}
 	return nil
+}
+
+// oneModule parses a node subcommand's flags and its single MODULE.wasm
+// argument. The flag package has printed what is wrong with a flag already,
+// so that error carries no message of its own.
+func oneModule(fs *flag.FlagSet, args []string, cmd string) ([]string, error) {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, &exitError{code: exitUsage, err: errors.New("")}
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return nil, fail(exitUsage, "%s: want exactly one MODULE.wasm, got %d arguments", cmd, len(pos))
+	}
+	return pos, nil
 }
 
 func (c cli) printLogs(logs []api.LogEntry) {
@@ -230,15 +241,9 @@ func toItem(e json.RawMessage) (api.Item, error) {
 func (c cli) nodeInspect(ctx context.Context, args []string) error {
 	fs := c.flagSet("weft node inspect")
 	asJSON := fs.Bool("json", false, "print the description as JSON")
-	pos, err := parseInterspersed(fs, args)
+	pos, err := oneModule(fs, args, "node inspect")
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &exitError{code: exitUsage, err: errors.New("")}
-	}
-	if len(pos) != 1 {
-		return fail(exitUsage, "node inspect: want exactly one MODULE.wasm, got %d arguments", len(pos))
+		return err
 	}
 	wasm, err := os.ReadFile(pos[0])
 	if err != nil {
