@@ -61,15 +61,11 @@ func (c cli) nodeRun(ctx context.Context, args []string) error {
 		return fail(exitUsage, "input: %v", err)
 	}
 
-	eng, err := runtime.NewEngine(ctx, cfg)
+	mod, closeEngine, err := loadModule(ctx, cfg, wasm)
 	if err != nil {
 		return err
 	}
-	defer eng.Close(context.WithoutCancel(ctx))
-	mod, err := eng.Load(ctx, wasm)
-	if err != nil {
-		return runtimeExit(err)
-	}
+	defer closeEngine()
 	out, runErr := mod.Run(ctx, task, runtime.Limits{Fuel: *fuel, Timeout: *timeout})
 	if runErr != nil {
 		c.printLogs(out.Logs)
@@ -249,15 +245,11 @@ func (c cli) nodeInspect(ctx context.Context, args []string) error {
 	if err != nil {
 		return fail(exitUsage, "%v", err)
 	}
-	eng, err := runtime.NewEngine(ctx, engineConfig())
+	mod, closeEngine, err := loadModule(ctx, engineConfig(), wasm)
 	if err != nil {
 		return err
 	}
-	defer eng.Close(context.WithoutCancel(ctx))
-	mod, err := eng.Load(ctx, wasm)
-	if err != nil {
-		return runtimeExit(err)
-	}
+	defer closeEngine()
 	info := mod.Info()
 	if *asJSON {
 		enc := json.NewEncoder(c.stdout)
@@ -284,6 +276,22 @@ func (c cli) nodeInspect(ctx context.Context, args []string) error {
 		fmt.Fprintf(w, "  %s\n", e)
 	}
 	return nil
+}
+
+// loadModule starts an engine and loads wasm on it. Load errors come back
+// with their exit codes; the returned function closes the engine.
+func loadModule(ctx context.Context, cfg runtime.Config, wasm []byte) (*runtime.Module, func(), error) {
+	eng, err := runtime.NewEngine(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	closeEngine := func() { _ = eng.Close(context.WithoutCancel(ctx)) }
+	mod, err := eng.Load(ctx, wasm)
+	if err != nil {
+		closeEngine()
+		return nil, nil, runtimeExit(err)
+	}
+	return mod, closeEngine, nil
 }
 
 // engineConfig is the CLI's engine: compiled code cached on disk so a second
