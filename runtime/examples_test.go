@@ -55,14 +55,7 @@ func TestExample_goUppercase(t *testing.T) {
 				`},"inputs":[[{"json":{"name":"ada","city":"london","n":1}},{"json":{"name":"grace","city":"nyc","n":2}}]]}`
 			// Twice: the second run is on the instance reset after the first.
 			for run := 0; run < 2; run++ {
-				out, err := m.Run(context.Background(), []byte(task), Limits{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				res, err := out.Decode()
-				if err != nil {
-					t.Fatal(err)
-				}
+				out, res := runDecoded(t, m, task)
 				if tt.err != "" {
 					if res.Error == nil || !strings.Contains(res.Error.Message, tt.err) {
 						t.Fatalf("error = %+v, want %q", res.Error, tt.err)

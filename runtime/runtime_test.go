@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/weftrun/weft/api"
 )
 
 const testTask = `{"abi":1,"node":{"name":"n","type":"t"},"inputs":[[{"json":{"a":1}}]]}`
@@ -41,6 +43,21 @@ func load(tb testing.TB, eng *Engine, name string, opts ...LoadOption) *Module {
 	return m
 }
 
+// runDecoded runs task on m with default limits and decodes the result,
+// failing the test on any error.
+func runDecoded(tb testing.TB, m *Module, task string) (*Outcome, *api.Result) {
+	tb.Helper()
+	out, err := m.Run(context.Background(), []byte(task), Limits{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := out.Decode()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out, res
+}
+
 // assertHealthy runs a well-behaved task, proving the engine still works
 // after whatever the test did to it.
 func assertHealthy(tb testing.TB, eng *Engine) {
@@ -62,14 +79,7 @@ func TestModule_Run_reactor(t *testing.T) {
 		t.Fatalf("profile = %s, want reactor", m.Info().Profile)
 	}
 	for i := 0; i < 3; i++ { // the second and third runs reuse the reset instance
-		out, err := m.Run(context.Background(), []byte(testTask), Limits{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := out.Decode()
-		if err != nil {
-			t.Fatal(err)
-		}
+		out, res := runDecoded(t, m, testTask)
 		if len(res.Outputs) != 1 || len(res.Outputs[0]) != 1 || !strings.Contains(string(res.Outputs[0][0].JSON), `"abi":1`) {
 			t.Fatalf("outputs = %s", out.Result)
 		}
@@ -208,14 +218,7 @@ func TestModule_Run_noFilesystem(t *testing.T) {
 
 func TestModule_Run_randomDiffers(t *testing.T) {
 	draw := func(m *Module) string {
-		out, err := m.Run(context.Background(), []byte(testTask), Limits{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := out.Decode()
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, res := runDecoded(t, m, testTask)
 		return string(res.Outputs[0][0].JSON)
 	}
 	a := draw(load(t, newEngine(t, NewConfig()), "random"))
