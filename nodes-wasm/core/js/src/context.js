@@ -1,0 +1,97 @@
+// The object a node's run(ctx) receives: its inputs, its parameters resolved
+// per item, and the requests it can make of the host.
+import { createResolver } from './expr/index.js';
+
+export function getPath(obj, path) {
+  if (path === '' || path === undefined) return obj;
+  let cur = obj;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || !(key in cur)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+function specDefault(spec, path) {
+  if (!spec || !Array.isArray(spec.parameters)) return undefined;
+  const top = path.split('.')[0];
+  const p = spec.parameters.find((q) => q.name === top);
+  if (!p) return undefined;
+  if (top === path) return p.default;
+  return getPath(p.default, path.slice(top.length + 1));
+}
+
+function clone(v) {
+  return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+}
+
+export class NodeContext {
+  constructor(task, spec) {
+    this.task = task;
+    this.spec = spec;
+    this.node = task.node;
+    this.context = task.context || {};
+    this.runIndex = this.context.runIndex || 0;
+    this.inputs = task.inputs || [];
+    this.logs = [];
+    this.requests = {};
+    this.nodeStateOut = undefined;
+    this._resolver = undefined;
+  }
+
+  get resolver() {
+    if (!this._resolver) this._resolver = createResolver(this.task, this);
+    return this._resolver;
+  }
+
+  getInputData(input = 0) {
+    return this.inputs[input] || [];
+  }
+
+  getRawParameter(path) {
+    return getPath(this.node.parameters || {}, path);
+  }
+
+  getNodeParameter(path, itemIndex = 0, fallback) {
+    let raw = this.getRawParameter(path);
+    if (raw === undefined) {
+      raw = specDefault(this.spec, path);
+      if (raw === undefined) return fallback;
+      return clone(raw);
+    }
+    return this.resolver.resolve(raw, itemIndex);
+  }
+
+  evaluateExpression(expr, itemIndex = 0) {
+    return this.resolver.resolve(expr, itemIndex);
+  }
+
+  dataProxy(itemIndex = 0) {
+    return this.resolver.dataProxy(itemIndex);
+  }
+
+  continueOnFail() {
+    const mode = this.context.onError;
+    return mode === 'continueRegularOutput' || mode === 'continueErrorOutput';
+  }
+
+  getNodeState() {
+    return this.context.nodeState;
+  }
+
+  setNodeState(state) {
+    this.nodeStateOut = state;
+  }
+
+  log(level, message) {
+    this.logs.push({ level, message: String(message) });
+  }
+
+  wait(ms) {
+    this.requests.wait = { ms };
+  }
+
+  executeWorkflow(workflow, items) {
+    this.requests.executeWorkflow = { workflow, items };
+  }
+}

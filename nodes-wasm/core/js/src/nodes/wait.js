@@ -1,0 +1,13 @@
+import { NodeOperationError } from '../errors.js';
+
+export default {
+  type: 'n8n-nodes-base.wait',
+  displayName: 'Wait',
+  versions: [1, 1.1],
+  inputs: 1,
+  outputs: 1,
+  parameters: [],
+  run() {
+    throw new NodeOperationError('Wait is not implemented yet');
+  },
+};
