@@ -13,7 +13,8 @@ BENCHTIME   ?= 2s
 # the C node; WABT only to regenerate the committed WAT fixtures.
 DEB_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32
 
-.PHONY: all build nodes run test test-go test-nodes bench check fixtures deps clean
+
+.PHONY: all build nodes core run test test-go test-nodes bench check fixtures deps clean
 
 all: build nodes
 
@@ -22,7 +23,7 @@ build:
 
 # Guest modules: the Go example (reactor profile, standard toolchain) and the
 # C example (command profile, clang + wasi-libc).
-nodes: $(NODES)/uppercase.wasm $(NODES)/passthrough.wasm $(NODES)/wrap.wasm
+nodes: $(NODES)/uppercase.wasm $(NODES)/passthrough.wasm $(NODES)/wrap.wasm $(CORE)
 
 $(NODES)/uppercase.wasm: $(shell find nodes-wasm/sdk nodes-wasm/examples/uppercase -name '*.go') nodes-wasm/go.mod
 	@mkdir -p $(NODES)
@@ -35,6 +36,54 @@ $(NODES)/passthrough.wasm: nodes-wasm/examples/c-passthrough/passthrough.c
 $(NODES)/wrap.wasm: runtime/testdata/wrap.wasm
 	@mkdir -p $(NODES)
 	cp $< $@
+
+# The core module (nodes-wasm/core): QuickJS compiled to WASI, the C reactor
+# and the JavaScript bundle (core nodes, expression runtime, Luxon). QuickJS's
+# C sources come pinned through the Go module proxy; the bundle's packages
+# through npm (nodes-wasm/core/js/package-lock.json).
+CORE        := $(NODES)/core.wasm
+COREBUILD   := $(BIN)/core
+QJS_MOD     := github.com/lithdew/quickjs@v0.0.0-20200714182134-aaa42285c9d2
+QJS_UNITS   := quickjs libregexp libunicode cutils libbf
+QJS_OBJS    := $(QJS_UNITS:%=$(COREBUILD)/qjs/%.o)
+WASI_CC     := clang --target=wasm32-wasi --sysroot=/usr
+# wasm has only round-to-nearest: QuickJS's directed rounding requests fall
+# back to it. EMSCRIPTEN selects QuickJS's configuration for targets without
+# threads and without a native stack probe; overflowing the stack placed
+# first in memory traps instead.
+QJS_CFLAGS  := -O2 -DEMSCRIPTEN -DFE_DOWNWARD=0x400 -DFE_UPWARD=0x800 -DCONFIG_VERSION='"2020-07-05"' -DCONFIG_BIGNUM -w
+CORE_JS     := $(shell find nodes-wasm/core/js/src -name '*.js')
+
+core: $(CORE)
+
+$(COREBUILD)/qjs/src: Makefile
+	@mkdir -p $(@D)
+	cd nodes-wasm && GOWORK=off GOFLAGS=-mod=mod $(GO) mod download -json $(QJS_MOD) | sed -n 's/.*"Dir": "\(.*\)".*/\1/p' > ../$@.tmp
+	@test -s $@.tmp || (echo "could not download $(QJS_MOD)" && exit 1)
+	mv $@.tmp $@
+
+$(COREBUILD)/qjs/%.o: $(COREBUILD)/qjs/src
+	$(WASI_CC) $(QJS_CFLAGS) -c "$$(cat $<)/$*.c" -o $@
+
+nodes-wasm/core/js/node_modules/.package-lock.json: nodes-wasm/core/js/package-lock.json
+	cd nodes-wasm/core/js && npm ci --no-audit --no-fund --loglevel=error
+
+$(COREBUILD)/bundle.js: $(CORE_JS) nodes-wasm/core/js/node_modules/.package-lock.json
+	@mkdir -p $(@D)
+	cd nodes-wasm/core/js && npx esbuild src/main.js --bundle --format=iife --target=es2020 --log-level=warning --outfile=../../../$@
+
+$(COREBUILD)/bundle.c: $(COREBUILD)/bundle.js nodes-wasm/core/cembed/main.go
+	cd nodes-wasm && GOWORK=off $(GO) run ./core/cembed -name weft_bundle ../$< ../$@
+
+$(COREBUILD)/%.o: $(COREBUILD)/%.c
+	$(WASI_CC) -O2 -c $< -o $@
+
+$(COREBUILD)/glue.o: nodes-wasm/core/glue/core.c $(COREBUILD)/qjs/src
+	$(WASI_CC) -O2 -I"$$(cat $(COREBUILD)/qjs/src)" -c $< -o $@
+
+$(CORE): $(QJS_OBJS) $(COREBUILD)/glue.o $(COREBUILD)/bundle.o
+	@mkdir -p $(@D)
+	$(WASI_CC) -mexec-model=reactor -O2 -Wl,--stack-first -Wl,-z,stack-size=2097152 -o $@ $^
 
 run: deps build nodes
 	@echo "== weft node inspect $(NODES)/uppercase.wasm"

@@ -28,6 +28,9 @@ var version = "dev"
 const usage = `weft runs n8n workflows with every node inside a WebAssembly sandbox.
 
 Usage:
+  weft run WORKFLOW.json [--json] [--input FILE|-] [--timeout DUR]
+  weft validate WORKFLOW.json
+  weft nodes [--json]
   weft node run MODULE.wasm [--input FILE|-] [--fuel N] [--memory SIZE] [--timeout DUR] [--json]
   weft node inspect MODULE.wasm [--json]
   weft version
@@ -98,6 +101,12 @@ func (c cli) dispatch(ctx context.Context, args []string) error {
 			return c.nodeInspect(ctx, args[2:])
 		}
 		return fail(exitUsage, "node: unknown subcommand %q (want run or inspect)", args[1])
+	case "run":
+		return c.workflowRun(ctx, args[1:])
+	case "validate":
+		return c.workflowValidate(ctx, args[1:])
+	case "nodes":
+		return c.nodeTypes(ctx, args[1:])
 	case "version", "--version":
 		fmt.Fprintln(c.stdout, "weft", version)
 		return nil

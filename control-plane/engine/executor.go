@@ -375,6 +375,9 @@ func (r *run) runNode(ent *stackEntry, inputs [][]api.Item, runIndex, try int) (
 	if res == nil {
 		res = &NodeResult{}
 	}
+	for _, l := range res.Logs {
+		r.exec.Logs = append(r.exec.Logs, LogEntry{Node: node.Name, Level: l.Level, Message: l.Message})
+	}
 	if res.NodeState != nil {
 		r.state[node.Name] = res.NodeState
 	}

@@ -83,6 +83,15 @@ type NodeResult struct {
 	// NodeState, when non-nil, replaces the node's context for its next
 	// run in this execution.
 	NodeState json.RawMessage
+	// Logs are the lines the node logged (console.log in a Code node).
+	Logs []api.LogEntry
+}
+
+// LogEntry is one line a node logged during an execution.
+type LogEntry struct {
+	Node    string `json:"node"`
+	Level   string `json:"level"`
+	Message string `json:"message"`
 }
 
 // SourceRef is one entry of a run's source: the node run whose output fed
@@ -138,6 +147,8 @@ type Execution struct {
 	LastNodeExecuted string `json:"lastNodeExecuted,omitempty"`
 	// RunData maps node names to their runs, in run order.
 	RunData map[string][]TaskData `json:"runData"`
+	// Logs are the lines nodes logged, in the order they ran.
+	Logs []LogEntry `json:"logs,omitempty"`
 }
 
 // RunDataView is a read-only view of run data. The items it returns are

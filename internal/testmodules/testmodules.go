@@ -206,3 +206,52 @@ func buildC(example, file string) (path, skip string, err error) {
 	}
 	return wasm, "", nil
 }
+
+var core build
+
+// Core builds the core module (nodes-wasm/core) with `make core` in the
+// repository, at most once per test binary and under a file lock so test
+// binaries running in parallel do not build it twice at once, and returns
+// the path of bin/nodes/core.wasm. make rebuilds only what changed. Without
+// make, clang, wasi-libc or npm it skips the test, or fails it when
+// WEFT_REQUIRE_SERVICES=1.
+func Core(tb testing.TB) string {
+	tb.Helper()
+	core.once.Do(func() { core.path, core.skip, core.err = buildCore() })
+	if core.skip != "" {
+		if os.Getenv("WEFT_REQUIRE_SERVICES") == "1" {
+			tb.Fatalf("cannot build the core module (%s) and WEFT_REQUIRE_SERVICES=1: run `make deps` and install npm", core.skip)
+		}
+		tb.Skipf("cannot build the core module: %s (run `make deps`; npm is needed too)", core.skip)
+	}
+	if core.err != nil {
+		tb.Fatal(core.err)
+	}
+	return core.path
+}
+
+func buildCore() (path, skip string, err error) {
+	for _, tool := range []string{"make", "clang", "wasm-ld", "npm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			return "", "no " + tool, nil
+		}
+	}
+	root, err := repoRoot()
+	if err != nil {
+		return "", "", err
+	}
+	if err := os.MkdirAll(filepath.Join(root, "bin"), 0o755); err != nil {
+		return "", "", err
+	}
+	unlock, err := lockFile(filepath.Join(root, "bin", ".core.lock"))
+	if err != nil {
+		return "", "", err
+	}
+	defer unlock()
+	cmd := exec.Command("make", "--no-print-directory", "core")
+	cmd.Dir = root
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return "", "", fmt.Errorf("testmodules: make core: %v\n%s", err, msg)
+	}
+	return filepath.Join(root, "bin", "nodes", "core.wasm"), "", nil
+}

@@ -49,6 +49,34 @@ function specDocument(spec) {
   };
 }
 
+function optionValue(o) {
+  return o !== null && typeof o === 'object' ? o.value : o;
+}
+
+// checkParameters checks the parameters a node sets against its spec: an
+// option value the type does not have, a value of the wrong JSON type.
+// Expressions are checked when they run, not here.
+function checkParameters(spec, params) {
+  const problems = [];
+  for (const p of spec.parameters || []) {
+    const v = params[p.name];
+    if (v === undefined || (typeof v === 'string' && v.startsWith('='))) continue;
+    const want = {
+      string: 'string', number: 'number', boolean: 'boolean', json: 'string',
+      collection: 'object', fixedCollection: 'object', assignmentCollection: 'object', filter: 'object',
+    }[p.type];
+    if (p.type === 'options' && Array.isArray(p.options) && p.options.length) {
+      const values = p.options.map(optionValue);
+      if (!values.includes(v)) problems.push(`${p.name}: ${JSON.stringify(v)} is not one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
+    } else if (want === 'object' && (v === null || typeof v !== 'object' || Array.isArray(v))) {
+      problems.push(`${p.name}: want an object, got ${JSON.stringify(v)}`);
+    } else if (want && want !== 'object' && typeof v !== want) {
+      problems.push(`${p.name}: want a ${want}, got ${JSON.stringify(v)}`);
+    }
+  }
+  return problems;
+}
+
 function describe(nodes) {
   return nodes.map((n) => {
     const spec = lookup(n.type, n.typeVersion);
@@ -65,13 +93,65 @@ function describe(nodes) {
     let inputs = spec.trigger ? 0 : (spec.inputs ?? 1);
     if (typeof inputs === 'function') inputs = inputs(params, n.typeVersion);
     const doc = { name: n.name, known: true, inputs, outputs };
+    const problems = checkParameters(spec, params);
     if (typeof spec.validate === 'function') {
-      const problems = spec.validate(params, n.typeVersion);
-      if (problems && problems.length) doc.problems = problems;
+      problems.push(...(spec.validate(params, n.typeVersion) || []));
     }
+    if (problems.length) doc.problems = problems;
     return doc;
   });
 }
+
+// Math.random: xoshiro128** seeded by the host for every task, so tasks that
+// start from the same snapshot still draw different numbers.
+const rng = new Uint32Array(4);
+function rotl(x, k) {
+  return (x << k) | (x >>> (32 - k));
+}
+function nextU32() {
+  const r = Math.imul(rotl(Math.imul(rng[1], 5), 7), 9) >>> 0;
+  const t = rng[1] << 9;
+  rng[2] ^= rng[0];
+  rng[3] ^= rng[1];
+  rng[1] ^= rng[2];
+  rng[0] ^= rng[3];
+  rng[2] ^= t;
+  rng[3] = rotl(rng[3], 11);
+  return r;
+}
+function seed(a, b, c, d) {
+  rng[0] = a | 0; rng[1] = b | 0; rng[2] = c | 0; rng[3] = d | 0;
+  if ((rng[0] | rng[1] | rng[2] | rng[3]) === 0) rng[0] = 0x9e3779b9;
+  for (let i = 0; i < 8; i++) nextU32();
+}
+Math.random = function random() {
+  return (nextU32() * 0x200000 + (nextU32() >>> 11)) / 9007199254740992;
+};
+globalThis.crypto = {
+  getRandomValues(arr) {
+    for (let i = 0; i < arr.length; i++) arr[i] = nextU32();
+    return arr;
+  },
+};
+
+function finish(ctx, outputs, error) {
+  const result = {};
+  if (error !== undefined) {
+    result.outputs = null;
+    result.error = errorDocument(error);
+  } else {
+    result.outputs = outputs === undefined ? null : outputs;
+  }
+  if (ctx.logs.length) result.logs = ctx.logs;
+  if (ctx.nodeStateOut !== undefined) result.nodeState = ctx.nodeStateOut;
+  if (ctx.requests.wait) result.wait = ctx.requests.wait;
+  if (ctx.requests.executeWorkflow) result.executeWorkflow = ctx.requests.executeWorkflow;
+  return result;
+}
+
+// pending holds the result of a node whose run returned a promise; the C
+// reactor runs the job queue and then calls __weft_take.
+let pending = null;
 
 function runNode(task) {
   const spec = lookup(task.node.type, task.node.typeVersion);
@@ -80,19 +160,21 @@ function runNode(task) {
   }
   const ctx = new NodeContext(task, spec);
   currentLogs = ctx.logs;
-  const result = {};
+  let outputs;
   try {
-    const outputs = spec.run(ctx);
-    result.outputs = outputs === undefined ? null : outputs;
+    outputs = spec.run(ctx);
   } catch (err) {
-    result.outputs = null;
-    result.error = errorDocument(err);
+    return finish(ctx, undefined, err);
   }
-  if (ctx.logs.length) result.logs = ctx.logs;
-  if (ctx.nodeStateOut !== undefined) result.nodeState = ctx.nodeStateOut;
-  if (ctx.requests.wait) result.wait = ctx.requests.wait;
-  if (ctx.requests.executeWorkflow) result.executeWorkflow = ctx.requests.executeWorkflow;
-  return result;
+  if (outputs && typeof outputs.then === 'function') {
+    const slot = { done: false, result: null };
+    outputs.then(
+      (v) => { slot.done = true; slot.result = finish(ctx, v); },
+      (e) => { slot.done = true; slot.result = finish(ctx, undefined, e); },
+    );
+    return slot;
+  }
+  return finish(ctx, outputs);
 }
 
 function handle(text) {
@@ -111,12 +193,39 @@ function handle(text) {
   }
 }
 
-globalThis.__weft_run = function (text) {
+function encode(result) {
+  return JSON.stringify(result);
+}
+
+// __weft_run returns the result document, or null when the node is still
+// waiting on a promise (then __weft_take returns it once jobs have run).
+globalThis.__weft_run = function (text, s0, s1, s2, s3) {
+  seed(s0, s1, s2, s3);
+  pending = null;
   try {
-    return JSON.stringify(handle(text));
-  } catch (err) {
-    return JSON.stringify({ outputs: null, error: errorDocument(err) });
-  } finally {
+    const r = handle(text);
+    if (r && r.done !== undefined) {
+      pending = r;
+      return null;
+    }
     currentLogs = null;
+    return encode(r);
+  } catch (err) {
+    currentLogs = null;
+    return encode({ outputs: null, error: errorDocument(err) });
   }
+};
+
+globalThis.__weft_take = function () {
+  const slot = pending;
+  pending = null;
+  currentLogs = null;
+  if (!slot || !slot.done) {
+    return encode({ outputs: null, error: { message: 'The node did not finish: it is waiting on a promise that never settles' } });
+  }
+  return encode(slot.result);
+};
+
+globalThis.__weft_error = function (err) {
+  return encode({ outputs: null, error: errorDocument(err) });
 };

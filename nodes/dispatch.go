@@ -1,0 +1,251 @@
+package nodes
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/runtime"
+)
+
+// taskDoc is the task document of a node run (nodes-wasm/core/README.md).
+type taskDoc struct {
+	ABI     int          `json:"abi"`
+	Node    nodeDoc      `json:"node"`
+	Inputs  [][]api.Item `json:"inputs"`
+	Context taskContext  `json:"context"`
+}
+
+type nodeDoc struct {
+	Name        string          `json:"name"`
+	Type        string          `json:"type"`
+	TypeVersion float64         `json:"typeVersion"`
+	Parameters  json.RawMessage `json:"parameters,omitempty"`
+}
+
+type taskContext struct {
+	Workflow        workflowDoc         `json:"workflow"`
+	Execution       executionDoc        `json:"execution"`
+	RunIndex        int                 `json:"runIndex"`
+	OnError         string              `json:"onError,omitempty"`
+	ConnectionInput []api.Item          `json:"connectionInput,omitempty"`
+	Source          []*engine.SourceRef `json:"source"`
+	RunData         map[string][]runDoc `json:"runData,omitempty"`
+	NodeState       json.RawMessage     `json:"nodeState,omitempty"`
+	Vars            map[string]string   `json:"vars"`
+}
+
+type workflowDoc struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Active   bool   `json:"active"`
+	Timezone string `json:"timezone"`
+}
+
+type executionDoc struct {
+	ID   string `json:"id"`
+	Mode string `json:"mode"`
+}
+
+type runDoc struct {
+	Outputs [][]api.Item        `json:"outputs"`
+	Source  []*engine.SourceRef `json:"source"`
+}
+
+// resultDoc is the core module's result of a node run.
+type resultDoc struct {
+	Outputs   [][]api.Item    `json:"outputs"`
+	Error     *api.NodeError  `json:"error"`
+	Logs      []api.LogEntry  `json:"logs"`
+	NodeState json.RawMessage `json:"nodeState"`
+	Wait      *struct {
+		MS float64 `json:"ms"`
+	} `json:"wait"`
+	ExecuteWorkflow *struct {
+		Workflow json.RawMessage `json:"workflow"`
+		Path     string          `json:"path"`
+		Items    []api.Item      `json:"items"`
+	} `json:"executeWorkflow"`
+}
+
+var noItems = []api.Item{}
+
+// mentionsOtherNodes reports whether a node's parameters can reach other
+// nodes' data ($('X'), $node, $items), so the task must carry run data.
+func mentionsOtherNodes(n *api.WorkflowNode) bool {
+	p := n.Parameters
+	return n.Type == "n8n-nodes-base.code" || bytes.Contains(p, []byte("$(")) ||
+		bytes.Contains(p, []byte("$node")) || bytes.Contains(p, []byte("$items"))
+}
+
+// Run implements engine.Dispatcher: one node run is one call of the core
+// module. Limits the node hits and traps in its code are the node's errors
+// (onError applies); only a module that cannot run is an error here.
+func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
+	doc := taskDoc{
+		ABI:    api.ABIVersion,
+		Node:   nodeDoc{Name: t.Node.Name, Type: t.Node.Type, TypeVersion: t.Node.TypeVersion, Parameters: t.Node.Parameters},
+		Inputs: make([][]api.Item, len(t.Inputs)),
+		Context: taskContext{
+			Workflow:  workflowDoc{ID: t.Workflow.ID, Name: t.Workflow.Name, Active: t.Workflow.Active, Timezone: timezone(t.Workflow)},
+			Execution: executionDoc{ID: t.ExecutionID, Mode: "manual"},
+			RunIndex:  t.RunIndex,
+			OnError:   t.Node.ErrorMode(),
+			Source:    t.Source,
+			NodeState: t.NodeState,
+			Vars:      map[string]string{},
+		},
+	}
+	for i, in := range t.Inputs {
+		if in == nil {
+			in = noItems
+		}
+		doc.Inputs[i] = in
+	}
+	if len(t.Inputs) == 0 || !sameList(t.Inputs[0], t.ConnectionInput) {
+		doc.Context.ConnectionInput = t.ConnectionInput
+	}
+	if mentionsOtherNodes(t.Node) {
+		doc.Context.RunData = map[string][]runDoc{}
+		for _, name := range t.RunData.Nodes() {
+			runs := t.RunData.Runs(name)
+			rd := make([]runDoc, len(runs))
+			for i := range runs {
+				rd[i] = runDoc{Outputs: runs[i].Outputs(), Source: runs[i].Source}
+				if rd[i].Outputs == nil {
+					rd[i].Outputs = [][]api.Item{}
+				}
+			}
+			doc.Context.RunData[name] = rd
+		}
+	}
+	task, err := json.Marshal(&doc)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the task: %w", err)
+	}
+	out, err := c.mod.Run(ctx, task, c.limits)
+	if err != nil {
+		var le *runtime.LimitError
+		var te *runtime.TrapError
+		if errors.As(err, &le) || errors.As(err, &te) {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return &engine.NodeResult{Error: &api.NodeError{Message: err.Error()}, Logs: out.Logs}, nil
+		}
+		return nil, err
+	}
+	var res resultDoc
+	if err := json.Unmarshal(out.Result, &res); err != nil {
+		return nil, fmt.Errorf("core module returned a bad result: %w", err)
+	}
+	nr := &engine.NodeResult{Outputs: res.Outputs, Error: res.Error, NodeState: res.NodeState, Logs: append(out.Logs, res.Logs...)}
+	if res.Error != nil {
+		nr.Outputs = nil
+		return nr, nil
+	}
+	if res.Wait != nil && res.Wait.MS > 0 {
+		if err := c.sleep(ctx, time.Duration(res.Wait.MS*float64(time.Millisecond))); err != nil {
+			return nil, err
+		}
+	}
+	if ew := res.ExecuteWorkflow; ew != nil {
+		items, nerr, err := c.executeWorkflow(ctx, t, ew.Workflow, ew.Path, ew.Items)
+		if err != nil {
+			return nil, err
+		}
+		if nerr != nil {
+			return &engine.NodeResult{Error: nerr, Logs: nr.Logs}, nil
+		}
+		nr.Outputs = [][]api.Item{items}
+	}
+	return nr, nil
+}
+
+func timezone(wf *api.Workflow) string {
+	if wf.Settings.Timezone != "" && wf.Settings.Timezone != "DEFAULT" {
+		return wf.Settings.Timezone
+	}
+	return "UTC"
+}
+
+// sameList reports whether a and b are the same slice (not merely equal).
+func sameList(a, b []api.Item) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return len(a) == 0 || &a[0] == &b[0]
+}
+
+type depthKey struct{}
+
+// executeWorkflow runs a sub-workflow for the Execute Workflow node, with
+// items as the input of its trigger, and returns the output of the node
+// that ran last. A sub-workflow that fails is the node's error.
+func (c *Core) executeWorkflow(ctx context.Context, t *engine.NodeTask, raw json.RawMessage, path string, items []api.Item) ([]api.Item, *api.NodeError, error) {
+	depth, _ := ctx.Value(depthKey{}).(int)
+	if depth >= c.maxDepth {
+		return nil, &api.NodeError{Message: fmt.Sprintf("Sub-workflows nest deeper than %d levels", c.maxDepth)}, nil
+	}
+	if path != "" {
+		b, err := c.readFile(path)
+		if err != nil {
+			return nil, &api.NodeError{Message: fmt.Sprintf("The workflow file could not be read: %v", err)}, nil
+		}
+		raw = b
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		raw = json.RawMessage(s)
+	}
+	wf, err := api.ParseWorkflow(raw)
+	if err != nil {
+		return nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}, nil
+	}
+	if errs := api.FatalErrors(wf.Validate(c)); len(errs) > 0 {
+		return nil, &api.NodeError{Message: "The workflow to execute is not valid: " + errs[0].Error()}, nil
+	}
+	if wf.Name == "" {
+		wf.Name = t.Workflow.Name
+	}
+	if items == nil {
+		items = noItems
+	}
+	sub := c.Executor()
+	exec, err := sub.Run(context.WithValue(ctx, depthKey{}, depth+1), wf, engine.StartOptions{
+		ExecutionID: t.ExecutionID,
+		StartData:   [][]api.Item{stripPaired(items)},
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if exec.Status != engine.StatusSuccess {
+		msg := "The sub-workflow failed"
+		if exec.Error != nil {
+			msg = exec.Error.Message
+		}
+		return nil, &api.NodeError{Message: msg}, nil
+	}
+	runs := exec.RunData[exec.LastNodeExecuted]
+	if len(runs) == 0 {
+		return noItems, nil, nil
+	}
+	outs := runs[len(runs)-1].Outputs()
+	if len(outs) == 0 || outs[0] == nil {
+		return noItems, nil, nil
+	}
+	return stripPaired(outs[0]), nil, nil
+}
+
+func stripPaired(items []api.Item) []api.Item {
+	out := make([]api.Item, len(items))
+	for i, it := range items {
+		out[i] = api.Item{JSON: it.JSON, Binary: it.Binary}
+	}
+	return out
+}
