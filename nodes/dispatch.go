@@ -15,10 +15,12 @@ import (
 
 // taskDoc is the task document of a node run (nodes-wasm/core/README.md).
 type taskDoc struct {
-	ABI     int          `json:"abi"`
-	Node    nodeDoc      `json:"node"`
-	Inputs  [][]api.Item `json:"inputs"`
-	Context taskContext  `json:"context"`
+	ABI    int          `json:"abi"`
+	Node   nodeDoc      `json:"node"`
+	Inputs [][]api.Item `json:"inputs"`
+	// Context is the taskContext document as a JSON string: the module
+	// parses it only when the node needs it.
+	Context string `json:"context"`
 }
 
 type nodeDoc struct {
@@ -59,10 +61,12 @@ type runDoc struct {
 
 // resultDoc is the core module's result of a node run.
 type resultDoc struct {
-	Outputs   [][]api.Item    `json:"outputs"`
-	Error     *api.NodeError  `json:"error"`
-	Logs      []api.LogEntry  `json:"logs"`
-	NodeState json.RawMessage `json:"nodeState"`
+	// Outputs holds items, or references to input items: i for input 0's
+	// item i, [k, i] for input k's.
+	Outputs   [][]json.RawMessage `json:"outputs"`
+	Error     *api.NodeError      `json:"error"`
+	Logs      []api.LogEntry      `json:"logs"`
+	NodeState json.RawMessage     `json:"nodeState"`
 	Wait      *struct {
 		MS float64 `json:"ms"`
 	} `json:"wait"`
@@ -91,15 +95,15 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		ABI:    api.ABIVersion,
 		Node:   nodeDoc{Name: t.Node.Name, Type: t.Node.Type, TypeVersion: t.Node.TypeVersion, Parameters: t.Node.Parameters},
 		Inputs: make([][]api.Item, len(t.Inputs)),
-		Context: taskContext{
-			Workflow:  workflowDoc{ID: t.Workflow.ID, Name: t.Workflow.Name, Active: t.Workflow.Active, Timezone: timezone(t.Workflow)},
-			Execution: executionDoc{ID: t.ExecutionID, Mode: "manual"},
-			RunIndex:  t.RunIndex,
-			OnError:   t.Node.ErrorMode(),
-			Source:    t.Source,
-			NodeState: t.NodeState,
-			Vars:      map[string]string{},
-		},
+	}
+	tc := taskContext{
+		Workflow:  workflowDoc{ID: t.Workflow.ID, Name: t.Workflow.Name, Active: t.Workflow.Active, Timezone: timezone(t.Workflow)},
+		Execution: executionDoc{ID: t.ExecutionID, Mode: "manual"},
+		RunIndex:  t.RunIndex,
+		OnError:   t.Node.ErrorMode(),
+		Source:    t.Source,
+		NodeState: t.NodeState,
+		Vars:      map[string]string{},
 	}
 	for i, in := range t.Inputs {
 		if in == nil {
@@ -108,10 +112,10 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		doc.Inputs[i] = in
 	}
 	if len(t.Inputs) == 0 || !sameList(t.Inputs[0], t.ConnectionInput) {
-		doc.Context.ConnectionInput = t.ConnectionInput
+		tc.ConnectionInput = t.ConnectionInput
 	}
 	if mentionsOtherNodes(t.Node) {
-		doc.Context.RunData = map[string][]runDoc{}
+		tc.RunData = map[string][]runDoc{}
 		for _, name := range t.RunData.Nodes() {
 			runs := t.RunData.Runs(name)
 			rd := make([]runDoc, len(runs))
@@ -121,9 +125,14 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 					rd[i].Outputs = [][]api.Item{}
 				}
 			}
-			doc.Context.RunData[name] = rd
+			tc.RunData[name] = rd
 		}
 	}
+	ctxJSON, err := json.Marshal(&tc)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the task: %w", err)
+	}
+	doc.Context = string(ctxJSON)
 	task, err := json.Marshal(&doc)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the task: %w", err)
@@ -144,10 +153,12 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	if err := json.Unmarshal(out.Result, &res); err != nil {
 		return nil, fmt.Errorf("core module returned a bad result: %w", err)
 	}
-	nr := &engine.NodeResult{Outputs: res.Outputs, Error: res.Error, NodeState: res.NodeState, Logs: append(out.Logs, res.Logs...)}
+	nr := &engine.NodeResult{Error: res.Error, NodeState: res.NodeState, Logs: append(out.Logs, res.Logs...)}
 	if res.Error != nil {
-		nr.Outputs = nil
 		return nr, nil
+	}
+	if nr.Outputs, err = resolveOutputs(res.Outputs, t.Inputs); err != nil {
+		return nil, fmt.Errorf("core module returned a bad result: %w", err)
 	}
 	if res.Wait != nil && res.Wait.MS > 0 {
 		if err := c.sleep(ctx, time.Duration(res.Wait.MS*float64(time.Millisecond))); err != nil {
@@ -165,6 +176,51 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		nr.Outputs = [][]api.Item{items}
 	}
 	return nr, nil
+}
+
+// resolveOutputs turns the result's outputs into items, replacing
+// references by the input items they name.
+func resolveOutputs(raw [][]json.RawMessage, inputs [][]api.Item) ([][]api.Item, error) {
+	if raw == nil {
+		return nil, nil
+	}
+	outs := make([][]api.Item, len(raw))
+	for k, list := range raw {
+		if list == nil {
+			continue
+		}
+		out := make([]api.Item, len(list))
+		for i, r := range list {
+			r = bytes.TrimSpace(r)
+			if len(r) == 0 {
+				return nil, fmt.Errorf("output %d item %d is empty", k, i)
+			}
+			switch c := r[0]; {
+			case c == '{':
+				if err := json.Unmarshal(r, &out[i]); err != nil {
+					return nil, fmt.Errorf("output %d item %d: %w", k, i, err)
+				}
+			case c == '[' || (c >= '0' && c <= '9'):
+				in, idx := 0, 0
+				var err error
+				if c == '[' {
+					var pair [2]int
+					err = json.Unmarshal(r, &pair)
+					in, idx = pair[0], pair[1]
+				} else {
+					err = json.Unmarshal(r, &idx)
+				}
+				if err != nil || in < 0 || in >= len(inputs) || idx < 0 || idx >= len(inputs[in]) {
+					return nil, fmt.Errorf("output %d item %d: bad input reference %s", k, i, r)
+				}
+				out[i] = inputs[in][idx]
+			default:
+				return nil, fmt.Errorf("output %d item %d is not an item: %.40s", k, i, r)
+			}
+		}
+		outs[k] = out
+	}
+	return outs, nil
 }
 
 func timezone(wf *api.Workflow) string {

@@ -29,6 +29,8 @@ extern const unsigned int weft_bundle_len;
 /* Reserved after warm-up so typical tasks never grow linear memory (an
  * instance whose memory grew cannot be reset and is thrown away). */
 #define HEADROOM (24u << 20)
+/* Allocation a task may do before the garbage collector runs. */
+#define GC_ALLOWANCE (16u << 20)
 
 static JSRuntime *rt;
 static JSContext *ctx;
@@ -98,6 +100,38 @@ static void drain_jobs(void) {
     }
 }
 
+/* Math.random: xoshiro128** reseeded from the host's CSPRNG for every task,
+ * so tasks that start from one snapshot still draw different numbers. */
+static uint32_t rng[4];
+
+static uint32_t rotl(uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+
+static uint32_t next_u32(void) {
+    uint32_t r = rotl(rng[1] * 5, 7) * 9, t = rng[1] << 9;
+    rng[2] ^= rng[0];
+    rng[3] ^= rng[1];
+    rng[1] ^= rng[2];
+    rng[0] ^= rng[3];
+    rng[2] ^= t;
+    rng[3] = rotl(rng[3], 11);
+    return r;
+}
+
+static void reseed(void) {
+    if (getentropy(rng, sizeof(rng)) != 0 || (rng[0] | rng[1] | rng[2] | rng[3]) == 0)
+        rng[0] ^= 0x9e3779b9u;
+}
+
+static JSValue js_random(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    uint64_t hi = next_u32() >> 5, lo = next_u32() >> 6; /* 53 random bits */
+    return JS_NewFloat64(c, (double)((hi << 26) | lo) / 9007199254740992.0);
+}
+
+/* __weft_random_u32() returns 32 random bits (crypto.getRandomValues). */
+static JSValue js_random_u32(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    return JS_NewUint32(c, next_u32());
+}
+
 static int init(void) {
     rt = JS_NewRuntime();
     if (!rt)
@@ -106,11 +140,17 @@ static int init(void) {
     ctx = JS_NewContext(rt);
     if (!ctx)
         return -1;
-    JSValue v = JS_Eval(ctx, weft_bundle, weft_bundle_len, "core.js", JS_EVAL_TYPE_GLOBAL);
-    if (JS_IsException(v))
-        return -1;
-    JS_FreeValue(ctx, v);
     JSValue global = JS_GetGlobalObject(ctx);
+    JSValue math = JS_GetPropertyStr(ctx, global, "Math");
+    JS_SetPropertyStr(ctx, math, "random", JS_NewCFunction(ctx, js_random, "random", 0));
+    JS_FreeValue(ctx, math);
+    JS_SetPropertyStr(ctx, global, "__weft_random_u32", JS_NewCFunction(ctx, js_random_u32, "__weft_random_u32", 0));
+    JSValue v = JS_Eval(ctx, weft_bundle, weft_bundle_len, "core.js", JS_EVAL_TYPE_GLOBAL);
+    if (JS_IsException(v)) {
+        JS_FreeValue(ctx, global);
+        return -1;
+    }
+    JS_FreeValue(ctx, v);
     run_fn = JS_GetPropertyStr(ctx, global, "__weft_run");
     take_fn = JS_GetPropertyStr(ctx, global, "__weft_take");
     JS_FreeValue(ctx, global);
@@ -124,18 +164,10 @@ __attribute__((export_name("weft_run"))) uint64_t weft_run(const char *task, int
     if (first && init() != 0)
         return pack(init_failed, sizeof(init_failed) - 1);
 
-    /* A fresh seed per task: the snapshot would otherwise replay one
-     * Math.random sequence in every task. */
-    uint32_t seed[4] = {0, 0, 0, 0};
-    getentropy(seed, sizeof(seed));
-
-    JSValue args[5];
-    args[0] = JS_NewStringLen(ctx, task, (size_t)len);
-    for (int i = 0; i < 4; i++)
-        args[i + 1] = JS_NewUint32(ctx, seed[i]);
-    JSValue v = JS_Call(ctx, run_fn, JS_UNDEFINED, 5, args);
-    for (int i = 0; i < 5; i++)
-        JS_FreeValue(ctx, args[i]);
+    reseed();
+    JSValue arg = JS_NewStringLen(ctx, task, (size_t)len);
+    JSValue v = JS_Call(ctx, run_fn, JS_UNDEFINED, 1, &arg);
+    JS_FreeValue(ctx, arg);
     if (JS_IsException(v))
         return exception_result();
     if (JS_IsNull(v)) {
@@ -146,7 +178,13 @@ __attribute__((export_name("weft_run"))) uint64_t weft_run(const char *task, int
     }
     uint64_t r = result(v);
     if (first) {
+        /* Every task starts from the snapshot taken after this call, so
+         * garbage a task leaves is discarded with it: collect once now, and
+         * let the collector run again only for tasks that allocate a lot. */
         JS_RunGC(rt);
+        JSMemoryUsage mu;
+        JS_ComputeMemoryUsage(rt, &mu);
+        JS_SetGCThreshold(rt, (size_t)mu.malloc_size + GC_ALLOWANCE);
         void *reserve = malloc(HEADROOM);
         free(reserve);
     }

@@ -21,6 +21,19 @@ function specDefault(spec, path) {
   return getPath(p.default, path.slice(top.length + 1));
 }
 
+// hasExpression reports whether a parameter value holds an `=` expression
+// anywhere inside it.
+export function hasExpression(v) {
+  if (typeof v === 'string') return v.charCodeAt(0) === 61; // '='
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (hasExpression(v[i])) return true;
+    return false;
+  }
+  for (const k in v) if (hasExpression(v[k])) return true;
+  return false;
+}
+
 function clone(v) {
   return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
 }
@@ -30,13 +43,20 @@ export class NodeContext {
     this.task = task;
     this.spec = spec;
     this.node = task.node;
-    this.context = task.context || {};
-    this.runIndex = this.context.runIndex || 0;
     this.inputs = task.inputs || [];
     this.logs = [];
     this.requests = {};
     this.nodeStateOut = undefined;
     this._resolver = undefined;
+  }
+
+  // The task context is parsed on first use: most node runs never need it.
+  get context() {
+    return this.task.context || {};
+  }
+
+  get runIndex() {
+    return this.context.runIndex || 0;
   }
 
   get resolver() {
@@ -59,6 +79,7 @@ export class NodeContext {
       if (raw === undefined) return fallback;
       return clone(raw);
     }
+    if (!hasExpression(raw)) return raw; // parameters are read-only
     return this.resolver.resolve(raw, itemIndex);
   }
 

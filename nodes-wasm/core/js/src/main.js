@@ -102,45 +102,43 @@ function describe(nodes) {
   });
 }
 
-// Math.random: xoshiro128** seeded by the host for every task, so tasks that
-// start from the same snapshot still draw different numbers.
-const rng = new Uint32Array(4);
-function rotl(x, k) {
-  return (x << k) | (x >>> (32 - k));
-}
-function nextU32() {
-  const r = Math.imul(rotl(Math.imul(rng[1], 5), 7), 9) >>> 0;
-  const t = rng[1] << 9;
-  rng[2] ^= rng[0];
-  rng[3] ^= rng[1];
-  rng[1] ^= rng[2];
-  rng[0] ^= rng[3];
-  rng[2] ^= t;
-  rng[3] = rotl(rng[3], 11);
-  return r;
-}
-function seed(a, b, c, d) {
-  rng[0] = a | 0; rng[1] = b | 0; rng[2] = c | 0; rng[3] = d | 0;
-  if ((rng[0] | rng[1] | rng[2] | rng[3]) === 0) rng[0] = 0x9e3779b9;
-  for (let i = 0; i < 8; i++) nextU32();
-}
-Math.random = function random() {
-  return (nextU32() * 0x200000 + (nextU32() >>> 11)) / 9007199254740992;
-};
+// crypto.getRandomValues draws from the same per-task generator as
+// Math.random (the reactor reseeds it from the host for every task).
 globalThis.crypto = {
   getRandomValues(arr) {
-    for (let i = 0; i < arr.length; i++) arr[i] = nextU32();
+    const next = globalThis.__weft_random_u32;
+    for (let i = 0; i < arr.length; i++) arr[i] = next ? next() : Math.floor(Math.random() * 4294967296);
     return arr;
   },
 };
+
+// referenceInputs replaces output items that are input items, unchanged, by
+// their position: i for input 0's item i, [k, i] for input k's. The host
+// then reuses the items it sent instead of decoding them again. Only for
+// node types that declare `itemsUnchanged` (they route items, never modify
+// them); anything else may have changed an item in place.
+function referenceInputs(ctx, outputs) {
+  const pos = new Map();
+  const inputs = ctx.inputs;
+  for (let k = 0; k < inputs.length; k++) {
+    const list = inputs[k] || [];
+    for (let i = 0; i < list.length; i++) pos.set(list[i], k === 0 ? i : [k, i]);
+  }
+  return outputs.map((list) => (Array.isArray(list) ? list.map((it) => {
+    const p = pos.get(it);
+    return p === undefined ? it : p;
+  }) : list));
+}
 
 function finish(ctx, outputs, error) {
   const result = {};
   if (error !== undefined) {
     result.outputs = null;
     result.error = errorDocument(error);
+  } else if (outputs === undefined || outputs === null) {
+    result.outputs = null;
   } else {
-    result.outputs = outputs === undefined ? null : outputs;
+    result.outputs = ctx.spec.itemsUnchanged ? referenceInputs(ctx, outputs) : outputs;
   }
   if (ctx.logs.length) result.logs = ctx.logs;
   if (ctx.nodeStateOut !== undefined) result.nodeState = ctx.nodeStateOut;
@@ -177,8 +175,23 @@ function runNode(task) {
   return finish(ctx, outputs);
 }
 
+// lazyContext makes task.context parse on first read when the host sent it
+// as a JSON string.
+function lazyContext(task) {
+  const raw = task.context;
+  if (typeof raw !== 'string') return;
+  let parsed;
+  Object.defineProperty(task, 'context', {
+    get() {
+      if (parsed === undefined) parsed = JSON.parse(raw);
+      return parsed;
+    },
+  });
+}
+
 function handle(text) {
   const task = JSON.parse(text);
+  lazyContext(task);
   if (task.abi !== 1) return { outputs: null, error: { message: `unsupported task ABI version ${task.abi}` } };
   switch (task.node.type) {
     case 'weft.warmUp':
@@ -199,8 +212,7 @@ function encode(result) {
 
 // __weft_run returns the result document, or null when the node is still
 // waiting on a promise (then __weft_take returns it once jobs have run).
-globalThis.__weft_run = function (text, s0, s1, s2, s3) {
-  seed(s0, s1, s2, s3);
+globalThis.__weft_run = function (text) {
   pending = null;
   try {
     const r = handle(text);

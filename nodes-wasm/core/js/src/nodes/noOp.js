@@ -5,6 +5,7 @@ export default {
   versions: [1],
   inputs: 1,
   outputs: 1,
+  itemsUnchanged: true,
   parameters: [],
   run(ctx) {
     return [ctx.getInputData()];

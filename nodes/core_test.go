@@ -1,0 +1,160 @@
+package nodes_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/nodes"
+	"github.com/weftrun/weft/runtime"
+)
+
+func TestSpecsAndLookup(t *testing.T) {
+	c := loadCore(t)
+	want := []string{"aggregate", "code", "crypto", "dateTime", "executeWorkflow", "executeWorkflowTrigger",
+		"filter", "if", "limit", "manualTrigger", "merge", "noOp", "removeDuplicates", "renameKeys", "set",
+		"sort", "splitInBatches", "splitOut", "stopAndError", "summarize", "switch", "wait"}
+	have := map[string]bool{}
+	for _, s := range c.Specs() {
+		have[s.Type] = true
+		if s.DisplayName == "" || len(s.Versions) == 0 {
+			t.Errorf("%s: spec without display name or versions: %+v", s.Type, s)
+		}
+	}
+	for _, w := range want {
+		if !have["n8n-nodes-base."+w] {
+			t.Errorf("no spec for n8n-nodes-base.%s", w)
+		}
+	}
+	if _, err := c.Lookup("n8n-nodes-base.sett", 1); !errors.As(err, new(*api.UnknownNodeTypeError)) {
+		t.Errorf("unknown type: got %v", err)
+	}
+	var uv *api.UnsupportedVersionError
+	if _, err := c.Lookup("n8n-nodes-base.set", 99); !errors.As(err, &uv) || len(uv.Supported) == 0 {
+		t.Errorf("unsupported version: got %v", err)
+	}
+	info, err := c.Lookup("n8n-nodes-base.if", 2.2)
+	if err != nil || info.Outputs(nil) != 2 {
+		t.Errorf("If 2.2: want 2 outputs, err %v", err)
+	}
+}
+
+func TestSwitchOutputsFollowParameters(t *testing.T) {
+	c := loadCore(t)
+	info, err := c.Lookup("n8n-nodes-base.switch", 3.2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := `{"mode":"rules","rules":{"values":[{"conditions":{}},{"conditions":{}},{"conditions":{}}]},"options":{"fallbackOutput":"extra"}}`
+	if got := info.Outputs([]byte(rules)); got != 4 {
+		t.Errorf("three rules and a fallback output: %d outputs, want 4", got)
+	}
+	if got := info.Outputs([]byte(`{"mode":"expression","numberOutputs":5}`)); got != 5 {
+		t.Errorf("expression mode with numberOutputs 5: %d outputs, want 5", got)
+	}
+}
+
+func TestValidateNamesNodeAndParameter(t *testing.T) {
+	c := loadCore(t)
+	wf := chain(t, node{"Fields", "n8n-nodes-base.set", 3.4, `{"mode":"sideways"}`})
+	errs := api.FatalErrors(c.Validate(context.Background(), wf))
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `"Fields"`) || !strings.Contains(errs[0].Error(), "mode") {
+		t.Fatalf("got %v, want one problem naming node Fields and parameter mode", errs)
+	}
+	var ve *api.ValidationError
+	if !errors.As(errs[0], &ve) || ve.Node != "Fields" || ve.Field != "parameters" {
+		t.Errorf("got %#v", errs[0])
+	}
+}
+
+func TestWaitAsksTheHostToSleep(t *testing.T) {
+	var slept []time.Duration
+	c := loadCore(t, nodes.WithSleep(func(ctx context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		return nil
+	}))
+	wf := chain(t, node{"Wait", "n8n-nodes-base.wait", 1.1, `{"amount":2,"unit":"minutes"}`})
+	e := run(t, c, wf, items(2))
+	if e.Status != engine.StatusSuccess {
+		t.Fatalf("status %s: %+v", e.Status, e.Error)
+	}
+	if len(slept) != 1 || slept[0] != 2*time.Minute {
+		t.Errorf("slept %v, want [2m0s]", slept)
+	}
+	if got := outputJSON(t, e, "Wait", 0); len(got) != 2 {
+		t.Errorf("Wait output %v, want its 2 input items", got)
+	}
+}
+
+func TestWaitIsCanceledWithTheExecution(t *testing.T) {
+	c := loadCore(t)
+	wf := chain(t, node{"Wait", "n8n-nodes-base.wait", 1.1, `{"amount":1,"unit":"hours"}`})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	e, err := c.Executor().Run(ctx, wf, engine.StartOptions{})
+	if !errors.Is(err, context.DeadlineExceeded) || e.Status != engine.StatusCanceled {
+		t.Fatalf("got status %v, err %v; want canceled with the deadline", e.Status, err)
+	}
+}
+
+func TestCodeConsoleLogGoesToTheExecutionLogs(t *testing.T) {
+	c := loadCore(t)
+	wf := chain(t, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"console.log('seen', $input.all().length, {a: 1});\nreturn $input.all();"}`})
+	e := run(t, c, wf, items(3))
+	if e.Status != engine.StatusSuccess {
+		t.Fatalf("status %s: %+v", e.Status, e.Error)
+	}
+	if len(e.Logs) != 1 || e.Logs[0].Node != "Code" || e.Logs[0].Message != `seen 3 {"a":1}` {
+		t.Fatalf("logs %+v", e.Logs)
+	}
+}
+
+func TestRunawayCodeHitsTheFuelLimit(t *testing.T) {
+	c := loadCore(t, nodes.WithLimits(runtime.Limits{Fuel: 2_000_000_000}))
+	wf := chain(t, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"while (true) {}"}`})
+	e := run(t, c, wf, items(1))
+	if e.Status != engine.StatusError || e.Error == nil || !strings.Contains(e.Error.Message, "fuel exhausted") {
+		t.Fatalf("got %s %+v, want the node to fail with fuel exhausted", e.Status, e.Error)
+	}
+	// The module keeps working after an instance was thrown away.
+	wf = chain(t, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"return [{json: {ok: true}}]"}`})
+	if got := outputJSON(t, run(t, c, wf, items(1)), "Code", 0); len(got) != 1 || got[0] != `{"ok":true}` {
+		t.Fatalf("after the limit: %v", got)
+	}
+}
+
+func TestTasksDrawDifferentRandomNumbers(t *testing.T) {
+	c := loadCore(t)
+	wf := chain(t, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"return [{json: {r: Math.random()}}]"}`})
+	a := outputJSON(t, run(t, c, wf, items(1)), "Code", 0)
+	b := outputJSON(t, run(t, c, wf, items(1)), "Code", 0)
+	if a[0] == b[0] {
+		t.Fatalf("two tasks from one snapshot drew the same number %s", a[0])
+	}
+}
+
+func TestExecuteWorkflowFromLocalFile(t *testing.T) {
+	c := loadCore(t)
+	sub := chain(t, node{"Double", "n8n-nodes-base.code", 2, `{"jsCode":"return $input.all().map(i => ({json: {x2: i.json.n * 2}}))"}`})
+	sub.Nodes[0].Type = "n8n-nodes-base.executeWorkflowTrigger"
+	sub.Nodes[0].TypeVersion = 1.1
+	data, err := sub.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "sub.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wf := chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1.2, `{"source":"localFile","workflowPath":"` + path + `","options":{}}`})
+	got := outputJSON(t, run(t, c, wf, items(3)), "Call", 0)
+	if strings.Join(got, ",") != `{"x2":0},{"x2":2},{"x2":4}` {
+		t.Fatalf("got %v", got)
+	}
+}
