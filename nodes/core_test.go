@@ -124,7 +124,11 @@ func TestRunawayCodeHitsTheFuelLimit(t *testing.T) {
 	}
 	// The module keeps working after an instance was thrown away.
 	wf = chain(t, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"return [{json: {ok: true}}]"}`})
-	if got := outputJSON(t, run(t, c, wf, items(1)), "Code", 0); len(got) != 1 || got[0] != `{"ok":true}` {
+	e = run(t, c, wf, items(1))
+	if e.Error != nil {
+		t.Fatalf("after the limit: %+v", e.Error)
+	}
+	if got := outputJSON(t, e, "Code", 0); len(got) != 1 || got[0] != `{"ok":true}` {
 		t.Fatalf("after the limit: %v", got)
 	}
 }

@@ -140,6 +140,21 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 		}
 		inst.globals = append(inst.globals, g)
 	}
+	// Later instances start from the snapshot, as reset instances do,
+	// rather than from initialisation: the warm-up's work is not paid again
+	// inside some task's limits.
+	if m.snap != nil {
+		if want := uint32(len(m.snap.mem)); inst.mem != nil && inst.mem.Size() < want {
+			if _, ok := inst.mem.Grow((want - inst.mem.Size()) / pageSize); !ok {
+				inst.close(ctx)
+				return nil, &ModuleError{Message: fmt.Sprintf("instantiate: cannot grow memory to the snapshot's %d bytes", want)}
+			}
+		}
+		if !inst.reset(m.snap) {
+			inst.close(ctx)
+			return nil, &ModuleError{Message: "instantiate: cannot restore the snapshot"}
+		}
+	}
 	return inst, nil
 }
 

@@ -42,7 +42,8 @@ function specDocument(spec) {
     versions: spec.versions,
     group: spec.group,
     trigger: !!spec.trigger,
-    inputs: spec.trigger ? 0 : (spec.inputs ?? 1),
+    // -1: the number of inputs depends on the parameters.
+    inputs: spec.trigger ? 0 : typeof spec.inputs === 'function' ? -1 : (spec.inputs ?? 1),
     outputs: typeof spec.outputs === 'function' ? null : (spec.outputs ?? 1),
     parameters: spec.parameters || [],
     hostHandled: !!spec.hostHandled,
