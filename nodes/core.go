@@ -34,6 +34,10 @@ const ModuleEnv = "WEFT_CORE_MODULE"
 // JavaScript on the reference machine.
 const DefaultFuel = 200_000_000_000
 
+// InitFuel is the budget of the core module's start-up: creating the
+// JavaScript engine, loading the bundle (Luxon included) and the warm-up.
+const InitFuel = 100_000_000_000
+
 // Spec is what a node type declares about itself.
 type Spec struct {
 	Type        string      `json:"type"`
@@ -106,7 +110,7 @@ func FindModule() (string, error) {
 
 // Load compiles the core module and reads its node specs.
 func Load(ctx context.Context, eng *runtime.Engine, wasm []byte, opts ...Option) (*Core, error) {
-	mod, err := eng.Load(ctx, wasm)
+	mod, err := eng.Load(ctx, wasm, runtime.WithInitFuel(InitFuel))
 	if err != nil {
 		return nil, fmt.Errorf("core module: %w", err)
 	}

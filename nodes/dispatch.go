@@ -166,7 +166,15 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		}
 	}
 	if ew := res.ExecuteWorkflow; ew != nil {
-		items, nerr, err := c.executeWorkflow(ctx, t, ew.Workflow, ew.Path, ew.Items)
+		path := ew.Path
+		var file struct {
+			Path  string          `json:"path"`
+			Nodes json.RawMessage `json:"nodes"`
+		}
+		if path == "" && json.Unmarshal(ew.Workflow, &file) == nil && file.Path != "" && file.Nodes == nil {
+			path = file.Path
+		}
+		items, nerr, err := c.executeWorkflow(ctx, t, ew.Workflow, path, ew.Items)
 		if err != nil {
 			return nil, err
 		}

@@ -35,6 +35,7 @@ type Engine struct {
 type moduleKey struct {
 	digest   [32]byte
 	memPages uint32
+	initFuel uint64
 }
 
 type loading struct {
@@ -116,6 +117,15 @@ type LoadOption func(*loadOptions)
 
 type loadOptions struct {
 	memoryBytes uint64
+	initFuel    uint64
+}
+
+// WithInitFuel sets the fuel budget of this module's initialisation and
+// warm-up task instead of the Engine's default task budget: for modules
+// whose start-up runs far more code than any task (an interpreter loading
+// its scripts).
+func WithInitFuel(units uint64) LoadOption {
+	return func(o *loadOptions) { o.initFuel = units }
 }
 
 // WithModuleMemoryLimit caps this module's linear memory at bytes (rounded
@@ -140,7 +150,7 @@ func (e *Engine) Load(ctx context.Context, wasm []byte, opts ...LoadOption) (*Mo
 	if pages == 0 {
 		return nil, fmt.Errorf("runtime: memory limit %d bytes is less than one 64 KiB page", o.memoryBytes)
 	}
-	key := moduleKey{digest: sha256.Sum256(wasm), memPages: pages}
+	key := moduleKey{digest: sha256.Sum256(wasm), memPages: pages, initFuel: o.initFuel}
 
 	e.mu.Lock()
 	if e.closed {
@@ -191,6 +201,7 @@ func (e *Engine) compile(ctx context.Context, wasm []byte, key moduleKey) (*Modu
 		eng:        e,
 		compiled:   compiled,
 		memPages:   key.memPages,
+		initFuel:   key.initFuel,
 		resettable: out.Resettable,
 		globals:    out.GlobalExports,
 	}

@@ -75,12 +75,22 @@ type Module struct {
 	compiled   wazero.CompiledModule
 	info       ModuleInfo
 	memPages   uint32
+	initFuel   uint64 // 0: the engine's default task budget
 	resettable bool
 	globals    []string
 
 	mu   sync.Mutex
 	idle []*instance
 	snap *snapshot
+}
+
+// initLimits are the limits of instantiation and the warm-up task.
+func (m *Module) initLimits() Limits {
+	l := m.eng.cfg.limits
+	if m.initFuel > 0 {
+		l.Fuel = m.initFuel
+	}
+	return l
 }
 
 // Info describes the module.

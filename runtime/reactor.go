@@ -46,7 +46,7 @@ func (m *Module) warm(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st := newTaskState(ctx, m.eng.cfg.limits, m.eng.cfg)
+	st := newTaskState(ctx, m.initLimits(), m.eng.cfg)
 	res, err := inst.mod.ExportedFunction(exportABIVersion).Call(withTask(ctx, st))
 	if err != nil {
 		inst.close(ctx)
@@ -80,7 +80,7 @@ var warmUpTask = []byte(`{"abi":1,"node":{"name":"warm-up","type":"weft.warmUp",
 // warmUp runs warmUpTask on inst. Whatever the node answers is dropped; if it
 // traps, the instance is left as initialisation made it.
 func (m *Module) warmUp(ctx context.Context, inst *instance) {
-	st := newTaskState(ctx, m.eng.cfg.limits, m.eng.cfg)
+	st := newTaskState(ctx, m.initLimits(), m.eng.cfg)
 	before := inst.takeSnapshot()
 	if _, err := m.callReactor(withTask(ctx, st), st, inst, warmUpTask); err != nil {
 		inst.reset(before)
@@ -102,7 +102,7 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 		WithSysNanotime()
 	// Initialisation runs under the engine's default limits, not those of
 	// the task that happened to need a new instance.
-	st := newTaskState(ctx, m.eng.cfg.limits, m.eng.cfg)
+	st := newTaskState(ctx, m.initLimits(), m.eng.cfg)
 	inst.stderr.st = st
 	ictx := withTask(ctx, st)
 	var alloc *cowAllocator

@@ -369,6 +369,11 @@ func (r *run) runNode(ent *stackEntry, inputs [][]api.Item, runIndex, try int) (
 	res, err := r.e.d.Run(r.ctx, t)
 	if err != nil {
 		r.exec.LastNodeExecuted = node.Name
+		if cerr := r.ctx.Err(); cerr != nil {
+			// The execution was stopped while the node ran.
+			r.exec.Status = StatusCanceled
+			return nil, cerr
+		}
 		r.fail(node.Name, err.Error(), "")
 		return nil, fmt.Errorf("engine: node %q: %w", node.Name, err)
 	}
