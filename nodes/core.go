@@ -45,7 +45,7 @@ type Spec struct {
 	Description string      `json:"description,omitempty"`
 	Versions    []float64   `json:"versions"`
 	Trigger     bool        `json:"trigger,omitempty"`
-	Inputs      int         `json:"inputs"` // -1: depends on the parameters
+	Inputs      int         `json:"inputs"`  // -1: depends on the parameters
 	Outputs     *int        `json:"outputs"` // nil: depends on the parameters
 	Parameters  []Parameter `json:"parameters"`
 }
