@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/weftrun/weft/internal/conformance"
+	"github.com/weftrun/weft/internal/testmodules"
+	"github.com/weftrun/weft/nodes"
+)
+
+// runWorkflowCLI runs weft with the core module built for tests and a
+// compile cache shared by the test binary.
+func runWorkflowCLI(t *testing.T, args ...string) result {
+	t.Helper()
+	core := testmodules.Core(t)
+	envOnce.Do(func() {
+		os.Setenv(nodes.ModuleEnv, core)
+		os.Setenv("WEFT_CACHE_DIR", cacheDir(t))
+	})
+	var out, errb bytes.Buffer
+	c := cli{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
+	code := c.run(context.Background(), args)
+	return result{code, out.String(), errb.String()}
+}
+
+var (
+	sharedCache string
+	envOnce     sync.Once
+)
+
+func cacheDir(t *testing.T) string {
+	if sharedCache == "" {
+		d, err := os.MkdirTemp("", "weft-cli-cache-*")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sharedCache = d
+	}
+	return sharedCache
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if sharedCache != "" {
+		os.RemoveAll(sharedCache)
+	}
+	os.Exit(code)
+}
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// cliOutcome reads `weft run --json` output as a conformance outcome.
+func cliOutcome(t *testing.T, stdout string) conformance.Outcome {
+	t.Helper()
+	var doc struct {
+		Status           string `json:"status"`
+		LastNodeExecuted string `json:"lastNodeExecuted"`
+		Error            *struct {
+			Node    string `json:"node"`
+			Message string `json:"message"`
+		} `json:"error"`
+		RunData map[string][]struct {
+			Data struct {
+				Main [][]struct {
+					JSON json.RawMessage `json:"json"`
+				} `json:"main"`
+			} `json:"data"`
+		} `json:"runData"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("weft run --json printed invalid JSON: %v\n%s", err, stdout)
+	}
+	o := conformance.Outcome{Status: doc.Status, LastNodeExecuted: doc.LastNodeExecuted, RunData: map[string][]conformance.NodeRun{}}
+	if doc.Error != nil {
+		o.Error = &conformance.Error{Node: doc.Error.Node, Message: doc.Error.Message}
+	}
+	for name, runs := range doc.RunData {
+		for _, r := range runs {
+			var nr conformance.NodeRun
+			for _, out := range r.Data.Main {
+				items := []json.RawMessage{}
+				for _, it := range out {
+					items = append(items, it.JSON)
+				}
+				nr.Outputs = append(nr.Outputs, items)
+			}
+			o.RunData[name] = append(o.RunData[name], nr)
+		}
+	}
+	return o
+}
+
+// TestRunReproducesConformanceCases runs every conformance case through
+// `weft run --json`, as a user would, and compares with n8n's run data.
+func TestRunReproducesConformanceCases(t *testing.T) {
+	cases, err := conformance.Load(filepath.Join("..", "..", "api", "testdata", "conformance"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) != 48 {
+		t.Fatalf("found %d cases, want 48", len(cases))
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			path := writeFile(t, "workflow.json", c.Workflow)
+			r := runWorkflowCLI(t, "run", path, "--json")
+			wantCode := exitOK
+			if c.Expected.Status != "success" {
+				wantCode = exitFailed
+			}
+			if r.code != wantCode {
+				t.Errorf("exit %d, want %d; stderr: %s", r.code, wantCode, r.stderr)
+			}
+			if diffs := conformance.Compare(c.Expected, cliOutcome(t, r.stdout)); len(diffs) > 0 {
+				t.Errorf("%s\n%s", c.Description, strings.Join(diffs, "\n"))
+			}
+		})
+	}
+}
+
+const smallWorkflow = `{"name":"small","nodes":[
+ {"id":"1","name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"id":"2","name":"Fields","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[200,0],"parameters":{"mode":"manual","assignments":{"assignments":[{"id":"a","name":"greeting","value":"={{ 'hello ' + ($json.name || 'world') }}","type":"string"}]},"options":{}}},
+ {"id":"3","name":"Log","type":"n8n-nodes-base.code","typeVersion":2,"position":[400,0],"parameters":{"jsCode":"console.log('items', $input.all().length); return $input.all();"}}],
+ "connections":{"Start":{"main":[[{"node":"Fields","type":"main","index":0}]]},"Fields":{"main":[[{"node":"Log","type":"main","index":0}]]}},
+ "settings":{"executionOrder":"v1"}}`
+
+func TestRunPrintsATablePerNode(t *testing.T) {
+	path := writeFile(t, "small.json", []byte(smallWorkflow))
+	r := runWorkflowCLI(t, "run", path)
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"NODE", "ITEMS IN", "Start", "Fields", "Log", "small: success"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("table lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stderr, "[Log] info: items 1") {
+		t.Errorf("console.log not shown: %q", r.stderr)
+	}
+	items := writeFile(t, "items.json", []byte(`[{"name":"ada"},{"name":"grace"}]`))
+	r = runWorkflowCLI(t, "run", path, "--json", "--input", items)
+	if r.code != exitOK || !strings.Contains(r.stdout, `"greeting": "hello grace"`) {
+		t.Errorf("--input: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+func TestRunExitCodes(t *testing.T) {
+	failing := strings.Replace(smallWorkflow, `console.log('items', $input.all().length); return $input.all();`, `throw new Error('no luck')`, 1)
+	r := runWorkflowCLI(t, "run", writeFile(t, "f.json", []byte(failing)))
+	if r.code != exitFailed || !strings.Contains(r.stderr, "no luck") {
+		t.Errorf("failing workflow: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runWorkflowCLI(t, "run", writeFile(t, "bad.json", []byte(`{"nodes": [`)))
+	if r.code != exitUsage {
+		t.Errorf("unparseable file: exit %d, want %d (%s)", r.code, exitUsage, r.stderr)
+	}
+	unknown := strings.Replace(smallWorkflow, "n8n-nodes-base.set", "n8n-nodes-base.sett", 1)
+	r = runWorkflowCLI(t, "run", writeFile(t, "u.json", []byte(unknown)))
+	if r.code != exitUsage || !strings.Contains(r.stderr, "n8n-nodes-base.sett") {
+		t.Errorf("unknown node type: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runWorkflowCLI(t, "run", filepath.Join(t.TempDir(), "missing.json"))
+	if r.code != exitUsage {
+		t.Errorf("missing file: exit %d", r.code)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	r := runWorkflowCLI(t, "validate", writeFile(t, "ok.json", []byte(smallWorkflow)))
+	if r.code != exitOK || !strings.Contains(r.stdout, "valid") {
+		t.Errorf("valid workflow: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+	bad := strings.Replace(smallWorkflow, "n8n-nodes-base.set", "n8n-nodes-base.sett", 1)
+	bad = strings.Replace(bad, `"name":"Log"`, `"name":"Fields"`, 1)
+	r = runWorkflowCLI(t, "validate", writeFile(t, "bad.json", []byte(bad)))
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if r.code != exitFailed || len(lines) < 2 {
+		t.Fatalf("exit %d, want %d with a line per problem:\n%s", r.code, exitFailed, r.stdout)
+	}
+	if !strings.Contains(r.stdout, `unknown node type "n8n-nodes-base.sett"`) || !strings.Contains(r.stdout, `duplicate node name "Fields"`) {
+		t.Errorf("problems do not name the node and field:\n%s", r.stdout)
+	}
+	r = runWorkflowCLI(t, "validate", writeFile(t, "garbage.json", []byte(`{"nodes": 5}`)))
+	if r.code != exitFailed || r.stdout == "" {
+		t.Errorf("malformed workflow: exit %d, stdout %q", r.code, r.stdout)
+	}
+}
+
+func TestNodes(t *testing.T) {
+	r := runWorkflowCLI(t, "nodes")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"n8n-nodes-base.set", "3.4", "n8n-nodes-base.merge", "n8n-nodes-base.splitInBatches"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("weft nodes lacks %q", want)
+		}
+	}
+	r = runWorkflowCLI(t, "nodes", "--json")
+	var specs []nodes.Spec
+	if err := json.Unmarshal([]byte(r.stdout), &specs); err != nil || len(specs) < 20 {
+		t.Fatalf("weft nodes --json: %v, %d specs", err, len(specs))
+	}
+}
