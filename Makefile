@@ -9,12 +9,14 @@ GOIMPORTS   := golang.org/x/tools/cmd/goimports@v0.39.0
 GOFLAGS_TEST ?=
 BENCHTIME   ?= 2s
 
-# Debian packages the guest examples need: clang, wasm-ld and wasi-libc for
-# the C node; WABT only to regenerate the committed WAT fixtures.
+# Debian packages the guest modules need: clang, wasm-ld and wasi-libc for
+# the C node and the core module (QuickJS); npm (nodejs, npm) for the core
+# module's JavaScript bundle when not installed otherwise; WABT only to
+# regenerate the committed WAT fixtures.
 DEB_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32
 
 
-.PHONY: all build nodes core run test test-go test-nodes bench check fixtures deps clean
+.PHONY: all build nodes core run test test-go test-nodes test-js bench check fixtures deps clean
 
 all: build nodes
 
@@ -86,6 +88,15 @@ $(CORE): $(QJS_OBJS) $(COREBUILD)/glue.o $(COREBUILD)/bundle.o
 	$(WASI_CC) -mexec-model=reactor -O2 -Wl,--stack-first -Wl,-z,stack-size=2097152 -o $@ $^
 
 run: deps build nodes
+	@echo "== weft nodes   (the core node types, all running inside the core Wasm module)"
+	@$(BIN)/weft nodes
+	@echo
+	@echo "== weft run examples/workflows/orders.json   (an n8n workflow export, run as is)"
+	@$(BIN)/weft run examples/workflows/orders.json
+	@echo
+	@echo "Its run data in n8n's shape: $(BIN)/weft run examples/workflows/orders.json --json"
+	@echo "Check a workflow:            $(BIN)/weft validate examples/workflows/orders.json"
+	@echo
 	@echo "== weft node inspect $(NODES)/uppercase.wasm"
 	@$(BIN)/weft node inspect $(NODES)/uppercase.wasm
 	@echo
@@ -97,13 +108,18 @@ run: deps build nodes
 	@echo
 	@echo "Try a limit: $(BIN)/weft node run $(BIN)/nodes/uppercase.wasm --input examples/nodes/uppercase-items.json --fuel 1000"
 
-test: deps test-go test-nodes
+test: deps test-go test-nodes test-js
 
 test-go:
 	$(GO) test $(GOFLAGS_TEST) ./...
 
 test-nodes:
 	cd nodes-wasm && GOWORK=off $(GO) test $(GOFLAGS_TEST) ./...
+
+# Unit tests of the core module's JavaScript under Node (the Go tests run the
+# same code inside the real module).
+test-js: nodes-wasm/core/js/node_modules/.package-lock.json
+	cd nodes-wasm/core/js && npm test --silent
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./runtime/...
@@ -124,6 +140,7 @@ fixtures:
 # sudo). It does nothing on a machine that has them.
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
