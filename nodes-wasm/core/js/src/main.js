@@ -105,13 +105,17 @@ function describe(nodes) {
 
 // crypto.getRandomValues draws from the same per-task generator as
 // Math.random (the reactor reseeds it from the host for every task).
-globalThis.crypto = {
-  getRandomValues(arr) {
-    const next = globalThis.__weft_random_u32;
-    for (let i = 0; i < arr.length; i++) arr[i] = next ? next() : Math.floor(Math.random() * 4294967296);
-    return arr;
+Object.defineProperty(globalThis, 'crypto', {
+  configurable: true,
+  writable: true,
+  value: {
+    getRandomValues(arr) {
+      const next = globalThis.__weft_random_u32;
+      for (let i = 0; i < arr.length; i++) arr[i] = next ? next() : Math.floor(Math.random() * 4294967296);
+      return arr;
+    },
   },
-};
+});
 
 // referenceInputs replaces output items that are input items, unchanged, by
 // their position: i for input 0's item i, [k, i] for input k's. The host

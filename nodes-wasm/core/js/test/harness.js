@@ -3,8 +3,19 @@
 // conformance tests exercise that.
 import '../src/main.js';
 
+// runTask runs a task and resolves output items that reference input items
+// (routing nodes return positions), as the host does.
 export function runTask(task) {
-  return JSON.parse(globalThis.__weft_run(JSON.stringify({ abi: 1, inputs: [[]], ...task })));
+  const full = { abi: 1, inputs: [[]], ...task };
+  const result = JSON.parse(globalThis.__weft_run(JSON.stringify(full)));
+  if (Array.isArray(result.outputs)) {
+    result.outputs = result.outputs.map((list) => (Array.isArray(list) ? list.map((it) => {
+      if (typeof it === 'number') return full.inputs[0][it];
+      if (Array.isArray(it)) return full.inputs[it[0]][it[1]];
+      return it;
+    }) : list));
+  }
+  return result;
 }
 
 // runNode runs one node on items: runNode('n8n-nodes-base.set', 3.4, params, [items], context).

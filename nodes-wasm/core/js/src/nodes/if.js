@@ -1,13 +1,20 @@
-import { NodeOperationError } from '../errors.js';
+// If (version 2.x): routes each item to output 0 ("true") when its
+// conditions hold and to output 1 ("false") otherwise.
+import { splitItems, conditionParameters } from './lib/filterNode.js';
 
 export default {
   type: 'n8n-nodes-base.if',
   displayName: 'If',
-  versions: [2, 2.1, 2.2],
+  description: 'Route items to different branches (true/false)',
+  group: ['transform'],
+  versions: [2, 2.1, 2.2, 2.3],
   inputs: 1,
-  outputs: 1,
-  parameters: [],
-  run() {
-    throw new NodeOperationError('If is not implemented yet');
+  outputs: 2,
+  outputNames: ['true', 'false'],
+  // Items are routed, never modified: outputs may reference input items.
+  itemsUnchanged: true,
+  parameters: conditionParameters,
+  run(ctx) {
+    return splitItems(ctx);
   },
 };

@@ -1,0 +1,84 @@
+// Per-item parameter access without needless work. A parameter whose value
+// holds no expression is the same for every item: it is read once and
+// shared (callers must not modify it). One with expressions is rebuilt for
+// each item with only its "=…" strings evaluated (ctx.evaluateExpression)
+// and only the objects and arrays on the way to them copied; everything
+// else is shared with the parameter as written.
+
+// hasExpression reports whether a parameter value contains a "=…" string.
+export function hasExpression(v) {
+  if (typeof v === 'string') return v.charCodeAt(0) === 61; // '='
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (hasExpression(v[i])) return true;
+    return false;
+  }
+  for (const k in v) if (hasExpression(v[k])) return true;
+  return false;
+}
+
+// compile returns null for a value without expressions, else a function
+// (evaluate) => the value with every expression string evaluated.
+function compile(v) {
+  if (typeof v === 'string') {
+    if (v.charCodeAt(0) !== 61) return null;
+    return (evaluate) => evaluate(v);
+  }
+  if (v === null || typeof v !== 'object') return null;
+  if (Array.isArray(v)) {
+    const parts = v.map(compile);
+    if (parts.every((p) => p === null)) return null;
+    return (evaluate) => {
+      const out = new Array(v.length);
+      for (let i = 0; i < v.length; i++) out[i] = parts[i] === null ? v[i] : parts[i](evaluate);
+      return out;
+    };
+  }
+  const keys = Object.keys(v);
+  const parts = keys.map((k) => compile(v[k]));
+  if (parts.every((p) => p === null)) return null;
+  return (evaluate) => {
+    const out = {};
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      out[k] = parts[i] === null ? v[k] : parts[i](evaluate);
+    }
+    return out;
+  };
+}
+
+// param returns a function itemIndex => the parameter's value at path (the
+// spec default, or fallback, when it is absent). fn.constant is true when
+// the value is the same for every item.
+export function param(ctx, path, fallback) {
+  const raw = ctx.getRawParameter(path);
+  const build = raw === undefined || !hasExpression(raw) ? null : compile(raw);
+  if (build === null) {
+    const value = raw === undefined ? ctx.getNodeParameter(path, 0, fallback) : raw;
+    const fn = () => value;
+    fn.constant = true;
+    return fn;
+  }
+  const fn = (itemIndex) => build((expr) => ctx.evaluateExpression(expr, itemIndex));
+  fn.constant = false;
+  return fn;
+}
+
+// once returns the parameter's value for item 0 (n8n reads some parameters
+// only once per run).
+export function once(ctx, path, fallback) {
+  return param(ctx, path, fallback)(0);
+}
+
+// executionMode is the execution mode ("manual", "trigger", …).
+export function executionMode(ctx) {
+  const ex = ctx.context && ctx.context.execution;
+  return (ex && ex.mode) || 'manual';
+}
+
+// withPairedItem returns the item with pairedItem {item: i} when it has
+// none.
+export function withPairedItem(item, i) {
+  if (item.pairedItem !== undefined) return item;
+  return Object.assign({}, item, { pairedItem: { item: i } });
+}

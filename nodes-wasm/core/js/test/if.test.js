@@ -1,0 +1,138 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { runNode as runRaw, json, runTask } from './harness.js';
+
+// runNode runs the node and turns output references to input items (an
+// index, or [input, index]) back into the items.
+function runNode(type, version, params, inputs, context) {
+  const r = runRaw(type, version, params, inputs, context);
+  if (Array.isArray(r.outputs)) {
+    r.outputs = r.outputs.map((list) => (Array.isArray(list) ? list.map((it) => {
+      if (typeof it === 'number') return inputs[0][it];
+      if (Array.isArray(it)) return inputs[it[0]][it[1]];
+      return it;
+    }) : list));
+  }
+  return r;
+}
+
+// Conformance case loader: the node's inputs are the outputs n8n recorded
+// for the nodes feeding it (the Code nodes' literals), stamped with
+// pairedItem as the host does.
+const CASES = new URL('../../../../api/testdata/conformance/', import.meta.url);
+
+function loadCase(prefix) {
+  const file = fs.readdirSync(CASES).find((f) => f.startsWith(prefix));
+  return JSON.parse(fs.readFileSync(new URL(file, CASES), 'utf8'));
+}
+
+function runCase(prefix, nodeName) {
+  const c = loadCase(prefix);
+  const wf = c.workflow;
+  const node = wf.nodes.find((n) => n.name === nodeName);
+  const inputs = [];
+  for (const [src, conn] of Object.entries(wf.connections)) {
+    conn.main.forEach((dests, out) => (dests || []).forEach((d) => {
+      if (d.node !== nodeName) return;
+      const items = c.expected.runData[src][0].outputs[out] || [];
+      inputs[d.index] = items.map((json, i) => ({ json, pairedItem: d.index ? { item: i, input: d.index } : { item: i } }));
+    }));
+  }
+  for (let k = 0; k < inputs.length; k++) inputs[k] = inputs[k] || [];
+  const result = runNode(node.type, node.typeVersion, node.parameters, inputs, {
+    onError: node.onError || 'stopWorkflow',
+    execution: { id: '1', mode: 'manual' },
+  });
+  const runs = c.expected.runData[nodeName];
+  return { result, expected: runs && runs[0].outputs, error: c.expected.error };
+}
+
+const IF = 'n8n-nodes-base.if';
+
+function filterValue(conditions, combinator = 'and', options = {}) {
+  return { conditions, combinator, options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2, ...options } };
+}
+
+test('case 004: string equals AND number gt', () => {
+  const { result, expected } = runCase('004', 'If');
+  assert.deepEqual(json(result), expected);
+});
+
+test('case 005: OR of dateTime after and boolean false', () => {
+  const { result, expected } = runCase('005', 'If');
+  assert.deepEqual(json(result), expected);
+});
+
+test('case 006: array contains, lengthGte and object notEmpty', () => {
+  const { result, expected } = runCase('006', 'If');
+  assert.deepEqual(json(result), expected);
+});
+
+test('case 007: loose type validation converts strings', () => {
+  const { result, expected } = runCase('007', 'If');
+  assert.deepEqual(json(result), expected);
+});
+
+test('case 008: strict type validation fails with n8n\'s message', () => {
+  const { result, error } = runCase('008', 'If');
+  assert.equal(result.outputs, null);
+  assert.equal(result.error.message, error.message);
+});
+
+test('case 041: every item on the false branch', () => {
+  const { result, expected } = runCase('041', 'If');
+  assert.deepEqual(json(result), expected);
+});
+
+test('items keep their pairedItem', () => {
+  const items = [{ json: { a: 1 }, pairedItem: { item: 0 } }, { json: { a: 2 }, pairedItem: { item: 1 } }];
+  const params = { conditions: filterValue([{ leftValue: '={{ $json.a }}', rightValue: 1, operator: { type: 'number', operation: 'gt' } }]) };
+  const r = runNode(IF, 2.2, params, [items]);
+  assert.deepEqual(r.outputs, [[items[1]], [items[0]]]);
+});
+
+test('conditions are resolved per item, including the right value', () => {
+  const items = [{ json: { a: 1, b: 1 } }, { json: { a: 2, b: 3 } }];
+  const params = { conditions: filterValue([{ leftValue: '={{ $json.a }}', rightValue: '={{ $json.b }}', operator: { type: 'number', operation: 'equals' } }]) };
+  const r = runNode(IF, 2.2, params, [items]);
+  assert.deepEqual(json(r), [[{ a: 1, b: 1 }], [{ a: 2, b: 3 }]]);
+  assert.deepEqual(r.outputs[0][0].pairedItem, { item: 0 });
+  assert.deepEqual(r.outputs[1][0].pairedItem, { item: 1 });
+});
+
+test('options.ignoreCase compares strings regardless of case', () => {
+  const items = [{ json: { s: 'BERLIN' } }];
+  const cond = [{ leftValue: '={{ $json.s }}', rightValue: 'berlin', operator: { type: 'string', operation: 'equals' } }];
+  assert.deepEqual(json(runNode(IF, 2.2, { conditions: filterValue(cond) }, [items])), [[], [{ s: 'BERLIN' }]]);
+  assert.deepEqual(json(runNode(IF, 2.2, { conditions: filterValue(cond), options: { ignoreCase: true } }, [items])), [[{ s: 'BERLIN' }], []]);
+  assert.deepEqual(json(runNode(IF, 2.2, { conditions: filterValue(cond, 'and', { caseSensitive: false }) }, [items])), [[{ s: 'BERLIN' }], []]);
+});
+
+test('looseTypeValidation (2.1+) and options.looseTypeValidation (2.0)', () => {
+  const items = [{ json: { v: '10' } }];
+  const cond = [{ leftValue: '={{ $json.v }}', rightValue: 5, operator: { type: 'number', operation: 'gt' } }];
+  assert.equal(runNode(IF, 2.2, { conditions: filterValue(cond) }, [items]).error.message,
+    "Wrong type: '10' is a string but was expecting a number [condition 0, item 0]");
+  assert.deepEqual(json(runNode(IF, 2.2, { conditions: filterValue(cond), looseTypeValidation: true }, [items])), [[{ v: '10' }], []]);
+  assert.deepEqual(json(runNode(IF, 2, { conditions: filterValue(cond), options: { looseTypeValidation: true } }, [items])), [[{ v: '10' }], []]);
+});
+
+test('a type error on a later item names that item', () => {
+  const items = [{ json: { v: 1 } }, { json: { v: 'x' } }];
+  const cond = [{ leftValue: '={{ $json.v }}', rightValue: 0, operator: { type: 'number', operation: 'gt' } }];
+  const r = runNode(IF, 2.2, { conditions: filterValue(cond) }, [items]);
+  assert.equal(r.error.message, "Wrong type: 'x' is a string but was expecting a number [condition 0, item 1]");
+});
+
+test('with continueOnFail a failing item goes to the false output', () => {
+  const items = [{ json: { v: 1 } }, { json: { v: 'x' } }];
+  const cond = [{ leftValue: '={{ $json.v }}', rightValue: 0, operator: { type: 'number', operation: 'gt' } }];
+  const r = runNode(IF, 2.2, { conditions: filterValue(cond) }, [items], { onError: 'continueRegularOutput' });
+  assert.deepEqual(json(r), [[{ v: 1 }], [{ v: 'x' }]]);
+});
+
+test('If has two outputs', () => {
+  const r = runTask({ node: { name: 'd', type: 'weft.describe', parameters: { nodes: [{ name: 'If', type: IF, typeVersion: 2.2, parameters: {} }] } } });
+  assert.deepEqual(r.nodes[0], { name: 'If', known: true, inputs: 1, outputs: 2 });
+});
