@@ -2,6 +2,7 @@ package nodes_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -160,5 +161,27 @@ func TestExecuteWorkflowFromLocalFile(t *testing.T) {
 	got := outputJSON(t, run(t, c, wf, items(3)), "Call", 0)
 	if strings.Join(got, ",") != `{"x2":0},{"x2":2},{"x2":4}` {
 		t.Fatalf("got %v", got)
+	}
+}
+
+func TestExecuteWorkflowOncePerItem(t *testing.T) {
+	c := loadCore(t)
+	sub := `{"nodes":[{"parameters":{"inputSource":"passthrough"},"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1.1,"position":[0,0]},` +
+		`{"parameters":{"jsCode":"return [{json: {count: $input.all().length, n: $input.first().json.n}}]"},"name":"Count","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0]}],` +
+		`"connections":{"In":{"main":[[{"node":"Count","type":"main","index":0}]]}}}`
+	quoted, _ := json.Marshal(sub)
+	wf := chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1.2, `{"source":"parameter","mode":"each","workflowJson":` + string(quoted) + `,"options":{}}`})
+	e := run(t, c, wf, items(3))
+	got := outputJSON(t, e, "Call", 0)
+	if strings.Join(got, ",") != `{"count":1,"n":0},{"count":1,"n":1},{"count":1,"n":2}` {
+		t.Fatalf("mode each: %v (%+v)", got, e.Error)
+	}
+	out := e.RunData["Call"][0].Outputs()[0]
+	if string(out[2].PairedItem) != `{"item":2}` {
+		t.Errorf("pairedItem of the third result: %s", out[2].PairedItem)
+	}
+	noWait := chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1.2, `{"source":"parameter","workflowJson":` + string(quoted) + `,"options":{"waitForSubWorkflow":false}}`})
+	if got := outputJSON(t, run(t, c, noWait, items(2)), "Call", 0); len(got) != 2 || !strings.Contains(got[1], `"name":"item 1"`) {
+		t.Errorf("without waiting the node outputs its input items: %v", got)
 	}
 }

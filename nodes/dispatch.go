@@ -70,11 +70,19 @@ type resultDoc struct {
 	Wait      *struct {
 		MS float64 `json:"ms"`
 	} `json:"wait"`
-	ExecuteWorkflow *struct {
-		Workflow json.RawMessage `json:"workflow"`
-		Path     string          `json:"path"`
-		Items    []api.Item      `json:"items"`
-	} `json:"executeWorkflow"`
+	ExecuteWorkflow *executeRequest `json:"executeWorkflow"`
+}
+
+// executeRequest is the Execute Workflow node's request: run a workflow
+// (a document, or {"path": FILE}) once with all items, or once per item
+// (mode "each", with Workflows[i] for item i when the workflow differs per
+// item); without waitForSubWorkflow the node outputs its input items.
+type executeRequest struct {
+	Workflow           json.RawMessage   `json:"workflow"`
+	Workflows          []json.RawMessage `json:"workflows"`
+	Items              []api.Item        `json:"items"`
+	Mode               string            `json:"mode"`
+	WaitForSubWorkflow *bool             `json:"waitForSubWorkflow"`
 }
 
 var noItems = []api.Item{}
@@ -166,15 +174,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		}
 	}
 	if ew := res.ExecuteWorkflow; ew != nil {
-		path := ew.Path
-		var file struct {
-			Path  string          `json:"path"`
-			Nodes json.RawMessage `json:"nodes"`
-		}
-		if path == "" && json.Unmarshal(ew.Workflow, &file) == nil && file.Path != "" && file.Nodes == nil {
-			path = file.Path
-		}
-		items, nerr, err := c.executeWorkflow(ctx, t, ew.Workflow, path, ew.Items)
+		items, nerr, err := c.runSubWorkflows(ctx, t, ew)
 		if err != nil {
 			return nil, err
 		}
@@ -246,15 +246,58 @@ func sameList(a, b []api.Item) bool {
 	return len(a) == 0 || &a[0] == &b[0]
 }
 
+// runSubWorkflows carries out an Execute Workflow request.
+func (c *Core) runSubWorkflows(ctx context.Context, t *engine.NodeTask, ew *executeRequest) ([]api.Item, *api.NodeError, error) {
+	wait := ew.WaitForSubWorkflow == nil || *ew.WaitForSubWorkflow
+	if ew.Mode != "each" {
+		out, nerr, err := c.executeWorkflow(ctx, t, ew.Workflow, ew.Items)
+		if !wait && err == nil {
+			return ew.Items, nil, nil
+		}
+		return out, nerr, err
+	}
+	var all []api.Item
+	for i, it := range ew.Items {
+		wf := ew.Workflow
+		if i < len(ew.Workflows) && len(ew.Workflows[i]) > 0 && string(ew.Workflows[i]) != "null" {
+			wf = ew.Workflows[i]
+		}
+		out, nerr, err := c.executeWorkflow(ctx, t, wf, []api.Item{it})
+		if err != nil || nerr != nil {
+			return nil, nerr, err
+		}
+		paired := json.RawMessage(fmt.Sprintf(`{"item":%d}`, i))
+		for _, o := range out {
+			o.PairedItem = paired
+			all = append(all, o)
+		}
+	}
+	if !wait {
+		return ew.Items, nil, nil
+	}
+	if all == nil {
+		all = noItems
+	}
+	return all, nil, nil
+}
+
 type depthKey struct{}
 
 // executeWorkflow runs a sub-workflow for the Execute Workflow node, with
 // items as the input of its trigger, and returns the output of the node
 // that ran last. A sub-workflow that fails is the node's error.
-func (c *Core) executeWorkflow(ctx context.Context, t *engine.NodeTask, raw json.RawMessage, path string, items []api.Item) ([]api.Item, *api.NodeError, error) {
+func (c *Core) executeWorkflow(ctx context.Context, t *engine.NodeTask, raw json.RawMessage, items []api.Item) ([]api.Item, *api.NodeError, error) {
 	depth, _ := ctx.Value(depthKey{}).(int)
 	if depth >= c.maxDepth {
 		return nil, &api.NodeError{Message: fmt.Sprintf("Sub-workflows nest deeper than %d levels", c.maxDepth)}, nil
+	}
+	var file struct {
+		Path  string          `json:"path"`
+		Nodes json.RawMessage `json:"nodes"`
+	}
+	path := ""
+	if json.Unmarshal(raw, &file) == nil && file.Path != "" && file.Nodes == nil {
+		path = file.Path
 	}
 	if path != "" {
 		b, err := c.readFile(path)

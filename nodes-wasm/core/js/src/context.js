@@ -77,7 +77,7 @@ export class NodeContext {
     if (raw === undefined) {
       raw = specDefault(this.spec, path);
       if (raw === undefined) return fallback;
-      return clone(raw);
+      return raw !== null && typeof raw === 'object' ? clone(raw) : raw;
     }
     if (!hasExpression(raw)) return raw; // parameters are read-only
     return this.resolver.resolve(raw, itemIndex);
