@@ -16,7 +16,7 @@ BENCHTIME   ?= 2s
 DEB_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32
 
 
-.PHONY: all build nodes core run test test-go test-nodes test-js bench check fixtures deps clean
+.PHONY: all build nodes core docs run test test-go test-nodes test-js bench check fixtures deps clean
 
 all: build nodes
 
@@ -132,6 +132,10 @@ check:
 	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy && git diff --exit-code go.mod go.sum
 	cd nodes-wasm && GOWORK=off $(GO) mod tidy && git diff --exit-code go.mod
+
+# docs/nodes.md is generated from the node specs.
+docs: build core
+	$(BIN)/weft nodes --markdown > docs/nodes.md
 
 fixtures:
 	runtime/testdata/gen.sh

@@ -286,6 +286,7 @@ func (c cli) workflowValidate(ctx context.Context, args []string) error {
 func (c cli) nodeTypes(ctx context.Context, args []string) error {
 	fs := c.flagSet("nodes")
 	asJSON := fs.Bool("json", false, "print the node types' full specs as JSON")
+	asMarkdown := fs.Bool("markdown", false, "print the node reference (docs/nodes.md) generated from the specs")
 	if _, err := parseInterspersed(fs, args); err != nil {
 		return fail(exitUsage, "%v", err)
 	}
@@ -298,6 +299,9 @@ func (c cli) nodeTypes(ctx context.Context, args []string) error {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(core.Specs())
+	}
+	if *asMarkdown {
+		return nodes.WriteMarkdown(c.stdout, core.Specs())
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TYPE\tVERSIONS\tNAME")

@@ -219,3 +219,19 @@ func TestNodes(t *testing.T) {
 		t.Fatalf("weft nodes --json: %v, %d specs", err, len(specs))
 	}
 }
+
+// TestNodeDocsAreCurrent checks that docs/nodes.md is what the specs
+// generate.
+func TestNodeDocsAreCurrent(t *testing.T) {
+	r := runWorkflowCLI(t, "nodes", "--markdown")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	have, err := os.ReadFile(filepath.Join("..", "..", "docs", "nodes.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(have) != r.stdout {
+		t.Errorf("docs/nodes.md is out of date with the node specs: run `make docs`")
+	}
+}
