@@ -185,3 +185,19 @@ func TestExecuteWorkflowOncePerItem(t *testing.T) {
 		t.Errorf("without waiting the node outputs its input items: %v", got)
 	}
 }
+
+func TestReferenceToANodeThatHasNotRun(t *testing.T) {
+	c := loadCore(t)
+	wf := chain(t,
+		node{"Fields", "n8n-nodes-base.set", 3.4, `{"mode":"manual","assignments":{"assignments":[{"id":"a","name":"x","value":"={{ $('Later').first().json.n }}","type":"string"}]},"options":{}}`},
+		node{"Later", "n8n-nodes-base.noOp", 1, `{}`},
+	)
+	e := run(t, c, wf, items(1))
+	if e.Status != engine.StatusError || e.Error.Node != "Fields" || !strings.Contains(e.Error.Message, "hasn't been executed") {
+		t.Fatalf("got %s %+v, want Fields to fail saying Later hasn't been executed", e.Status, e.Error)
+	}
+	wf = chain(t, node{"Fields", "n8n-nodes-base.set", 3.4, `{"mode":"manual","assignments":{"assignments":[{"id":"a","name":"x","value":"={{ $('Nowhere').item.json.n }}","type":"string"}]},"options":{}}`})
+	if e := run(t, c, wf, items(1)); e.Error == nil || e.Error.Message != "Referenced node doesn't exist" {
+		t.Fatalf("missing node: got %+v", e.Error)
+	}
+}

@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	goruntime "runtime"
+	"sync"
 	"time"
+	"weak"
 
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/control-plane/engine"
@@ -47,6 +50,48 @@ type workflowDoc struct {
 	Name     string `json:"name"`
 	Active   bool   `json:"active"`
 	Timezone string `json:"timezone"`
+	// Nodes and Connections come with run data: $('X') tells a node that
+	// has not run from one that does not exist, and follows the branch
+	// that leads to the running node.
+	Nodes       json.RawMessage `json:"nodes,omitempty"`
+	Connections json.RawMessage `json:"connections,omitempty"`
+}
+
+type graphDoc struct{ nodes, connections json.RawMessage }
+
+// graphs caches the nodes and connections documents per workflow (a
+// workflow does not change while it runs). Entries go when the workflow is
+// collected.
+var graphs sync.Map // weak.Pointer[api.Workflow] -> graphDoc
+
+func workflowGraph(wf *api.Workflow) (graphDoc, error) {
+	key := weak.Make(wf)
+	if g, ok := graphs.Load(key); ok {
+		return g.(graphDoc), nil
+	}
+	type nodeDoc struct {
+		Name        string          `json:"name"`
+		Type        string          `json:"type"`
+		TypeVersion float64         `json:"typeVersion"`
+		Parameters  json.RawMessage `json:"parameters,omitempty"`
+	}
+	ns := make([]nodeDoc, len(wf.Nodes))
+	for i, n := range wf.Nodes {
+		ns[i] = nodeDoc{Name: n.Name, Type: n.Type, TypeVersion: n.TypeVersion, Parameters: n.Parameters}
+	}
+	nodes, err := json.Marshal(ns)
+	if err != nil {
+		return graphDoc{}, err
+	}
+	conns, err := json.Marshal(wf.Connections)
+	if err != nil {
+		return graphDoc{}, err
+	}
+	g := graphDoc{nodes: nodes, connections: conns}
+	if _, loaded := graphs.LoadOrStore(key, g); !loaded {
+		goruntime.AddCleanup(wf, func(k weak.Pointer[api.Workflow]) { graphs.Delete(k) }, key)
+	}
+	return g, nil
 }
 
 type executionDoc struct {
@@ -123,6 +168,11 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		tc.ConnectionInput = t.ConnectionInput
 	}
 	if mentionsOtherNodes(t.Node) {
+		g, err := workflowGraph(t.Workflow)
+		if err != nil {
+			return nil, fmt.Errorf("encoding the task: %w", err)
+		}
+		tc.Workflow.Nodes, tc.Workflow.Connections = g.nodes, g.connections
 		tc.RunData = map[string][]runDoc{}
 		for _, name := range t.RunData.Nodes() {
 			runs := t.RunData.Runs(name)

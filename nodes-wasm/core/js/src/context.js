@@ -83,8 +83,11 @@ export class NodeContext {
     return this.resolver.resolve(raw, itemIndex);
   }
 
+  // evaluateExpression resolves an expression for an item; like n8n's it
+  // takes the expression with or without its leading '='.
   evaluateExpression(expr, itemIndex = 0) {
-    return this.resolver.resolve(expr, itemIndex);
+    const src = typeof expr === 'string' && expr.charCodeAt(0) !== 61 ? '=' + expr : expr;
+    return this.resolver.resolve(src, itemIndex);
   }
 
   dataProxy(itemIndex = 0) {
