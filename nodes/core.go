@@ -71,6 +71,8 @@ type Core struct {
 	readFile func(string) ([]byte, error)
 	// maxDepth caps nested Execute Workflow calls.
 	maxDepth int
+	// compiled keeps compiled expressions and code per node.
+	compiled compileCache
 }
 
 // Option configures a Core.

@@ -24,6 +24,9 @@ type taskDoc struct {
 	// Context is the taskContext document as a JSON string: the module
 	// parses it only when the node needs it.
 	Context string `json:"context"`
+	// Compiled holds the code the module compiled in earlier runs of the
+	// same node (see compileCache).
+	Compiled json.RawMessage `json:"compiled,omitempty"`
 }
 
 type nodeDoc struct {
@@ -116,6 +119,9 @@ type resultDoc struct {
 		MS float64 `json:"ms"`
 	} `json:"wait"`
 	ExecuteWorkflow *executeRequest `json:"executeWorkflow"`
+	// Compiled is code the module compiled during this run, to bring back
+	// in the node's next runs.
+	Compiled map[string]json.RawMessage `json:"compiled"`
 }
 
 // executeRequest is the Execute Workflow node's request: run a workflow
@@ -191,6 +197,8 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		return nil, fmt.Errorf("encoding the task: %w", err)
 	}
 	doc.Context = string(ctxJSON)
+	key := compileKey(t.Workflow, t.Node)
+	doc.Compiled = c.compiled.get(key)
 	task, err := json.Marshal(&doc)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the task: %w", err)
@@ -210,6 +218,9 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	var res resultDoc
 	if err := json.Unmarshal(out.Result, &res); err != nil {
 		return nil, fmt.Errorf("core module returned a bad result: %w", err)
+	}
+	if len(res.Compiled) > 0 {
+		c.compiled.add(key, res.Compiled)
 	}
 	nr := &engine.NodeResult{Error: res.Error, NodeState: res.NodeState, Logs: append(out.Logs, res.Logs...)}
 	if res.Error != nil {

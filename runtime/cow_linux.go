@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -213,7 +214,12 @@ func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
 		e := binary.LittleEndian.Uint64((*entries)[i*8:])
 		if (e&present != 0 && e&fileOrShared == 0) || e&swapped != 0 {
 			off := i * pageSizeOS
-			copy(m.region[off:off+pageSizeOS], snap[off:off+pageSizeOS])
+			dst, src := m.region[off:off+pageSizeOS], snap[off:off+pageSizeOS]
+			// A page the task did not change stays as it is: comparing
+			// reads it, copying would also write it.
+			if !bytes.Equal(dst, src) {
+				copy(dst, src)
+			}
 		}
 	}
 	return nil

@@ -132,6 +132,151 @@ static JSValue js_random_u32(JSContext *c, JSValueConst this_val, int argc, JSVa
     return JS_NewUint32(c, next_u32());
 }
 
+/* Compiled functions travel to the host as base64 bytecode, so a later task
+ * can load instead of parsing again (every task starts from the snapshot,
+ * which knows no compiled user code). */
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static char *b64_encode(const uint8_t *in, size_t n, size_t *outlen) {
+    size_t m = 4 * ((n + 2) / 3);
+    char *out = malloc(m + 1);
+    if (!out)
+        return NULL;
+    size_t i = 0, j = 0;
+    for (; i + 2 < n; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        out[j++] = b64chars[v >> 18];
+        out[j++] = b64chars[(v >> 12) & 63];
+        out[j++] = b64chars[(v >> 6) & 63];
+        out[j++] = b64chars[v & 63];
+    }
+    if (i < n) {
+        uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0);
+        out[j++] = b64chars[v >> 18];
+        out[j++] = b64chars[(v >> 12) & 63];
+        out[j++] = i + 1 < n ? b64chars[(v >> 6) & 63] : '=';
+        out[j++] = '=';
+    }
+    out[j] = 0;
+    *outlen = j;
+    return out;
+}
+
+static int b64_value(char c) {
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+static uint8_t *b64_decode(const char *in, size_t n, size_t *outlen) {
+    if (n % 4 != 0)
+        return NULL;
+    uint8_t *out = malloc(n / 4 * 3 + 1);
+    if (!out)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i += 4) {
+        int a = b64_value(in[i]), b = b64_value(in[i + 1]);
+        int c = in[i + 2] == '=' ? 0 : b64_value(in[i + 2]);
+        int d = in[i + 3] == '=' ? 0 : b64_value(in[i + 3]);
+        if (a < 0 || b < 0 || c < 0 || d < 0) {
+            free(out);
+            return NULL;
+        }
+        uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+        out[j++] = v >> 16;
+        if (in[i + 2] != '=')
+            out[j++] = (v >> 8) & 255;
+        if (in[i + 3] != '=')
+            out[j++] = v & 255;
+    }
+    *outlen = j;
+    return out;
+}
+
+/* __weft_fn_compile(src) evaluates the script src (which must evaluate to
+ * a function) and returns [value, base64 bytecode of the script]. */
+static JSValue js_fn_compile(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    size_t n;
+    const char *src = JS_ToCStringLen(c, &n, argv[0]);
+    if (!src)
+        return JS_EXCEPTION;
+    JSValue code = JS_Eval(c, src, n, "<input>", JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
+    JS_FreeCString(c, src);
+    if (JS_IsException(code))
+        return code;
+    size_t size = 0;
+    uint8_t *bytes = JS_WriteObject(c, &size, code, JS_WRITE_OBJ_BYTECODE);
+    JSValue encoded = JS_NULL;
+    if (bytes) {
+        size_t m;
+        char *b64 = b64_encode(bytes, size, &m);
+        js_free(c, bytes);
+        if (b64) {
+            encoded = JS_NewStringLen(c, b64, m);
+            free(b64);
+        }
+    }
+    JSValue fn = JS_EvalFunction(c, code);
+    if (JS_IsException(fn)) {
+        JS_FreeValue(c, encoded);
+        return fn;
+    }
+    JSValue pair = JS_NewArray(c);
+    JS_SetPropertyUint32(c, pair, 0, fn);
+    JS_SetPropertyUint32(c, pair, 1, encoded);
+    return pair;
+}
+
+/* __weft_fn_load(b64) evaluates bytecode __weft_fn_compile produced. */
+static JSValue js_fn_load(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    size_t n;
+    const char *b64 = JS_ToCStringLen(c, &n, argv[0]);
+    if (!b64)
+        return JS_EXCEPTION;
+    size_t size;
+    uint8_t *bytes = b64_decode(b64, n, &size);
+    JS_FreeCString(c, b64);
+    if (!bytes)
+        return JS_ThrowTypeError(c, "invalid compiled code");
+    JSValue code = JS_ReadObject(c, bytes, size, JS_READ_OBJ_BYTECODE);
+    free(bytes);
+    if (JS_IsException(code))
+        return code;
+    return JS_EvalFunction(c, code);
+}
+
+/* __weft_hash(s) is a 128-bit FNV-1a digest of the string, as 32 hex
+ * digits: the key compiled code is cached under. */
+static JSValue js_hash(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    size_t n;
+    const char *s = JS_ToCStringLen(c, &n, argv[0]);
+    if (!s)
+        return JS_EXCEPTION;
+    uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
+    for (size_t i = 0; i < n; i++) {
+        h1 = (h1 ^ (uint8_t)s[i]) * 0x100000001b3ull;
+        h2 = (h2 ^ (uint8_t)s[i]) * 0x100000001b3ull;
+        h2 ^= h2 >> 29;
+    }
+    JS_FreeCString(c, s);
+    char out[33];
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) {
+        out[i] = hex[(h1 >> (60 - 4 * i)) & 15];
+        out[16 + i] = hex[(h2 >> (60 - 4 * i)) & 15];
+    }
+    return JS_NewStringLen(c, out, 32);
+}
+
 static int init(void) {
     rt = JS_NewRuntime();
     if (!rt)
@@ -145,6 +290,9 @@ static int init(void) {
     JS_SetPropertyStr(ctx, math, "random", JS_NewCFunction(ctx, js_random, "random", 0));
     JS_FreeValue(ctx, math);
     JS_SetPropertyStr(ctx, global, "__weft_random_u32", JS_NewCFunction(ctx, js_random_u32, "__weft_random_u32", 0));
+    JS_SetPropertyStr(ctx, global, "__weft_fn_compile", JS_NewCFunction(ctx, js_fn_compile, "__weft_fn_compile", 1));
+    JS_SetPropertyStr(ctx, global, "__weft_fn_load", JS_NewCFunction(ctx, js_fn_load, "__weft_fn_load", 1));
+    JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
     JSValue v = JS_Eval(ctx, weft_bundle, weft_bundle_len, "core.js", JS_EVAL_TYPE_GLOBAL);
     if (JS_IsException(v)) {
         JS_FreeValue(ctx, global);

@@ -5,6 +5,7 @@ import { nodeTypes, lookup } from './nodes/index.js';
 import { NodeContext } from './context.js';
 import { errorDocument } from './errors.js';
 import { warmUp } from './warmup.js';
+import { beginTask, endTask } from './compiled.js';
 
 let currentLogs = null;
 
@@ -149,6 +150,8 @@ function finish(ctx, outputs, error) {
   if (ctx.nodeStateOut !== undefined) result.nodeState = ctx.nodeStateOut;
   if (ctx.requests.wait) result.wait = ctx.requests.wait;
   if (ctx.requests.executeWorkflow) result.executeWorkflow = ctx.requests.executeWorkflow;
+  const compiled = endTask();
+  if (compiled !== null) result.compiled = compiled;
   return result;
 }
 
@@ -197,6 +200,7 @@ function lazyContext(task) {
 function handle(text) {
   const task = JSON.parse(text);
   lazyContext(task);
+  beginTask(task.compiled);
   if (task.abi !== 1) return { outputs: null, error: { message: `unsupported task ABI version ${task.abi}` } };
   switch (task.node.type) {
     case 'weft.warmUp':

@@ -17,6 +17,7 @@
 //
 // Compiled expressions are cached by source for the life of the instance.
 import { ExpressionError } from '../errors.js';
+import { cachedFunction } from '../compiled.js';
 import { splitTemplate } from './template.js';
 import { EXTENSION_NAMES, extensionSymbols } from './extend.js';
 
@@ -542,36 +543,36 @@ function compile(expr) {
   }
   const chunks = splitTemplate(expr);
   if (chunks.length === 1) return { constant: chunks[0].text };
-  const used = { x: false, s: false, symbols: [] };
-  let body;
-  let single = false;
+  let built;
   try {
-    if (chunks.length === 2 && chunks[0].text === '') {
-      single = true;
-      body = 'return (' + prepareCode(chunks[1].code, used) + '\n);';
-    } else {
-      const parts = [];
-      for (const c of chunks) {
-        if (c.text !== undefined) {
-          if (c.text !== '') parts.push(jsString(c.text));
-        } else {
-          parts.push('__n8n_j(' + prepareCode(c.code, used) + '\n)');
+    built = cachedFunction(expr, () => {
+      const used = { x: false, s: false, symbols: [] };
+      let body;
+      let single = false;
+      if (chunks.length === 2 && chunks[0].text === '') {
+        single = true;
+        body = 'return (' + prepareCode(chunks[1].code, used) + '\n);';
+      } else {
+        const parts = [];
+        for (const c of chunks) {
+          if (c.text !== undefined) {
+            if (c.text !== '') parts.push(jsString(c.text));
+          } else {
+            parts.push('__n8n_j(' + prepareCode(c.code, used) + '\n)');
+          }
         }
+        body = 'return ""' + (parts.length ? ' + ' + parts.join(' + ') : '') + ';';
       }
-      body = 'return ""' + (parts.length ? ' + ' + parts.join(' + ') : '') + ';';
-    }
+      const src = '(function anonymous(__n8n_scope\n) {\nwith (__n8n_scope) {\n' + body + '\n}\n})';
+      return { src, meta: { single, symbols: used.s ? used.symbols : null } };
+    });
   } catch (e) {
     if (e instanceof ExpressionError) return { error: e };
     return { error: new ExpressionError('invalid syntax') };
   }
-  let fn;
-  try {
-    fn = new Function('__n8n_scope', 'with (__n8n_scope) {\n' + body + '\n}');
-  } catch (e) {
-    return { error: new ExpressionError('invalid syntax') };
-  }
-  if (used.s) extensionSymbols(used.symbols);
-  return { fn, single };
+  const { single, symbols } = built.meta;
+  if (symbols) extensionSymbols(symbols);
+  return { fn: built.fn, single };
 }
 
 const cache = new Map();

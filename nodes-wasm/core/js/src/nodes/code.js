@@ -6,6 +6,7 @@
 // parameters are the sandbox variables. When it uses `await` (or returns a
 // promise) the run returns a promise: the host runs the engine's pending
 // jobs until it settles.
+import { cachedFunction } from '../compiled.js';
 import { DateTime, Duration, Interval } from 'luxon';
 import { NodeOperationError } from '../errors.js';
 import { v8Message, sourceLine, isThenable } from './lib/jsErrors.js';
@@ -270,7 +271,7 @@ function sandbox(ctx, itemIndex, mode, staticData, used) {
 function compile(code, names, isAsync) {
   const src = `(function(${names.join(',')}){return ${isAsync ? 'async ' : ''}function __weftCode(){\n${code}\n}})`;
   try {
-    return { factory: (0, eval)(src) };
+    return { factory: cachedFunction(src, () => ({ src })).fn };
   } catch (err) {
     return { syntaxError: err };
   }
