@@ -57,6 +57,8 @@ type cowMemory struct {
 	size   uint64
 	// mapped is the snapshot now mapped at the start of region, if any.
 	mapped *cowSnapshot
+	// reverts counts resets, for the periodic fresh mapping.
+	reverts int
 }
 
 // cowAllocator hands wazero the memory of one instance and remembers it.
@@ -180,7 +182,8 @@ func (m *cowMemory) mapSnapshot(s *cowSnapshot) error {
 // so; revert copies those pages back from snap (the same bytes as the memfd)
 // and leaves them mapped, so the next task takes no page faults on them. The
 // set of written pages only grows, so once it covers more than half the
-// memory the snapshot is mapped afresh and the kernel starts tracking anew.
+// memory, and every remapEvery resets, the snapshot is mapped afresh and the
+// kernel starts tracking anew.
 func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
 	if m.mapped != s {
 		return m.mapSnapshot(s)
@@ -207,7 +210,11 @@ func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
 			written++
 		}
 	}
-	if written > pages/2 {
+	// The set of written pages only grows: pages one large task wrote are
+	// compared after every later task. Mapping the snapshot afresh now and
+	// then bounds it by what recent tasks wrote, for a round of page faults.
+	m.reverts++
+	if written > pages/2 || m.reverts%remapEvery == 0 {
 		return m.mapSnapshot(s)
 	}
 	for i := 0; i < pages; i++ {
@@ -215,8 +222,8 @@ func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
 		if (e&present != 0 && e&fileOrShared == 0) || e&swapped != 0 {
 			off := i * pageSizeOS
 			dst, src := m.region[off:off+pageSizeOS], snap[off:off+pageSizeOS]
-			// A page the task did not change stays as it is: comparing
-			// reads it, copying would also write it.
+			// Comparing reads a page; copying would also write it, and
+			// most pages some earlier task wrote are unchanged.
 			if !bytes.Equal(dst, src) {
 				copy(dst, src)
 			}
@@ -224,6 +231,10 @@ func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
 	}
 	return nil
 }
+
+// remapEvery is how many resets an instance makes between fresh mappings of
+// its snapshot.
+const remapEvery = 256
 
 var (
 	pagemapOnce sync.Once
