@@ -122,7 +122,7 @@ test-js: nodes-wasm/core/js/node_modules/.package-lock.json
 	cd nodes-wasm/core/js && npm test --silent
 
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./runtime/...
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./runtime/... ./nodes/
 
 check:
 	@test -z "$$(gofmt -l . | tee /dev/stderr)" || (echo "gofmt: files above need formatting" && exit 1)
