@@ -20,7 +20,6 @@ import (
 var (
 	engOnce sync.Once
 	eng     *runtime.Engine
-	wasm    []byte
 	engErr  error
 )
 
