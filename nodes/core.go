@@ -116,7 +116,7 @@ func Load(ctx context.Context, eng *runtime.Engine, wasm []byte, opts ...Option)
 	if err != nil {
 		return nil, fmt.Errorf("core module: %w", err)
 	}
-	c := &Core{mod: mod, sleep: sleepCtx, readFile: os.ReadFile, maxDepth: 16}
+	c := &Core{mod: mod, sleep: engine.Sleep, readFile: os.ReadFile, maxDepth: 16}
 	for _, o := range opts {
 		o(c)
 	}
@@ -149,17 +149,6 @@ func LoadFile(ctx context.Context, eng *runtime.Engine, path string, opts ...Opt
 		return nil, fmt.Errorf("core module: %w", err)
 	}
 	return Load(ctx, eng, wasm, opts...)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Specs returns the node types, sorted by type.

@@ -41,13 +41,7 @@ func loadCore(ctx context.Context) (*nodes.Core, func(), error) {
 
 // readWorkflow reads and parses a workflow file ("-" for standard input).
 func (c cli) readWorkflow(path string) (*api.Workflow, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(c.stdin)
-	} else {
-		data, err = os.ReadFile(path)
-	}
+	data, err := c.readFileOrStdin(path)
 	if err != nil {
 		return nil, &exitError{code: exitUsage, err: err}
 	}
@@ -56,6 +50,14 @@ func (c cli) readWorkflow(path string) (*api.Workflow, error) {
 		return nil, fail(exitUsage, "%s: %v", path, err)
 	}
 	return wf, nil
+}
+
+// readFileOrStdin reads a file, or standard input for "-".
+func (c cli) readFileOrStdin(path string) ([]byte, error) {
+	if path == "-" {
+		return io.ReadAll(c.stdin)
+	}
+	return os.ReadFile(path)
 }
 
 // runOutput is what `weft run --json` prints.
@@ -217,13 +219,7 @@ func (c cli) printRunTable(wf *api.Workflow, exec *engine.Execution, total time.
 // readItems reads start items: an array of items ({"json": …}) or of plain
 // objects, which become the items' json.
 func (c cli) readItems(path string) ([]api.Item, error) {
-	var data []byte
-	var err error
-	if path == "-" {
-		data, err = io.ReadAll(c.stdin)
-	} else {
-		data, err = os.ReadFile(path)
-	}
+	data, err := c.readFileOrStdin(path)
 	if err != nil {
 		return nil, fail(exitUsage, "%v", err)
 	}

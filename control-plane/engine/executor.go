@@ -54,15 +54,15 @@ func WithTriggerDispatch() Option { return func(e *Executor) { e.dispatch = true
 
 // New returns an Executor that runs nodes through d.
 func New(d Dispatcher, opts ...Option) *Executor {
-	e := &Executor{d: d, maxRuns: DefaultMaxNodeRuns, spec: DefaultSpec, now: time.Now, sleep: sleepCtx}
+	e := &Executor{d: d, maxRuns: DefaultMaxNodeRuns, spec: DefaultSpec, now: time.Now, sleep: Sleep}
 	for _, o := range opts {
 		o(e)
 	}
 	return e
 }
 
-// sleepCtx waits for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits for d or until ctx is done, and returns ctx's error then.
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

@@ -1,5 +1,5 @@
 // Message digests and HMAC in plain JavaScript (the engine has no crypto
-// module): MD5, SHA-1, SHA-256, SHA-384, SHA-512 and SHA3-256/384/512, over
+// module): MD5, SHA-1, SHA-224, SHA-256, SHA-384, SHA-512 and SHA3-256/384/512, over
 // byte arrays, with the UTF-8, hex and base64 codings the Crypto node needs.
 
 // utf8 encodes a string as UTF-8 bytes; lone surrogates become U+FFFD, as
@@ -301,6 +301,17 @@ const SHA256 = {
   },
 };
 
+const SHA224 = {
+  block: 64,
+  init: () => new Int32Array([0xc1059ed8 | 0, 0x367cd507, 0x3070dd17, 0xf70e5939 | 0, 0xffc00b31 | 0, 0x68581511, 0x64f98fa7, 0xbefa4fa4 | 0]),
+  compress: sha256Compress,
+  finish(h, tail, total) {
+    const m = mdPad(tail, total, 64, 8, false);
+    for (let off = 0; off < m.length; off += 64) sha256Compress(h, m, off);
+    return wordsBE(h, 7);
+  },
+};
+
 // ---------------------------------------------------------------- SHA-512 / SHA-384
 // 64-bit words are pairs of 32-bit halves: hi at 2i, lo at 2i+1. A carry out
 // of the low half shows as a sum below one of its terms (unsigned).
@@ -539,6 +550,7 @@ function sha3Family(outBytes) {
 const ALGORITHMS = {
   md5: MD5,
   sha1: SHA1,
+  sha224: SHA224,
   sha256: SHA256,
   sha384: sha512Family(IV384, 12),
   sha512: sha512Family(IV512, 16),

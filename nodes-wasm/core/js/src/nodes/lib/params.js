@@ -1,21 +1,13 @@
+import { hasExpression } from '../../context.js';
+
+export { hasExpression };
+
 // Per-item parameter access without needless work. A parameter whose value
 // holds no expression is the same for every item: it is read once and
 // shared (callers must not modify it). One with expressions is rebuilt for
 // each item with only its "=…" strings evaluated (ctx.evaluateExpression)
 // and only the objects and arrays on the way to them copied; everything
 // else is shared with the parameter as written.
-
-// hasExpression reports whether a parameter value contains a "=…" string.
-export function hasExpression(v) {
-  if (typeof v === 'string') return v.charCodeAt(0) === 61; // '='
-  if (v === null || typeof v !== 'object') return false;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) if (hasExpression(v[i])) return true;
-    return false;
-  }
-  for (const k in v) if (hasExpression(v[k])) return true;
-  return false;
-}
 
 // compile returns null for a value without expressions, else a function
 // (evaluate) => the value with every expression string evaluated.
