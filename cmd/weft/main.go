@@ -31,6 +31,7 @@ Usage:
   weft run WORKFLOW.json [--json] [--input FILE|-] [--timeout DUR]
   weft validate WORKFLOW.json
   weft nodes [--json]
+  weft migrate [--postgres URL | --data DIR]
   weft node run MODULE.wasm [--input FILE|-] [--fuel N] [--memory SIZE] [--timeout DUR] [--json]
   weft node inspect MODULE.wasm [--json]
   weft version
@@ -107,6 +108,8 @@ func (c cli) dispatch(ctx context.Context, args []string) error {
 		return c.workflowValidate(ctx, args[1:])
 	case "nodes":
 		return c.nodeTypes(ctx, args[1:])
+	case "migrate":
+		return c.migrate(ctx, args[1:])
 	case "version", "--version":
 		fmt.Fprintln(c.stdout, "weft", version)
 		return nil

@@ -235,3 +235,22 @@ func TestNodeDocsAreCurrent(t *testing.T) {
 		t.Errorf("docs/nodes.md is out of date with the node specs: run `make docs`")
 	}
 }
+
+func TestMigrate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	r := runCLI(t, "", "migrate", "--data", dir)
+	if r.code != exitOK || !strings.Contains(r.stdout, "applied migration 0001") || !strings.Contains(r.stdout, "sqlite schema at version 1") {
+		t.Fatalf("first migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "weft.db")); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(t, "", "migrate", "--data", dir)
+	if r.code != exitOK || strings.Contains(r.stdout, "applied") {
+		t.Fatalf("second migrate applied again: %s", r.stdout)
+	}
+	r = runCLI(t, "", "migrate", "--postgres", "postgres://nobody@127.0.0.1:1/none?connect_timeout=1")
+	if r.code != exitFailed || !strings.Contains(r.stderr, "connecting to postgres") {
+		t.Fatalf("unreachable Postgres: exit %d, %s", r.code, r.stderr)
+	}
+}

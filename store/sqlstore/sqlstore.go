@@ -1,0 +1,584 @@
+// Package sqlstore implements store.Store on SQL: SQLite (modernc.org/sqlite,
+// pure Go) for the embedded mode and Postgres (pgx v5) for the distributed
+// mode. The schema is the embedded, versioned migrations in migrations/,
+// applied by Migrate.
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+
+	"github.com/weftrun/weft/store"
+)
+
+// Dialect is the SQL flavour of a Store.
+type Dialect int
+
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Store is a store.Store on a SQL database.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to url: postgres://… (or postgresql://…) for Postgres;
+// sqlite:PATH, file:PATH or a path for SQLite (the file is created). It does
+// not migrate; call Migrate.
+func Open(ctx context.Context, url string) (*Store, error) {
+	var s *Store
+	switch {
+	case strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://"):
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(16)
+		db.SetConnMaxIdleTime(5 * time.Minute)
+		s = &Store{db: db, dialect: Postgres}
+	default:
+		path := strings.TrimPrefix(strings.TrimPrefix(url, "sqlite:"), "file:")
+		if path == "" {
+			return nil, errors.New("store: empty SQLite path")
+		}
+		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)")
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		// One writer at a time is SQLite's model; one connection keeps
+		// transactions from failing with SQLITE_BUSY.
+		db.SetMaxOpenConns(1)
+		s = &Store{db: db, dialect: SQLite}
+	}
+	s.now = time.Now
+	if err := s.db.PingContext(ctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("store: connecting to %s: %w", s.dialect, err)
+	}
+	return s, nil
+}
+
+// Dialect returns the store's SQL flavour.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close implements store.Store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// q rewrites a query written with ? placeholders for the dialect.
+func (s *Store) q(query string) string {
+	if s.dialect != Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	return b.String()
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+const idChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// workflowID returns a random 16-character id, as n8n's.
+func workflowID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	for i := range b {
+		b[i] = idChars[int(b[i])%len(idChars)]
+	}
+	return string(b[:])
+}
+
+// executionID returns an id that sorts by creation time: 12 hex digits of
+// Unix milliseconds and 8 random ones.
+func (s *Store) executionID() string {
+	var r [4]byte
+	_, _ = rand.Read(r[:])
+	return fmt.Sprintf("%012x%08x", s.now().UnixMilli(), binary.BigEndian.Uint32(r[:]))
+}
+
+// tx runs f in a transaction.
+func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) event(ctx context.Context, tx *sql.Tx, kind, workflowID, executionID string, detail any) error {
+	var d []byte
+	if detail != nil {
+		var err error
+		if d, err = json.Marshal(detail); err != nil {
+			return err
+		}
+	}
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO events (at, kind, workflow_id, execution_id, detail) VALUES (?, ?, ?, ?, ?)`),
+		ms(s.now()), kind, workflowID, executionID, nullText(d))
+	return err
+}
+
+func nullText(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// CreateWorkflow implements store.Store.
+func (s *Store) CreateWorkflow(ctx context.Context, name string, doc json.RawMessage) (*store.Workflow, error) {
+	now := s.now()
+	w := &store.Workflow{ID: workflowID(), Name: name, Version: 1, Document: doc, CreatedAt: now.UTC().Truncate(time.Millisecond), UpdatedAt: now.UTC().Truncate(time.Millisecond)}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO workflows (id, name, version, active_version, created_at, updated_at) VALUES (?, ?, 1, 0, ?, ?)`),
+			w.ID, name, ms(now), ms(now)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO workflow_versions (workflow_id, version, name, document, created_at) VALUES (?, 1, ?, ?, ?)`),
+			w.ID, name, string(doc), ms(now)); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "workflow.created", w.ID, "", map[string]any{"version": 1})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: create workflow: %w", err)
+	}
+	return w, nil
+}
+
+const workflowColumns = `w.id, w.name, w.version, w.active_version, w.created_at, w.updated_at, v.document`
+
+func scanWorkflow(row interface{ Scan(...any) error }) (*store.Workflow, error) {
+	var w store.Workflow
+	var created, updated int64
+	var doc string
+	if err := row.Scan(&w.ID, &w.Name, &w.Version, &w.ActiveVersion, &created, &updated, &doc); err != nil {
+		return nil, err
+	}
+	w.CreatedAt, w.UpdatedAt, w.Document = fromMS(created), fromMS(updated), json.RawMessage(doc)
+	return &w, nil
+}
+
+// GetWorkflow implements store.Store.
+func (s *Store) GetWorkflow(ctx context.Context, id string) (*store.Workflow, error) {
+	w, err := scanWorkflow(s.db.QueryRowContext(ctx, s.q(`SELECT `+workflowColumns+` FROM workflows w
+		JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE w.id = ?`), id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: workflow %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get workflow: %w", err)
+	}
+	return w, nil
+}
+
+// UpdateWorkflow implements store.Store.
+func (s *Store) UpdateWorkflow(ctx context.Context, id string, ifVersion int, name string, doc json.RawMessage) (*store.Workflow, error) {
+	now := s.now()
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE workflows SET version = version + 1, name = ?, updated_at = ? WHERE id = ? AND version = ?`),
+			name, ms(now), id, ifVersion)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return s.missingOrConflict(ctx, tx, id)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO workflow_versions (workflow_id, version, name, document, created_at) VALUES (?, ?, ?, ?, ?)`),
+			id, ifVersion+1, name, string(doc), ms(now)); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "workflow.updated", id, "", map[string]any{"version": ifVersion + 1})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: update workflow %q: %w", id, err)
+	}
+	return s.GetWorkflow(ctx, id)
+}
+
+// missingOrConflict tells why a conditional write matched no row.
+func (s *Store) missingOrConflict(ctx context.Context, tx *sql.Tx, id string) error {
+	var v int
+	err := tx.QueryRowContext(ctx, s.q(`SELECT version FROM workflows WHERE id = ?`), id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("%w: the current version is %d", store.ErrConflict, v)
+}
+
+// DeleteWorkflow implements store.Store.
+func (s *Store) DeleteWorkflow(ctx context.Context, id string, ifVersion int) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		query, args := `DELETE FROM workflows WHERE id = ?`, []any{id}
+		if ifVersion > 0 {
+			query, args = query+` AND version = ?`, append(args, ifVersion)
+		}
+		res, err := tx.ExecContext(ctx, s.q(query), args...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return s.missingOrConflict(ctx, tx, id)
+		}
+		return s.event(ctx, tx, "workflow.deleted", id, "", nil)
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete workflow %q: %w", id, err)
+	}
+	return nil
+}
+
+// ListWorkflows implements store.Store.
+func (s *Store) ListWorkflows(ctx context.Context, p store.Page) ([]*store.Workflow, string, error) {
+	n := p.Size()
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+workflowColumns+` FROM workflows w
+		JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
+		WHERE w.id > ? ORDER BY w.id LIMIT ?`), p.After, n+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: list workflows: %w", err)
+	}
+	defer rows.Close()
+	var out []*store.Workflow
+	for rows.Next() {
+		w, err := scanWorkflow(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("store: list workflows: %w", err)
+		}
+		out = append(out, w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("store: list workflows: %w", err)
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		next = out[n-1].ID
+	}
+	return out, next, nil
+}
+
+// ListVersions implements store.Store.
+func (s *Store) ListVersions(ctx context.Context, id string) ([]*store.WorkflowVersion, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT workflow_id, version, name, document, created_at FROM workflow_versions
+		WHERE workflow_id = ? ORDER BY version DESC`), id)
+	if err != nil {
+		return nil, fmt.Errorf("store: list versions: %w", err)
+	}
+	defer rows.Close()
+	var out []*store.WorkflowVersion
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: list versions: %w", err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list versions: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("store: workflow %q: %w", id, store.ErrNotFound)
+	}
+	return out, nil
+}
+
+func scanVersion(row interface{ Scan(...any) error }) (*store.WorkflowVersion, error) {
+	var v store.WorkflowVersion
+	var doc string
+	var created int64
+	if err := row.Scan(&v.WorkflowID, &v.Version, &v.Name, &doc, &created); err != nil {
+		return nil, err
+	}
+	v.Document, v.CreatedAt = json.RawMessage(doc), fromMS(created)
+	return &v, nil
+}
+
+// GetVersion implements store.Store.
+func (s *Store) GetVersion(ctx context.Context, id string, version int) (*store.WorkflowVersion, error) {
+	v, err := scanVersion(s.db.QueryRowContext(ctx, s.q(`SELECT workflow_id, version, name, document, created_at FROM workflow_versions
+		WHERE workflow_id = ? AND version = ?`), id, version))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: workflow %q version %d: %w", id, version, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get version: %w", err)
+	}
+	return v, nil
+}
+
+// SetActiveVersion implements store.Store.
+func (s *Store) SetActiveVersion(ctx context.Context, id string, version int) (*store.Workflow, error) {
+	kind := "workflow.activated"
+	if version == 0 {
+		kind = "workflow.deactivated"
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if version > 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM workflow_versions WHERE workflow_id = ? AND version = ?`), id, version).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("version %d: %w", version, store.ErrNotFound)
+			}
+		}
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE workflows SET active_version = ?, updated_at = ? WHERE id = ?`), version, ms(s.now()), id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return store.ErrNotFound
+		}
+		return s.event(ctx, tx, kind, id, "", map[string]any{"version": version})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: activate workflow %q: %w", id, err)
+	}
+	return s.GetWorkflow(ctx, id)
+}
+
+// CreateExecution implements store.Store.
+func (s *Store) CreateExecution(ctx context.Context, e *store.Execution) (*store.Execution, error) {
+	c := *e
+	if c.ID == "" {
+		c.ID = s.executionID()
+	}
+	if c.StartedAt.IsZero() {
+		c.StartedAt = s.now()
+	}
+	c.StartedAt = c.StartedAt.UTC().Truncate(time.Millisecond)
+	if c.Status == "" {
+		c.Status = store.StatusNew
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO executions (id, workflow_id, workflow_version, status, mode, started_at, retry_of, parent_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "execution.created", c.WorkflowID, c.ID, map[string]any{"mode": c.Mode})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: create execution: %w", err)
+	}
+	return &c, nil
+}
+
+// FinishExecution implements store.Store.
+func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData json.RawMessage) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var workflowID string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT workflow_id FROM executions WHERE id = ?`), id).Scan(&workflowID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return store.ErrNotFound
+			}
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = ?, finished_at = ?, error = ?, last_node_executed = ? WHERE id = ?`),
+			status, ms(s.now()), nullText(errDoc), lastNode, id); err != nil {
+			return err
+		}
+		if runData != nil {
+			upsert := `INSERT INTO execution_data (execution_id, run_data) VALUES (?, ?)
+				ON CONFLICT (execution_id) DO UPDATE SET run_data = excluded.run_data`
+			if _, err := tx.ExecContext(ctx, s.q(upsert), id, string(runData)); err != nil {
+				return err
+			}
+		}
+		return s.event(ctx, tx, "execution.finished", workflowID, id, map[string]any{"status": status})
+	})
+	if err != nil {
+		return fmt.Errorf("store: finish execution %q: %w", id, err)
+	}
+	return nil
+}
+
+const executionColumns = `e.id, e.workflow_id, e.workflow_version, e.status, e.mode, e.started_at, e.finished_at, e.error, e.last_node_executed, e.retry_of, e.parent_id`
+
+func scanExecution(row interface{ Scan(...any) error }, extra ...any) (*store.Execution, error) {
+	var e store.Execution
+	var started, finished int64
+	var errDoc sql.NullString
+	dest := append([]any{&e.ID, &e.WorkflowID, &e.WorkflowVersion, &e.Status, &e.Mode, &started, &finished, &errDoc, &e.LastNodeExecuted, &e.RetryOf, &e.ParentID}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	e.StartedAt, e.FinishedAt = fromMS(started), fromMS(finished)
+	if errDoc.Valid {
+		e.Error = json.RawMessage(errDoc.String)
+	}
+	return &e, nil
+}
+
+// GetExecution implements store.Store.
+func (s *Store) GetExecution(ctx context.Context, id string) (*store.Execution, error) {
+	var runData sql.NullString
+	e, err := scanExecution(s.db.QueryRowContext(ctx, s.q(`SELECT `+executionColumns+`, d.run_data FROM executions e
+		LEFT JOIN execution_data d ON d.execution_id = e.id WHERE e.id = ?`), id), &runData)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: execution %q: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get execution: %w", err)
+	}
+	if runData.Valid {
+		e.RunData = json.RawMessage(runData.String)
+	}
+	return e, nil
+}
+
+// ListExecutions implements store.Store.
+func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p store.Page) ([]*store.Execution, string, error) {
+	n := p.Size()
+	var where []string
+	var args []any
+	if p.After != "" {
+		where, args = append(where, "e.id < ?"), append(args, p.After)
+	}
+	if f.WorkflowID != "" {
+		where, args = append(where, "e.workflow_id = ?"), append(args, f.WorkflowID)
+	}
+	if f.Status != "" {
+		where, args = append(where, "e.status = ?"), append(args, f.Status)
+	}
+	if !f.StartedAfter.IsZero() {
+		where, args = append(where, "e.started_at >= ?"), append(args, ms(f.StartedAfter))
+	}
+	if !f.StartedBefore.IsZero() {
+		where, args = append(where, "e.started_at < ?"), append(args, ms(f.StartedBefore))
+	}
+	query := `SELECT ` + executionColumns + ` FROM executions e`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	query += ` ORDER BY e.id DESC LIMIT ?`
+	args = append(args, n+1)
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: list executions: %w", err)
+	}
+	defer rows.Close()
+	var out []*store.Execution
+	for rows.Next() {
+		e, err := scanExecution(rows)
+		if err != nil {
+			return nil, "", fmt.Errorf("store: list executions: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("store: list executions: %w", err)
+	}
+	next := ""
+	if len(out) > n {
+		out = out[:n]
+		next = out[n-1].ID
+	}
+	return out, next, nil
+}
+
+// DeleteExecution implements store.Store.
+func (s *Store) DeleteExecution(ctx context.Context, id string) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var workflowID string
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT workflow_id FROM executions WHERE id = ?`), id).Scan(&workflowID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return store.ErrNotFound
+			}
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM executions WHERE id = ?`), id); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "execution.deleted", workflowID, id, nil)
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete execution %q: %w", id, err)
+	}
+	return nil
+}
+
+// Events implements store.Store.
+func (s *Store) Events(ctx context.Context, afterID int64, limit int) ([]*store.Event, error) {
+	if limit <= 0 || limit > store.MaxPageSize {
+		limit = store.DefaultPageSize
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, at, kind, workflow_id, execution_id, detail FROM events WHERE id > ? ORDER BY id LIMIT ?`), afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	var out []*store.Event
+	for rows.Next() {
+		var e store.Event
+		var at int64
+		var detail sql.NullString
+		if err := rows.Scan(&e.ID, &at, &e.Kind, &e.WorkflowID, &e.ExecutionID, &detail); err != nil {
+			return nil, fmt.Errorf("store: events: %w", err)
+		}
+		e.At = fromMS(at)
+		if detail.Valid {
+			e.Detail = json.RawMessage(detail.String)
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,160 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/weftrun/weft/store"
+	"github.com/weftrun/weft/store/storetest"
+)
+
+var ctx = context.Background()
+
+func openSQLite(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "weft.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// postgresURL returns WEFT_TEST_POSTGRES_URL pointed at a fresh schema
+// dropped when the test ends, or skips (fails under
+// WEFT_REQUIRE_SERVICES=1) without it.
+func postgresURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("WEFT_TEST_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("WEFT_REQUIRE_SERVICES") == "1" {
+			t.Fatal("WEFT_TEST_POSTGRES_URL is not set and WEFT_REQUIRE_SERVICES=1")
+		}
+		t.Skip("Postgres tests need WEFT_TEST_POSTGRES_URL, e.g. postgres://postgres@127.0.0.1:5432/test")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "weft_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("creating a test schema on %s: %v", base, err)
+	}
+	t.Cleanup(func() {
+		admin, err := sql.Open("pgx", base)
+		if err == nil {
+			_, _ = admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
+			admin.Close()
+		}
+	})
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	return base + sep + "search_path=" + schema
+}
+
+func openPostgres(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(ctx, postgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func migrated(t *testing.T, s *Store) store.Store {
+	t.Helper()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestSQLiteStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return migrated(t, openSQLite(t)) })
+}
+
+func TestPostgresStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store { return migrated(t, openPostgres(t)) })
+}
+
+func testMigrate(t *testing.T, open func(t *testing.T) *Store) {
+	s := open(t)
+	defer s.Close()
+	all, err := Migrations()
+	if err != nil || len(all) == 0 {
+		t.Fatalf("embedded migrations: %v, %v", all, err)
+	}
+	if v, err := s.SchemaVersion(ctx); err == nil && v != 0 {
+		t.Fatalf("fresh database at schema version %d", v)
+	}
+	applied, err := s.Migrate(ctx)
+	if err != nil || len(applied) != len(all) {
+		t.Fatalf("first migrate applied %v, %v", applied, err)
+	}
+	applied, err = s.Migrate(ctx)
+	if err != nil || len(applied) != 0 {
+		t.Fatalf("second migrate applied %v, %v; want nothing", applied, err)
+	}
+	if v, err := s.SchemaVersion(ctx); err != nil || v != all[len(all)-1].Version {
+		t.Fatalf("schema version %d, %v", v, err)
+	}
+}
+
+func TestMigrateSQLite(t *testing.T) { testMigrate(t, openSQLite) }
+
+func TestMigratePostgres(t *testing.T) { testMigrate(t, openPostgres) }
+
+// TestMigratePostgresConcurrently starts several control planes on one
+// empty database at once: each migration is applied exactly once.
+func TestMigratePostgresConcurrently(t *testing.T) {
+	url := postgresURL(t)
+	const n = 4
+	var wg sync.WaitGroup
+	results := make([][]int, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := Open(ctx, url)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer s.Close()
+			results[i], errs[i] = s.Migrate(ctx)
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("control plane %d: %v", i, errs[i])
+		}
+		total += len(results[i])
+	}
+	all, _ := Migrations()
+	if total != len(all) {
+		t.Fatalf("%d migrations applied across control planes, want %d", total, len(all))
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	if _, err := Open(ctx, "sqlite:"); err == nil {
+		t.Error("an empty SQLite path opened")
+	}
+	if _, err := Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=1"); err == nil || !strings.Contains(err.Error(), "connecting to postgres") {
+		t.Errorf("unreachable Postgres: %v", err)
+	}
+}

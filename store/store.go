@@ -1,0 +1,163 @@
+// Package store keeps Weft's state: workflows with their immutable versions,
+// executions with their run data, and an event log of changes. One
+// implementation (sqlstore) serves SQLite for the embedded mode and Postgres
+// for the distributed mode; one test suite (storetest) runs against both.
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Errors every implementation returns (wrapped or as is).
+var (
+	// ErrNotFound: no such workflow, version or execution.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the caller's version of the record is not the current
+	// one (optimistic concurrency: someone else changed it first).
+	ErrConflict = errors.New("version conflict")
+)
+
+// Workflow is a stored workflow: its current version's document and the
+// version that runs when it is triggered (ActiveVersion, 0 when inactive).
+type Workflow struct {
+	ID            string
+	Name          string
+	Version       int
+	ActiveVersion int
+	// Document is the n8n workflow export of the current version, byte for
+	// byte as it was saved.
+	Document  json.RawMessage
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Active reports whether the workflow's triggers are enabled.
+func (w *Workflow) Active() bool { return w.ActiveVersion > 0 }
+
+// WorkflowVersion is one immutable saved version of a workflow.
+type WorkflowVersion struct {
+	WorkflowID string
+	Version    int
+	Name       string
+	Document   json.RawMessage
+	CreatedAt  time.Time
+}
+
+// Execution statuses.
+const (
+	StatusNew      = "new"
+	StatusRunning  = "running"
+	StatusSuccess  = "success"
+	StatusError    = "error"
+	StatusCanceled = "canceled"
+	StatusWaiting  = "waiting"
+)
+
+// Execution is one run of a workflow version.
+type Execution struct {
+	ID              string
+	WorkflowID      string
+	WorkflowVersion int
+	Status          string
+	// Mode is how it started: manual, webhook, trigger, retry, integrated
+	// (a sub-workflow), error.
+	Mode       string
+	StartedAt  time.Time
+	FinishedAt time.Time // zero while it runs
+	// Error is the failure document ({"node", "message", …}), if any.
+	Error            json.RawMessage
+	LastNodeExecuted string
+	// RetryOf and ParentID link retries and sub-workflow runs.
+	RetryOf  string
+	ParentID string
+	// RunData is n8n's runData document; GetExecution fills it,
+	// ListExecutions does not.
+	RunData json.RawMessage
+}
+
+// Page asks for one page of a list: the items after the cursor a previous
+// page returned ("" for the first page), at most Limit of them.
+type Page struct {
+	After string
+	Limit int
+}
+
+// ExecutionFilter narrows ListExecutions; zero fields match everything.
+type ExecutionFilter struct {
+	WorkflowID string
+	Status     string
+	// StartedAfter and StartedBefore bound StartedAt (inclusive, exclusive).
+	StartedAfter  time.Time
+	StartedBefore time.Time
+}
+
+// Event is one entry of the change log.
+type Event struct {
+	ID          int64
+	At          time.Time
+	Kind        string // workflow.created, workflow.updated, …, execution.finished
+	WorkflowID  string
+	ExecutionID string
+	Detail      json.RawMessage
+}
+
+// Store is Weft's state.
+type Store interface {
+	// CreateWorkflow saves a new workflow as version 1.
+	CreateWorkflow(ctx context.Context, name string, doc json.RawMessage) (*Workflow, error)
+	// GetWorkflow returns a workflow with its current version's document.
+	GetWorkflow(ctx context.Context, id string) (*Workflow, error)
+	// UpdateWorkflow saves a new version if the current version is
+	// ifVersion, else returns ErrConflict.
+	UpdateWorkflow(ctx context.Context, id string, ifVersion int, name string, doc json.RawMessage) (*Workflow, error)
+	// DeleteWorkflow removes a workflow, its versions and its executions if
+	// the current version is ifVersion (0: any).
+	DeleteWorkflow(ctx context.Context, id string, ifVersion int) error
+	// ListWorkflows returns workflows by id, and the cursor of the next
+	// page ("" after the last).
+	ListWorkflows(ctx context.Context, p Page) ([]*Workflow, string, error)
+	// ListVersions returns every version of a workflow, newest first.
+	ListVersions(ctx context.Context, id string) ([]*WorkflowVersion, error)
+	// GetVersion returns one version.
+	GetVersion(ctx context.Context, id string, version int) (*WorkflowVersion, error)
+	// SetActiveVersion activates a version (0 deactivates).
+	SetActiveVersion(ctx context.Context, id string, version int) (*Workflow, error)
+
+	// CreateExecution saves a new execution (its ID is assigned when
+	// empty) and returns it.
+	CreateExecution(ctx context.Context, e *Execution) (*Execution, error)
+	// FinishExecution records the outcome of an execution.
+	FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData json.RawMessage) error
+	// GetExecution returns an execution with its run data.
+	GetExecution(ctx context.Context, id string) (*Execution, error)
+	// ListExecutions returns executions newest first, without run data.
+	ListExecutions(ctx context.Context, f ExecutionFilter, p Page) ([]*Execution, string, error)
+	// DeleteExecution removes an execution and its run data.
+	DeleteExecution(ctx context.Context, id string) error
+
+	// Events returns change log entries after an event id, oldest first.
+	Events(ctx context.Context, afterID int64, limit int) ([]*Event, error)
+
+	// Close releases the store's connections.
+	Close() error
+}
+
+// DefaultPageSize and MaxPageSize bound list pages.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 500
+)
+
+// Size returns the page size to use for p.
+func (p Page) Size() int {
+	switch {
+	case p.Limit <= 0:
+		return DefaultPageSize
+	case p.Limit > MaxPageSize:
+		return MaxPageSize
+	}
+	return p.Limit
+}

@@ -1,0 +1,358 @@
+// Package storetest is the test suite every store.Store implementation
+// passes: Run it with a function that opens a fresh, migrated store.
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/weftrun/weft/store"
+)
+
+// Run runs the suite; open returns an empty, migrated store, closed by the
+// suite.
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	tests := []struct {
+		name string
+		f    func(*testing.T, store.Store)
+	}{
+		{"WorkflowVersions", testWorkflowVersions},
+		{"ConcurrentUpdatesConflict", testConcurrentUpdates},
+		{"DocumentKeptByteForByte", testDocumentBytes},
+		{"Activation", testActivation},
+		{"ListWorkflowsPages", testListWorkflows},
+		{"Executions", testExecutions},
+		{"ListExecutionsFilters", testListExecutions},
+		{"DeleteCascades", testDeleteCascades},
+		{"Events", testEvents},
+		{"NotFound", testNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t)
+			t.Cleanup(func() { s.Close() })
+			tc.f(t, s)
+		})
+	}
+}
+
+var ctx = context.Background()
+
+func doc(name string, n int) json.RawMessage {
+	return json.RawMessage(fmt.Sprintf(`{"name":%q,"nodes":[{"name":"n%d"}],"connections":{}}`, name, n))
+}
+
+func mustCreate(t *testing.T, s store.Store, name string) *store.Workflow {
+	t.Helper()
+	w, err := s.CreateWorkflow(ctx, name, doc(name, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func testWorkflowVersions(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "orders")
+	if w.ID == "" || w.Version != 1 || w.Active() {
+		t.Fatalf("created %+v", w)
+	}
+	w2, err := s.UpdateWorkflow(ctx, w.ID, 1, "orders v2", doc("orders", 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w2.Version != 2 || w2.Name != "orders v2" || string(w2.Document) != string(doc("orders", 2)) {
+		t.Fatalf("after update: %+v", w2)
+	}
+	vs, err := s.ListVersions(ctx, w.ID)
+	if err != nil || len(vs) != 2 || vs[0].Version != 2 || vs[1].Version != 1 {
+		t.Fatalf("versions %v, %v", vs, err)
+	}
+	v1, err := s.GetVersion(ctx, w.ID, 1)
+	if err != nil || string(v1.Document) != string(doc("orders", 1)) || v1.Name != "orders" {
+		t.Fatalf("version 1 is immutable: %+v, %v", v1, err)
+	}
+	if _, err := s.UpdateWorkflow(ctx, w.ID, 1, "stale", doc("stale", 9)); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("update from a stale version: %v, want ErrConflict", err)
+	}
+	got, _ := s.GetWorkflow(ctx, w.ID)
+	if got.Version != 2 || got.Name != "orders v2" {
+		t.Fatalf("a refused update changed the workflow: %+v", got)
+	}
+}
+
+// testConcurrentUpdates: of several writers starting from one version,
+// exactly one wins; the others get ErrConflict and nothing is lost.
+func testConcurrentUpdates(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "race")
+	const writers = 8
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.UpdateWorkflow(ctx, w.ID, 1, fmt.Sprintf("writer %d", i), doc("race", i+10))
+		}()
+	}
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			wins++
+		case !errors.Is(err, store.ErrConflict):
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d writers won, want exactly 1", wins)
+	}
+	vs, _ := s.ListVersions(ctx, w.ID)
+	if len(vs) != 2 {
+		t.Fatalf("%d versions, want 2", len(vs))
+	}
+}
+
+func testDocumentBytes(t *testing.T, s store.Store) {
+	raw := json.RawMessage("{\"z\":1,  \"a\":[1.0, 2e3],\n\"é\":\"\\u00e9\"}")
+	w, err := s.CreateWorkflow(ctx, "bytes", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetWorkflow(ctx, w.ID)
+	if err != nil || string(got.Document) != string(raw) {
+		t.Fatalf("document changed: %s, %v", got.Document, err)
+	}
+}
+
+func testActivation(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "active")
+	if _, err := s.UpdateWorkflow(ctx, w.ID, 1, "active", doc("active", 2)); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.SetActiveVersion(ctx, w.ID, 1)
+	if err != nil || a.ActiveVersion != 1 || !a.Active() || a.Version != 2 {
+		t.Fatalf("activate version 1: %+v, %v", a, err)
+	}
+	if _, err := s.SetActiveVersion(ctx, w.ID, 7); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("activating a missing version: %v", err)
+	}
+	d, err := s.SetActiveVersion(ctx, w.ID, 0)
+	if err != nil || d.Active() {
+		t.Fatalf("deactivate: %+v, %v", d, err)
+	}
+}
+
+func testListWorkflows(t *testing.T, s store.Store) {
+	ids := map[string]bool{}
+	for i := range 7 {
+		ids[mustCreate(t, s, fmt.Sprintf("w%d", i)).ID] = true
+	}
+	seen := map[string]bool{}
+	cursor, pages := "", 0
+	for {
+		page, next, err := s.ListWorkflows(ctx, store.Page{After: cursor, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, w := range page {
+			if seen[w.ID] {
+				t.Fatalf("workflow %s on two pages", w.ID)
+			}
+			seen[w.ID] = true
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	if len(seen) != 7 || pages != 3 {
+		t.Fatalf("saw %d workflows on %d pages, want 7 on 3", len(seen), pages)
+	}
+	for id := range ids {
+		if !seen[id] {
+			t.Fatalf("workflow %s missing from the pages", id)
+		}
+	}
+}
+
+func testExecutions(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "runs")
+	e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "manual", Status: store.StatusRunning})
+	if err != nil || e.ID == "" {
+		t.Fatalf("create execution: %+v, %v", e, err)
+	}
+	got, err := s.GetExecution(ctx, e.ID)
+	if err != nil || got.Status != store.StatusRunning || got.RunData != nil || !got.FinishedAt.IsZero() {
+		t.Fatalf("running execution: %+v, %v", got, err)
+	}
+	runData := json.RawMessage(`{"Start":[{"startTime":1,"data":{"main":[[{"json":{}}]]}}]}`)
+	errDoc := json.RawMessage(`{"node":"Set","message":"boom"}`)
+	if err := s.FinishExecution(ctx, e.ID, store.StatusError, errDoc, "Set", runData); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.GetExecution(ctx, e.ID)
+	if err != nil || got.Status != store.StatusError || string(got.RunData) != string(runData) || string(got.Error) != string(errDoc) || got.LastNodeExecuted != "Set" || got.FinishedAt.IsZero() {
+		t.Fatalf("finished execution: %+v, %v", got, err)
+	}
+	retry, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "retry", RetryOf: e.ID})
+	if err != nil || retry.Status != store.StatusNew {
+		t.Fatal(err)
+	}
+	if got, _ := s.GetExecution(ctx, retry.ID); got.RetryOf != e.ID {
+		t.Fatalf("retry-of lost: %+v", got)
+	}
+	if err := s.FinishExecution(ctx, "missing", store.StatusSuccess, nil, "", nil); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("finishing a missing execution: %v", err)
+	}
+}
+
+func testListExecutions(t *testing.T, s store.Store) {
+	a, b := mustCreate(t, s, "a"), mustCreate(t, s, "b")
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var created []string
+	for i := range 6 {
+		w := a
+		if i%3 == 2 {
+			w = b
+		}
+		e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "manual", StartedAt: base.Add(time.Duration(i) * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		created = append(created, e.ID)
+		status := store.StatusSuccess
+		if i%2 == 1 {
+			status = store.StatusError
+		}
+		if err := s.FinishExecution(ctx, e.ID, status, nil, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond) // ids sort by creation time
+	}
+	all, _, err := s.ListExecutions(ctx, store.ExecutionFilter{}, store.Page{})
+	if err != nil || len(all) != 6 || all[0].ID != created[5] || all[5].ID != created[0] {
+		t.Fatalf("all executions newest first: %d, %v", len(all), err)
+	}
+	count := func(f store.ExecutionFilter) int {
+		n, cursor := 0, ""
+		for {
+			page, next, err := s.ListExecutions(ctx, f, store.Page{After: cursor, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n += len(page)
+			if next == "" {
+				return n
+			}
+			cursor = next
+		}
+	}
+	if n := count(store.ExecutionFilter{WorkflowID: a.ID}); n != 4 {
+		t.Errorf("workflow a: %d executions, want 4", n)
+	}
+	if n := count(store.ExecutionFilter{Status: store.StatusError}); n != 3 {
+		t.Errorf("status error: %d, want 3", n)
+	}
+	if n := count(store.ExecutionFilter{StartedAfter: base.Add(2 * time.Hour), StartedBefore: base.Add(4 * time.Hour)}); n != 2 {
+		t.Errorf("started in [2h, 4h): %d, want 2", n)
+	}
+	if n := count(store.ExecutionFilter{WorkflowID: b.ID, Status: store.StatusSuccess}); n != 1 {
+		t.Errorf("workflow b, success: %d, want 1", n)
+	}
+}
+
+func testDeleteCascades(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "gone")
+	e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "manual"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", json.RawMessage(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteWorkflow(ctx, w.ID, 5); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("delete with a stale version: %v", err)
+	}
+	if err := s.DeleteWorkflow(ctx, w.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetWorkflow(ctx, w.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleted workflow: %v", err)
+	}
+	if _, err := s.GetExecution(ctx, e.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("execution of a deleted workflow: %v", err)
+	}
+	w2 := mustCreate(t, s, "keep")
+	e2, _ := s.CreateExecution(ctx, &store.Execution{WorkflowID: w2.ID, WorkflowVersion: 1, Mode: "manual"})
+	if err := s.DeleteExecution(ctx, e2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GetExecution(ctx, e2.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("deleted execution: %v", err)
+	}
+	if _, err := s.GetWorkflow(ctx, w2.ID); err != nil {
+		t.Fatalf("deleting an execution deleted its workflow: %v", err)
+	}
+}
+
+func testEvents(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "log")
+	if _, err := s.UpdateWorkflow(ctx, w.ID, 1, "log", doc("log", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetActiveVersion(ctx, w.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	e, _ := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 2, Mode: "webhook"})
+	_ = s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", nil)
+	evs, err := s.Events(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, ev := range evs {
+		kinds = append(kinds, ev.Kind)
+	}
+	want := "workflow.created workflow.updated workflow.activated execution.created execution.finished"
+	if fmt.Sprint(kinds) != "["+want+"]" {
+		t.Fatalf("events %v, want [%s]", kinds, want)
+	}
+	more, _ := s.Events(ctx, evs[2].ID, 100)
+	if len(more) != 2 || more[0].ExecutionID != e.ID {
+		t.Fatalf("events after the third: %+v", more)
+	}
+}
+
+func testNotFound(t *testing.T, s store.Store) {
+	if _, err := s.GetWorkflow(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetWorkflow: %v", err)
+	}
+	if _, err := s.UpdateWorkflow(ctx, "nope", 1, "x", doc("x", 1)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("UpdateWorkflow: %v", err)
+	}
+	if _, err := s.ListVersions(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("ListVersions: %v", err)
+	}
+	if _, err := s.GetVersion(ctx, "nope", 1); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetVersion: %v", err)
+	}
+	if _, err := s.SetActiveVersion(ctx, "nope", 0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("SetActiveVersion: %v", err)
+	}
+	if _, err := s.GetExecution(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GetExecution: %v", err)
+	}
+	if err := s.DeleteExecution(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("DeleteExecution: %v", err)
+	}
+	if err := s.DeleteWorkflow(ctx, "nope", 0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("DeleteWorkflow: %v", err)
+	}
+}
