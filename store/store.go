@@ -138,11 +138,26 @@ type Store interface {
 	// DeleteExecution removes an execution and its run data.
 	DeleteExecution(ctx context.Context, id string) error
 
+	// PruneExecutions deletes finished executions started before
+	// r.MaxAge ago, and the oldest finished ones beyond the newest
+	// r.MaxCount, in transactions of at most r.Batch executions so other
+	// writers are never blocked for long. It returns how many it deleted.
+	PruneExecutions(ctx context.Context, r Retention) (int, error)
+
 	// Events returns change log entries after an event id, oldest first.
 	Events(ctx context.Context, afterID int64, limit int) ([]*Event, error)
 
 	// Close releases the store's connections.
 	Close() error
+}
+
+// Retention says which executions to keep; zero fields keep everything.
+type Retention struct {
+	MaxAge   time.Duration
+	MaxCount int
+	// Batch is the number of executions deleted per transaction (default
+	// 500).
+	Batch int
 }
 
 // DefaultPageSize and MaxPageSize bound list pages.

@@ -556,6 +556,80 @@ func (s *Store) DeleteExecution(ctx context.Context, id string) error {
 	return nil
 }
 
+// PruneExecutions implements store.Store.
+func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, error) {
+	batch := r.Batch
+	if batch <= 0 {
+		batch = 500
+	}
+	finished := `status IN ('success', 'error', 'canceled')`
+	total := 0
+	prune := func(where string, args ...any) error {
+		for {
+			var ids []any
+			rows, err := s.db.QueryContext(ctx, s.q(`SELECT id FROM executions WHERE `+finished+` AND `+where+` ORDER BY id LIMIT ?`), append(args, batch)...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				ids = append(ids, id)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				return nil
+			}
+			marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+			err = s.tx(ctx, func(tx *sql.Tx) error {
+				res, err := tx.ExecContext(ctx, s.q(`DELETE FROM executions WHERE id IN (`+marks+`)`), ids...)
+				if err != nil {
+					return err
+				}
+				n, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				total += int(n)
+				return s.event(ctx, tx, "executions.pruned", "", "", map[string]any{"count": n})
+			})
+			if err != nil {
+				return err
+			}
+			if len(ids) < batch {
+				return nil
+			}
+		}
+	}
+	if r.MaxAge > 0 {
+		if err := prune(`started_at < ?`, ms(s.now().Add(-r.MaxAge))); err != nil {
+			return total, fmt.Errorf("store: prune executions: %w", err)
+		}
+	}
+	if r.MaxCount > 0 {
+		// The newest MaxCount executions stay; the cut is the id of the
+		// oldest of them.
+		var cut string
+		err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM executions ORDER BY id DESC LIMIT 1 OFFSET ?`), r.MaxCount-1).Scan(&cut)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return total, fmt.Errorf("store: prune executions: %w", err)
+		default:
+			if err := prune(`id < ?`, cut); err != nil {
+				return total, fmt.Errorf("store: prune executions: %w", err)
+			}
+		}
+	}
+	return total, nil
+}
+
 // Events implements store.Store.
 func (s *Store) Events(ctx context.Context, afterID int64, limit int) ([]*store.Event, error) {
 	if limit <= 0 || limit > store.MaxPageSize {

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListExecutionsFilters", testListExecutions},
 		{"DeleteCascades", testDeleteCascades},
 		{"Events", testEvents},
+		{"Retention", testRetention},
 		{"NotFound", testNotFound},
 	}
 	for _, tc := range tests {
@@ -354,5 +355,44 @@ func testNotFound(t *testing.T, s store.Store) {
 	}
 	if err := s.DeleteWorkflow(ctx, "nope", 0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("DeleteWorkflow: %v", err)
+	}
+}
+
+func testRetention(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "old")
+	now := time.Now()
+	var ids []string
+	for i := range 10 {
+		e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "trigger", StartedAt: now.Add(time.Duration(i-10) * 24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i != 0 { // the oldest stays running: never pruned
+			if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", json.RawMessage(`{}`)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids = append(ids, e.ID)
+		time.Sleep(2 * time.Millisecond)
+	}
+	// Older than 7 days: executions 0..3 started 10..7 days ago; 0 runs.
+	n, err := s.PruneExecutions(ctx, store.Retention{MaxAge: 7*24*time.Hour - time.Hour, Batch: 2})
+	if err != nil || n != 3 {
+		t.Fatalf("pruned %d by age, %v; want 3", n, err)
+	}
+	if _, err := s.GetExecution(ctx, ids[0]); err != nil {
+		t.Fatalf("a running execution was pruned: %v", err)
+	}
+	// Keep the newest 4 of the 7 left: 4..5 go (0 still runs).
+	n, err = s.PruneExecutions(ctx, store.Retention{MaxCount: 4, Batch: 1})
+	if err != nil || n != 2 {
+		t.Fatalf("pruned %d by count, %v; want 2", n, err)
+	}
+	left, _, _ := s.ListExecutions(ctx, store.ExecutionFilter{}, store.Page{})
+	if len(left) != 5 || left[0].ID != ids[9] || left[3].ID != ids[6] || left[4].ID != ids[0] {
+		t.Fatalf("%d executions left", len(left))
+	}
+	if n, err := s.PruneExecutions(ctx, store.Retention{}); err != nil || n != 0 {
+		t.Fatalf("an empty retention pruned %d, %v", n, err)
 	}
 }
