@@ -32,6 +32,7 @@ Usage:
   weft validate WORKFLOW.json
   weft nodes [--json]
   weft migrate [--postgres URL | --data DIR]
+  weft server [--listen 127.0.0.1:5678] [--data DIR | --postgres URL] [--insecure-no-auth]
   weft node run MODULE.wasm [--input FILE|-] [--fuel N] [--memory SIZE] [--timeout DUR] [--json]
   weft node inspect MODULE.wasm [--json]
   weft version
@@ -110,6 +111,8 @@ func (c cli) dispatch(ctx context.Context, args []string) error {
 		return c.nodeTypes(ctx, args[1:])
 	case "migrate":
 		return c.migrate(ctx, args[1:])
+	case "server":
+		return c.server(ctx, args[1:])
 	case "version", "--version":
 		fmt.Fprintln(c.stdout, "weft", version)
 		return nil

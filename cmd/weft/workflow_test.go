@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -252,5 +255,65 @@ func TestMigrate(t *testing.T) {
 	r = runCLI(t, "", "migrate", "--postgres", "postgres://nobody@127.0.0.1:1/none?connect_timeout=1")
 	if r.code != exitFailed || !strings.Contains(r.stderr, "connecting to postgres") {
 		t.Fatalf("unreachable Postgres: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+func TestServerRefusesNonLoopbackWithoutAuth(t *testing.T) {
+	r := runCLI(t, "", "server", "--listen", "0.0.0.0:5678", "--data", t.TempDir())
+	if r.code != exitUsage || !strings.Contains(r.stderr, "no authentication") || !strings.Contains(r.stderr, "--insecure-no-auth") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestServerServesTheAPI starts `weft server` on a free loopback port, saves
+// and runs a workflow through the API, and stops the server.
+func TestServerServesTheAPI(t *testing.T) {
+	core := testmodules.Core(t)
+	envOnce.Do(func() {
+		os.Setenv(nodes.ModuleEnv, core)
+		os.Setenv("WEFT_CACHE_DIR", cacheDir(t))
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		c := cli{stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard}
+		done <- c.run(ctx, []string{"server", "--listen", "127.0.0.1:0", "--data", t.TempDir()})
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("server printed nothing: %v", err)
+	}
+	go io.Copy(io.Discard, pr)
+	f := strings.Fields(line)
+	base := ""
+	for _, w := range f {
+		if strings.HasPrefix(w, "http://") {
+			base = w
+		}
+	}
+	if base == "" {
+		t.Fatalf("no address in %q", line)
+	}
+	res, err := http.Post(base+"/api/v1/workflows", "application/json", strings.NewReader(smallWorkflow))
+	if err != nil || res.StatusCode != 201 {
+		t.Fatalf("create through the server: %v %v", res, err)
+	}
+	var created struct{ ID string }
+	json.NewDecoder(res.Body).Decode(&created)
+	res.Body.Close()
+	res, err = http.Post(base+"/api/v1/workflows/"+created.ID+"/run", "application/json", strings.NewReader(`{"items":[{"name":"ada"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `"status":"success"`) || !strings.Contains(string(body), "hello ada") {
+		t.Fatalf("run through the server: %d %s", res.StatusCode, body)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("server exited %d", code)
 	}
 }

@@ -1,0 +1,532 @@
+// Package httpapi is Weft's REST API under /api/v1 (fasthttp): workflows
+// with versions and optimistic concurrency (ETag / If-Match), manual runs,
+// executions, node types, and the health endpoints. Errors are
+// application/problem+json documents with stable codes.
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/nodes"
+	"github.com/weftrun/weft/store"
+)
+
+// API serves the REST API.
+type API struct {
+	Store store.Store
+	Core  *nodes.Core
+	// RunTimeout bounds a manual run started through the API.
+	RunTimeout time.Duration
+	// MaxBodyBytes caps request bodies (413 above it).
+	MaxBodyBytes int
+}
+
+// problem is an RFC 9457 problem document; Code is stable, Detail is for
+// people.
+type problem struct {
+	Type   string   `json:"type"`
+	Title  string   `json:"title"`
+	Status int      `json:"status"`
+	Code   string   `json:"code"`
+	Detail string   `json:"detail,omitempty"`
+	Errors []string `json:"errors,omitempty"`
+}
+
+func writeProblem(ctx *fasthttp.RequestCtx, status int, code, detail string, errs ...string) {
+	p := problem{Type: "https://weft.run/problems/" + code, Title: fasthttp.StatusMessage(status), Status: status, Code: code, Detail: detail, Errors: errs}
+	b, _ := json.Marshal(p)
+	ctx.SetStatusCode(status)
+	ctx.SetContentType("application/problem+json")
+	ctx.SetBody(b)
+}
+
+func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeProblem(ctx, fasthttp.StatusInternalServerError, "internal", err.Error())
+		return
+	}
+	ctx.SetStatusCode(status)
+	ctx.SetContentType("application/json")
+	ctx.SetBody(b)
+}
+
+// storeError maps store errors to problems.
+func storeError(ctx *fasthttp.RequestCtx, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeProblem(ctx, fasthttp.StatusNotFound, "not_found", err.Error())
+	case errors.Is(err, store.ErrConflict):
+		writeProblem(ctx, fasthttp.StatusConflict, "version_conflict", err.Error())
+	default:
+		writeProblem(ctx, fasthttp.StatusInternalServerError, "internal", err.Error())
+	}
+}
+
+// Handler returns the request handler.
+func (a *API) Handler() fasthttp.RequestHandler {
+	return func(ctx *fasthttp.RequestCtx) {
+		path := string(ctx.Path())
+		switch {
+		case path == "/healthz":
+			writeJSON(ctx, 200, map[string]string{"status": "ok"})
+		case path == "/readyz":
+			a.ready(ctx)
+		case strings.HasPrefix(path, "/api/v1/"):
+			a.route(ctx, strings.Split(strings.TrimPrefix(path, "/api/v1/"), "/"))
+		default:
+			writeProblem(ctx, fasthttp.StatusNotFound, "no_route", "no such endpoint: "+path)
+		}
+	}
+}
+
+func (a *API) ready(ctx *fasthttp.RequestCtx) {
+	c, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if _, _, err := a.Store.ListWorkflows(c, store.Page{Limit: 1}); err != nil {
+		writeProblem(ctx, fasthttp.StatusServiceUnavailable, "store_unavailable", err.Error())
+		return
+	}
+	writeJSON(ctx, 200, map[string]string{"status": "ready"})
+}
+
+func (a *API) route(ctx *fasthttp.RequestCtx, seg []string) {
+	method := string(ctx.Method())
+	allow := func(methods ...string) bool {
+		for _, m := range methods {
+			if m == method {
+				return true
+			}
+		}
+		ctx.Response.Header.Set("Allow", strings.Join(methods, ", "))
+		writeProblem(ctx, fasthttp.StatusMethodNotAllowed, "method_not_allowed", method+" is not allowed here")
+		return false
+	}
+	switch {
+	case len(seg) == 1 && seg[0] == "workflows":
+		if allow("GET", "POST") {
+			if method == "GET" {
+				a.listWorkflows(ctx)
+			} else {
+				a.createWorkflow(ctx)
+			}
+		}
+	case len(seg) == 2 && seg[0] == "workflows":
+		if allow("GET", "PUT", "DELETE") {
+			switch method {
+			case "GET":
+				a.getWorkflow(ctx, seg[1])
+			case "PUT":
+				a.updateWorkflow(ctx, seg[1])
+			default:
+				a.deleteWorkflow(ctx, seg[1])
+			}
+		}
+	case len(seg) == 3 && seg[0] == "workflows" && seg[2] == "versions":
+		if allow("GET") {
+			a.listVersions(ctx, seg[1])
+		}
+	case len(seg) == 3 && seg[0] == "workflows" && (seg[2] == "activate" || seg[2] == "deactivate"):
+		if allow("POST") {
+			a.activate(ctx, seg[1], seg[2] == "activate")
+		}
+	case len(seg) == 3 && seg[0] == "workflows" && seg[2] == "run":
+		if allow("POST") {
+			a.run(ctx, seg[1])
+		}
+	case len(seg) == 1 && seg[0] == "executions":
+		if allow("GET") {
+			a.listExecutions(ctx)
+		}
+	case len(seg) == 2 && seg[0] == "executions":
+		if allow("GET", "DELETE") {
+			if method == "GET" {
+				a.getExecution(ctx, seg[1])
+			} else {
+				a.deleteExecution(ctx, seg[1])
+			}
+		}
+	case len(seg) == 1 && seg[0] == "node-types":
+		if allow("GET") {
+			writeJSON(ctx, 200, map[string]any{"data": a.Core.Specs()})
+		}
+	default:
+		writeProblem(ctx, fasthttp.StatusNotFound, "no_route", "no such endpoint: "+string(ctx.Path()))
+	}
+}
+
+// workflowDoc is a workflow as the API returns it.
+type workflowDoc struct {
+	ID            string          `json:"id"`
+	Name          string          `json:"name"`
+	Version       int             `json:"version"`
+	Active        bool            `json:"active"`
+	ActiveVersion int             `json:"activeVersion,omitempty"`
+	CreatedAt     time.Time       `json:"createdAt"`
+	UpdatedAt     time.Time       `json:"updatedAt"`
+	Workflow      json.RawMessage `json:"workflow,omitempty"`
+}
+
+func toDoc(w *store.Workflow, withBody bool) workflowDoc {
+	d := workflowDoc{ID: w.ID, Name: w.Name, Version: w.Version, Active: w.Active(), ActiveVersion: w.ActiveVersion, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	if withBody {
+		d.Workflow = w.Document
+	}
+	return d
+}
+
+func etag(w *store.Workflow) string { return `"` + strconv.Itoa(w.Version) + `"` }
+
+// ifMatch reads If-Match as a workflow version: 0 when absent or "*".
+func ifMatch(ctx *fasthttp.RequestCtx) (int, bool) {
+	h := strings.TrimSpace(string(ctx.Request.Header.Peek("If-Match")))
+	if h == "" || h == "*" {
+		return 0, true
+	}
+	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || v <= 0 {
+		writeProblem(ctx, fasthttp.StatusBadRequest, "bad_if_match", "If-Match must be an ETag this API returned, such as \"3\"")
+		return 0, false
+	}
+	return v, true
+}
+
+// readWorkflow parses and validates the request body as an n8n workflow
+// export. On failure it writes the problem and returns nil.
+func (a *API) readWorkflow(ctx *fasthttp.RequestCtx) (*api.Workflow, json.RawMessage) {
+	body := ctx.PostBody()
+	if a.MaxBodyBytes > 0 && len(body) > a.MaxBodyBytes {
+		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the body is %d bytes; the limit is %d", len(body), a.MaxBodyBytes))
+		return nil, nil
+	}
+	if ct := string(ctx.Request.Header.ContentType()); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		writeProblem(ctx, fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "send the workflow as application/json")
+		return nil, nil
+	}
+	wf, err := api.ParseWorkflow(body)
+	if err != nil {
+		writeProblem(ctx, fasthttp.StatusBadRequest, "invalid_workflow", err.Error())
+		return nil, nil
+	}
+	if errs := api.FatalErrors(a.Core.Validate(ctx, wf)); len(errs) > 0 {
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
+			msgs[i] = e.Error()
+		}
+		writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_workflow", fmt.Sprintf("the workflow has %d problems", len(errs)), msgs...)
+		return nil, nil
+	}
+	return wf, bytes.Clone(body)
+}
+
+func (a *API) createWorkflow(ctx *fasthttp.RequestCtx) {
+	wf, body := a.readWorkflow(ctx)
+	if wf == nil {
+		return
+	}
+	w, err := a.Store.CreateWorkflow(ctx, wf.Name, body)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	ctx.Response.Header.Set("ETag", etag(w))
+	ctx.Response.Header.Set("Location", "/api/v1/workflows/"+w.ID)
+	writeJSON(ctx, fasthttp.StatusCreated, toDoc(w, true))
+}
+
+func (a *API) getWorkflow(ctx *fasthttp.RequestCtx, id string) {
+	w, err := a.Store.GetWorkflow(ctx, id)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	ctx.Response.Header.Set("ETag", etag(w))
+	writeJSON(ctx, 200, toDoc(w, true))
+}
+
+func (a *API) updateWorkflow(ctx *fasthttp.RequestCtx, id string) {
+	v, ok := ifMatch(ctx)
+	if !ok {
+		return
+	}
+	if v == 0 {
+		writeProblem(ctx, fasthttp.StatusPreconditionRequired, "if_match_required", "send If-Match with the ETag of the version you edited, so a concurrent edit is not lost")
+		return
+	}
+	wf, body := a.readWorkflow(ctx)
+	if wf == nil {
+		return
+	}
+	w, err := a.Store.UpdateWorkflow(ctx, id, v, wf.Name, body)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	ctx.Response.Header.Set("ETag", etag(w))
+	writeJSON(ctx, 200, toDoc(w, true))
+}
+
+func (a *API) deleteWorkflow(ctx *fasthttp.RequestCtx, id string) {
+	v, ok := ifMatch(ctx)
+	if !ok {
+		return
+	}
+	if err := a.Store.DeleteWorkflow(ctx, id, v); err != nil {
+		storeError(ctx, err)
+		return
+	}
+	ctx.SetStatusCode(fasthttp.StatusNoContent)
+}
+
+func pageOf(ctx *fasthttp.RequestCtx) (store.Page, bool) {
+	args := ctx.QueryArgs()
+	p := store.Page{After: string(args.Peek("cursor"))}
+	if l := args.Peek("limit"); len(l) > 0 {
+		n, err := strconv.Atoi(string(l))
+		if err != nil || n <= 0 {
+			writeProblem(ctx, fasthttp.StatusBadRequest, "bad_limit", "limit must be a positive number")
+			return p, false
+		}
+		p.Limit = n
+	}
+	return p, true
+}
+
+type listDoc struct {
+	Data       any    `json:"data"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+func (a *API) listWorkflows(ctx *fasthttp.RequestCtx) {
+	p, ok := pageOf(ctx)
+	if !ok {
+		return
+	}
+	ws, next, err := a.Store.ListWorkflows(ctx, p)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	docs := make([]workflowDoc, len(ws))
+	for i, w := range ws {
+		docs[i] = toDoc(w, false)
+	}
+	writeJSON(ctx, 200, listDoc{Data: docs, NextCursor: next})
+}
+
+func (a *API) listVersions(ctx *fasthttp.RequestCtx, id string) {
+	vs, err := a.Store.ListVersions(ctx, id)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	type versionDoc struct {
+		Version   int       `json:"version"`
+		Name      string    `json:"name"`
+		CreatedAt time.Time `json:"createdAt"`
+	}
+	docs := make([]versionDoc, len(vs))
+	for i, v := range vs {
+		docs[i] = versionDoc{v.Version, v.Name, v.CreatedAt}
+	}
+	writeJSON(ctx, 200, listDoc{Data: docs})
+}
+
+func (a *API) activate(ctx *fasthttp.RequestCtx, id string, on bool) {
+	version := 0
+	if on {
+		w, err := a.Store.GetWorkflow(ctx, id)
+		if err != nil {
+			storeError(ctx, err)
+			return
+		}
+		version = w.Version
+		if v, ok := ifMatch(ctx); !ok {
+			return
+		} else if v > 0 {
+			version = v
+		}
+	}
+	w, err := a.Store.SetActiveVersion(ctx, id, version)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	writeJSON(ctx, 200, toDoc(w, false))
+}
+
+// executionDoc is an execution as the API returns it.
+type executionDoc struct {
+	ID               string          `json:"id"`
+	WorkflowID       string          `json:"workflowId"`
+	WorkflowVersion  int             `json:"workflowVersion"`
+	Status           string          `json:"status"`
+	Mode             string          `json:"mode"`
+	StartedAt        time.Time       `json:"startedAt"`
+	FinishedAt       *time.Time      `json:"finishedAt,omitempty"`
+	Error            json.RawMessage `json:"error,omitempty"`
+	LastNodeExecuted string          `json:"lastNodeExecuted,omitempty"`
+	RetryOf          string          `json:"retryOf,omitempty"`
+	RunData          json.RawMessage `json:"runData,omitempty"`
+}
+
+func toExecDoc(e *store.Execution) executionDoc {
+	d := executionDoc{ID: e.ID, WorkflowID: e.WorkflowID, WorkflowVersion: e.WorkflowVersion, Status: e.Status, Mode: e.Mode,
+		StartedAt: e.StartedAt, Error: e.Error, LastNodeExecuted: e.LastNodeExecuted, RetryOf: e.RetryOf, RunData: e.RunData}
+	if !e.FinishedAt.IsZero() {
+		t := e.FinishedAt
+		d.FinishedAt = &t
+	}
+	return d
+}
+
+// run starts a manual run of the workflow's current version with the
+// body's items (an array of items or plain objects; empty: one empty item),
+// waits for it and returns the execution with its run data.
+func (a *API) run(ctx *fasthttp.RequestCtx, id string) {
+	w, err := a.Store.GetWorkflow(ctx, id)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	var start [][]api.Item
+	if body := bytes.TrimSpace(ctx.PostBody()); len(body) > 0 {
+		var req struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		if err := json.Unmarshal(body, &req); err != nil {
+			writeProblem(ctx, fasthttp.StatusBadRequest, "invalid_body", "want {\"items\": [...]}: "+err.Error())
+			return
+		}
+		if req.Items != nil {
+			items := make([]api.Item, len(req.Items))
+			for i, raw := range req.Items {
+				it, err := toItem(raw)
+				if err != nil {
+					writeProblem(ctx, fasthttp.StatusBadRequest, "invalid_item", fmt.Sprintf("item %d: %v", i, err))
+					return
+				}
+				items[i] = it
+			}
+			start = [][]api.Item{items}
+		}
+	}
+	wf, err := api.ParseWorkflow(w.Document)
+	if err != nil {
+		writeProblem(ctx, fasthttp.StatusInternalServerError, "invalid_workflow", err.Error())
+		return
+	}
+	wf.ID = w.ID
+	e, err := a.Store.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: w.Version, Mode: "manual", Status: store.StatusRunning})
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	timeout := a.RunTimeout
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	exec, runErr := a.Core.Executor().Run(rctx, wf, engine.StartOptions{ExecutionID: e.ID, StartData: start})
+	status, lastNode := store.StatusError, ""
+	var errDoc, runData json.RawMessage
+	if exec != nil {
+		status, lastNode = exec.Status, exec.LastNodeExecuted
+		runData, _ = json.Marshal(exec.RunData)
+		if exec.Error != nil {
+			errDoc, _ = json.Marshal(exec.Error)
+		}
+	}
+	if runErr != nil && errDoc == nil {
+		errDoc, _ = json.Marshal(map[string]string{"message": runErr.Error()})
+		if status == store.StatusSuccess {
+			status = store.StatusError
+		}
+	}
+	if err := a.Store.FinishExecution(context.WithoutCancel(ctx), e.ID, status, errDoc, lastNode, runData); err != nil {
+		storeError(ctx, err)
+		return
+	}
+	saved, err := a.Store.GetExecution(ctx, e.ID)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	writeJSON(ctx, 200, toExecDoc(saved))
+}
+
+func toItem(raw json.RawMessage) (api.Item, error) {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return api.Item{}, errors.New("want a JSON object")
+	}
+	if j, ok := probe["json"]; ok {
+		var it api.Item
+		if err := json.Unmarshal(raw, &it); err != nil {
+			return api.Item{}, err
+		}
+		if len(j) == 0 || j[0] != '{' {
+			return api.Item{}, errors.New("json must be an object")
+		}
+		return it, nil
+	}
+	return api.Item{JSON: raw}, nil
+}
+
+func (a *API) listExecutions(ctx *fasthttp.RequestCtx) {
+	p, ok := pageOf(ctx)
+	if !ok {
+		return
+	}
+	args := ctx.QueryArgs()
+	f := store.ExecutionFilter{WorkflowID: string(args.Peek("workflowId")), Status: string(args.Peek("status"))}
+	for name, dst := range map[string]*time.Time{"startedAfter": &f.StartedAfter, "startedBefore": &f.StartedBefore} {
+		if v := args.Peek(name); len(v) > 0 {
+			t, err := time.Parse(time.RFC3339, string(v))
+			if err != nil {
+				writeProblem(ctx, fasthttp.StatusBadRequest, "bad_time", name+" must be an RFC 3339 time, such as 2026-01-02T15:04:05Z")
+				return
+			}
+			*dst = t
+		}
+	}
+	es, next, err := a.Store.ListExecutions(ctx, f, p)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	docs := make([]executionDoc, len(es))
+	for i, e := range es {
+		docs[i] = toExecDoc(e)
+	}
+	writeJSON(ctx, 200, listDoc{Data: docs, NextCursor: next})
+}
+
+func (a *API) getExecution(ctx *fasthttp.RequestCtx, id string) {
+	e, err := a.Store.GetExecution(ctx, id)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	writeJSON(ctx, 200, toExecDoc(e))
+}
+
+func (a *API) deleteExecution(ctx *fasthttp.RequestCtx, id string) {
+	if err := a.Store.DeleteExecution(ctx, id); err != nil {
+		storeError(ctx, err)
+		return
+	}
+	ctx.SetStatusCode(fasthttp.StatusNoContent)
+}
