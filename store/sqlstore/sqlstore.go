@@ -288,28 +288,35 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string, ifVersion int) er
 // ListWorkflows implements store.Store.
 func (s *Store) ListWorkflows(ctx context.Context, p store.Page) ([]*store.Workflow, string, error) {
 	n := p.Size()
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+workflowColumns+` FROM workflows w
+	return queryPage(ctx, s, "list workflows", n, scanWorkflow, func(w *store.Workflow) string { return w.ID },
+		`SELECT `+workflowColumns+` FROM workflows w
 		JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version
-		WHERE w.id > ? ORDER BY w.id LIMIT ?`), p.After, n+1)
+		WHERE w.id > ? ORDER BY w.id LIMIT ?`, p.After, n+1)
+}
+
+// queryPage runs a query for one page of n rows (it asks for n+1 to learn
+// whether a next page exists) and returns the rows and the next cursor.
+func queryPage[T any](ctx context.Context, s *Store, what string, n int, scan func(interface{ Scan(...any) error }) (T, error), cursor func(T) string, query string, args ...any) ([]T, string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("store: list workflows: %w", err)
+		return nil, "", fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer rows.Close()
-	var out []*store.Workflow
+	var out []T
 	for rows.Next() {
-		w, err := scanWorkflow(rows)
+		v, err := scan(rows)
 		if err != nil {
-			return nil, "", fmt.Errorf("store: list workflows: %w", err)
+			return nil, "", fmt.Errorf("store: %s: %w", what, err)
 		}
-		out = append(out, w)
+		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("store: list workflows: %w", err)
+		return nil, "", fmt.Errorf("store: %s: %w", what, err)
 	}
 	next := ""
 	if len(out) > n {
 		out = out[:n]
-		next = out[n-1].ID
+		next = cursor(out[n-1])
 	}
 	return out, next, nil
 }
@@ -511,28 +518,8 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	}
 	query += ` ORDER BY e.id DESC LIMIT ?`
 	args = append(args, n+1)
-	rows, err := s.db.QueryContext(ctx, s.q(query), args...)
-	if err != nil {
-		return nil, "", fmt.Errorf("store: list executions: %w", err)
-	}
-	defer rows.Close()
-	var out []*store.Execution
-	for rows.Next() {
-		e, err := scanExecution(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("store: list executions: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("store: list executions: %w", err)
-	}
-	next := ""
-	if len(out) > n {
-		out = out[:n]
-		next = out[n-1].ID
-	}
-	return out, next, nil
+	return queryPage(ctx, s, "list executions", n, func(r interface{ Scan(...any) error }) (*store.Execution, error) { return scanExecution(r) },
+		func(e *store.Execution) string { return e.ID }, query, args...)
 }
 
 // DeleteExecution implements store.Store.
