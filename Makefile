@@ -96,6 +96,7 @@ run: deps build nodes
 	@echo
 	@echo "Its run data in n8n's shape: $(BIN)/weft run examples/workflows/orders.json --json"
 	@echo "Check a workflow:            $(BIN)/weft validate examples/workflows/orders.json"
+	@echo "Serve the REST API:          $(BIN)/weft server --data weft-data   (see README: Serving the API)"
 	@echo
 	@echo "== weft node inspect $(NODES)/uppercase.wasm"
 	@$(BIN)/weft node inspect $(NODES)/uppercase.wasm
