@@ -30,7 +30,7 @@ const usage = `weft runs n8n workflows with every node inside a WebAssembly sand
 Usage:
   weft run WORKFLOW.json [--json] [--input FILE|-] [--timeout DUR]
   weft validate WORKFLOW.json
-  weft nodes [--json]
+  weft nodes [--json | --markdown]
   weft migrate [--postgres URL | --data DIR]
   weft server [--listen 127.0.0.1:5678] [--data DIR | --postgres URL] [--insecure-no-auth]
   weft node run MODULE.wasm [--input FILE|-] [--fuel N] [--memory SIZE] [--timeout DUR] [--json]
