@@ -188,6 +188,12 @@ func toDoc(w *store.Workflow, withBody bool) workflowDoc {
 
 func etag(w *store.Workflow) string { return `"` + strconv.Itoa(w.Version) + `"` }
 
+// writeWorkflow answers with a workflow, its document and its ETag.
+func writeWorkflow(ctx *fasthttp.RequestCtx, status int, w *store.Workflow) {
+	ctx.Response.Header.Set("ETag", etag(w))
+	writeJSON(ctx, status, toDoc(w, true))
+}
+
 // ifMatch reads If-Match as a workflow version: 0 when absent or "*".
 func ifMatch(ctx *fasthttp.RequestCtx) (int, bool) {
 	h := strings.TrimSpace(string(ctx.Request.Header.Peek("If-Match")))
@@ -240,9 +246,8 @@ func (a *API) createWorkflow(ctx *fasthttp.RequestCtx) {
 		storeError(ctx, err)
 		return
 	}
-	ctx.Response.Header.Set("ETag", etag(w))
 	ctx.Response.Header.Set("Location", "/api/v1/workflows/"+w.ID)
-	writeJSON(ctx, fasthttp.StatusCreated, toDoc(w, true))
+	writeWorkflow(ctx, fasthttp.StatusCreated, w)
 }
 
 func (a *API) getWorkflow(ctx *fasthttp.RequestCtx, id string) {
@@ -251,8 +256,7 @@ func (a *API) getWorkflow(ctx *fasthttp.RequestCtx, id string) {
 		storeError(ctx, err)
 		return
 	}
-	ctx.Response.Header.Set("ETag", etag(w))
-	writeJSON(ctx, 200, toDoc(w, true))
+	writeWorkflow(ctx, 200, w)
 }
 
 func (a *API) updateWorkflow(ctx *fasthttp.RequestCtx, id string) {
@@ -273,8 +277,7 @@ func (a *API) updateWorkflow(ctx *fasthttp.RequestCtx, id string) {
 		storeError(ctx, err)
 		return
 	}
-	ctx.Response.Header.Set("ETag", etag(w))
-	writeJSON(ctx, 200, toDoc(w, true))
+	writeWorkflow(ctx, 200, w)
 }
 
 func (a *API) deleteWorkflow(ctx *fasthttp.RequestCtx, id string) {

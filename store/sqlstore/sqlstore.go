@@ -226,15 +226,9 @@ func (s *Store) GetWorkflow(ctx context.Context, id string) (*store.Workflow, er
 func (s *Store) UpdateWorkflow(ctx context.Context, id string, ifVersion int, name string, doc json.RawMessage) (*store.Workflow, error) {
 	now := s.now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE workflows SET version = version + 1, name = ?, updated_at = ? WHERE id = ? AND version = ?`),
-			name, ms(now), id, ifVersion)
-		if err != nil {
+		if err := s.execWorkflow(ctx, tx, id, `UPDATE workflows SET version = version + 1, name = ?, updated_at = ? WHERE id = ? AND version = ?`,
+			name, ms(now), id, ifVersion); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return s.missingOrConflict(ctx, tx, id)
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO workflow_versions (workflow_id, version, name, document, created_at) VALUES (?, ?, ?, ?, ?)`),
 			id, ifVersion+1, name, string(doc), ms(now)); err != nil {
@@ -246,6 +240,21 @@ func (s *Store) UpdateWorkflow(ctx context.Context, id string, ifVersion int, na
 		return nil, fmt.Errorf("store: update workflow %q: %w", id, err)
 	}
 	return s.GetWorkflow(ctx, id)
+}
+
+// execWorkflow runs a write on workflow id's row; when it matches no row
+// the error says why (ErrNotFound, or ErrConflict for a version condition).
+func (s *Store) execWorkflow(ctx context.Context, tx *sql.Tx, id, query string, args ...any) error {
+	res, err := tx.ExecContext(ctx, s.q(query), args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return s.missingOrConflict(ctx, tx, id)
+	}
+	return nil
 }
 
 // missingOrConflict tells why a conditional write matched no row.
@@ -268,14 +277,8 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string, ifVersion int) er
 		if ifVersion > 0 {
 			query, args = query+` AND version = ?`, append(args, ifVersion)
 		}
-		res, err := tx.ExecContext(ctx, s.q(query), args...)
-		if err != nil {
+		if err := s.execWorkflow(ctx, tx, id, query, args...); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return s.missingOrConflict(ctx, tx, id)
 		}
 		return s.event(ctx, tx, "workflow.deleted", id, "", nil)
 	})
@@ -386,14 +389,8 @@ func (s *Store) SetActiveVersion(ctx context.Context, id string, version int) (*
 				return fmt.Errorf("version %d: %w", version, store.ErrNotFound)
 			}
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE workflows SET active_version = ?, updated_at = ? WHERE id = ?`), version, ms(s.now()), id)
-		if err != nil {
+		if err := s.execWorkflow(ctx, tx, id, `UPDATE workflows SET active_version = ?, updated_at = ? WHERE id = ?`, version, ms(s.now()), id); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
 		}
 		return s.event(ctx, tx, kind, id, "", map[string]any{"version": version})
 	})
