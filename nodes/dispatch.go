@@ -2,6 +2,7 @@ package nodes
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -138,9 +139,9 @@ type executeRequest struct {
 
 var noItems = []api.Item{}
 
-// mentionsOtherNodes reports whether a node's parameters can reach other
+// MentionsOtherNodes reports whether a node's parameters can reach other
 // nodes' data ($('X'), $node, $items), so the task must carry run data.
-func mentionsOtherNodes(n *api.WorkflowNode) bool {
+func MentionsOtherNodes(n *api.WorkflowNode) bool {
 	p := n.Parameters
 	return n.Type == "n8n-nodes-base.code" || bytes.Contains(p, []byte("$(")) ||
 		bytes.Contains(p, []byte("$node")) || bytes.Contains(p, []byte("$items"))
@@ -157,7 +158,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	}
 	tc := taskContext{
 		Workflow:  workflowDoc{ID: t.Workflow.ID, Name: t.Workflow.Name, Active: t.Workflow.Active, Timezone: timezone(t.Workflow)},
-		Execution: executionDoc{ID: t.ExecutionID, Mode: "manual"},
+		Execution: executionDoc{ID: t.ExecutionID, Mode: cmp.Or(t.Mode, "manual")},
 		RunIndex:  t.RunIndex,
 		OnError:   t.Node.ErrorMode(),
 		Source:    t.Source,
@@ -173,7 +174,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	if len(t.Inputs) == 0 || !sameList(t.Inputs[0], t.ConnectionInput) {
 		tc.ConnectionInput = t.ConnectionInput
 	}
-	if mentionsOtherNodes(t.Node) {
+	if MentionsOtherNodes(t.Node) {
 		g, err := workflowGraph(t.Workflow)
 		if err != nil {
 			return nil, fmt.Errorf("encoding the task: %w", err)

@@ -76,6 +76,23 @@ type Execution struct {
 	// RunData is n8n's runData document; GetExecution fills it,
 	// ListExecutions does not.
 	RunData json.RawMessage
+	// StartNode and StartData are where the execution starts and with
+	// what input (n8n's [[items]] per input; nil: one empty item), kept so
+	// any control plane can resume it. GetExecution and ClaimExecutions
+	// fill StartData.
+	StartNode string
+	StartData json.RawMessage
+	// Owner is the control plane running the execution, until LeaseUntil.
+	Owner      string
+	LeaseUntil time.Time
+}
+
+// TaskResult is one node result committed for an execution, keyed by task
+// ID (execution/node/run/try).
+type TaskResult struct {
+	TaskID      string
+	ExecutionID string
+	Result      json.RawMessage
 }
 
 // Page asks for one page of a list: the items after the cursor a previous
@@ -129,7 +146,8 @@ type Store interface {
 	// CreateExecution saves a new execution (its ID is assigned when
 	// empty) and returns it.
 	CreateExecution(ctx context.Context, e *Execution) (*Execution, error)
-	// FinishExecution records the outcome of an execution.
+	// FinishExecution records the outcome of an execution and drops its
+	// task results (the run data holds them now).
 	FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData json.RawMessage) error
 	// GetExecution returns an execution with its run data.
 	GetExecution(ctx context.Context, id string) (*Execution, error)
@@ -137,6 +155,23 @@ type Store interface {
 	ListExecutions(ctx context.Context, f ExecutionFilter, p Page) ([]*Execution, string, error)
 	// DeleteExecution removes an execution and its run data.
 	DeleteExecution(ctx context.Context, id string) error
+
+	// SaveTaskResults commits node results in one transaction. A task ID
+	// already stored keeps its first result (results are idempotent).
+	SaveTaskResults(ctx context.Context, rs []TaskResult) error
+	// TaskResult returns the committed result of one task, or ErrNotFound.
+	TaskResult(ctx context.Context, taskID string) (json.RawMessage, error)
+	// TaskResults returns every result committed for an execution, by
+	// task ID.
+	TaskResults(ctx context.Context, executionID string) (map[string]json.RawMessage, error)
+	// ClaimExecutions makes owner the owner, until until, of at most
+	// limit running executions whose lease has ended (or, with
+	// takeOver, of every running execution), and returns them with their
+	// start data.
+	ClaimExecutions(ctx context.Context, owner string, until time.Time, limit int, takeOver bool) ([]*Execution, error)
+	// RenewLeases extends the lease of every running execution owner
+	// holds, and returns how many there are.
+	RenewLeases(ctx context.Context, owner string, until time.Time) (int, error)
 
 	// PruneExecutions deletes finished executions started before
 	// r.MaxAge ago, and the oldest finished ones beyond the newest

@@ -356,6 +356,7 @@ func (r *run) runNode(ent *stackEntry, inputs [][]api.Item, runIndex, try int) (
 	}
 	t := &NodeTask{
 		ExecutionID:     r.start.ExecutionID,
+		Mode:            r.start.Mode,
 		Workflow:        r.wf,
 		Node:            node,
 		Inputs:          taskInputs,

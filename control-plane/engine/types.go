@@ -40,6 +40,9 @@ type Dispatcher interface {
 type NodeTask struct {
 	// ExecutionID identifies the execution ($execution.id).
 	ExecutionID string
+	// Mode is how the execution started ($execution.mode): manual,
+	// webhook, trigger, …; empty means manual.
+	Mode string
 	// Workflow is the workflow being executed. Read only.
 	Workflow *api.Workflow
 	// Node is the node to run. Read only.
@@ -85,6 +88,9 @@ type NodeResult struct {
 	NodeState json.RawMessage
 	// Logs are the lines the node logged (console.log in a Code node).
 	Logs []api.LogEntry
+	// Response is the HTTP response a Respond to Webhook node asked for
+	// (a webhook.Response document); nil for every other node.
+	Response json.RawMessage
 }
 
 // LogEntry is one line a node logged during an execution.
@@ -156,6 +162,10 @@ type Execution struct {
 // only during the Dispatcher.Run call that received it.
 type RunDataView struct{ m map[string][]TaskData }
 
+// NewRunDataView returns a view of m, for dispatchers that rebuild a task
+// received from elsewhere.
+func NewRunDataView(m map[string][]TaskData) RunDataView { return RunDataView{m: m} }
+
 // Runs returns a node's runs so far (a copy of the list).
 func (v RunDataView) Runs(node string) []TaskData { return slices.Clone(v.m[node]) }
 
@@ -196,4 +206,7 @@ type StartOptions struct {
 	// IgnorePinData runs pinned nodes for real, as n8n does outside manual
 	// executions.
 	IgnorePinData bool
+	// Mode is how the execution started, passed to every task (empty:
+	// manual).
+	Mode string
 }

@@ -414,8 +414,9 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution) (*store
 		c.Status = store.StatusNew
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO executions (id, workflow_id, workflow_version, status, mode, started_at, retry_of, parent_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO executions (id, workflow_id, workflow_version, status, mode, started_at, retry_of, parent_id, start_node, start_data, owner, lease_until)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID,
+			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil)); err != nil {
 			return err
 		}
 		return s.event(ctx, tx, "execution.created", c.WorkflowID, c.ID, map[string]any{"mode": c.Mode})
@@ -436,8 +437,11 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 			}
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = ?, finished_at = ?, error = ?, last_node_executed = ? WHERE id = ?`),
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = ?, finished_at = ?, error = ?, last_node_executed = ?, owner = '', lease_until = 0 WHERE id = ?`),
 			status, ms(s.now()), nullText(errDoc), lastNode, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM task_results WHERE execution_id = ?`), id); err != nil {
 			return err
 		}
 		if runData != nil {
@@ -455,17 +459,18 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 	return nil
 }
 
-const executionColumns = `e.id, e.workflow_id, e.workflow_version, e.status, e.mode, e.started_at, e.finished_at, e.error, e.last_node_executed, e.retry_of, e.parent_id`
+const executionColumns = `e.id, e.workflow_id, e.workflow_version, e.status, e.mode, e.started_at, e.finished_at, e.error, e.last_node_executed, e.retry_of, e.parent_id, e.start_node, e.owner, e.lease_until`
 
 func scanExecution(row interface{ Scan(...any) error }, extra ...any) (*store.Execution, error) {
 	var e store.Execution
-	var started, finished int64
+	var started, finished, lease int64
 	var errDoc sql.NullString
-	dest := append([]any{&e.ID, &e.WorkflowID, &e.WorkflowVersion, &e.Status, &e.Mode, &started, &finished, &errDoc, &e.LastNodeExecuted, &e.RetryOf, &e.ParentID}, extra...)
+	dest := append([]any{&e.ID, &e.WorkflowID, &e.WorkflowVersion, &e.Status, &e.Mode, &started, &finished, &errDoc, &e.LastNodeExecuted, &e.RetryOf, &e.ParentID,
+		&e.StartNode, &e.Owner, &lease}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	e.StartedAt, e.FinishedAt = fromMS(started), fromMS(finished)
+	e.StartedAt, e.FinishedAt, e.LeaseUntil = fromMS(started), fromMS(finished), fromMS(lease)
 	if errDoc.Valid {
 		e.Error = json.RawMessage(errDoc.String)
 	}
@@ -474,9 +479,9 @@ func scanExecution(row interface{ Scan(...any) error }, extra ...any) (*store.Ex
 
 // GetExecution implements store.Store.
 func (s *Store) GetExecution(ctx context.Context, id string) (*store.Execution, error) {
-	var runData sql.NullString
-	e, err := scanExecution(s.db.QueryRowContext(ctx, s.q(`SELECT `+executionColumns+`, d.run_data FROM executions e
-		LEFT JOIN execution_data d ON d.execution_id = e.id WHERE e.id = ?`), id), &runData)
+	var runData, startData sql.NullString
+	e, err := scanExecution(s.db.QueryRowContext(ctx, s.q(`SELECT `+executionColumns+`, e.start_data, d.run_data FROM executions e
+		LEFT JOIN execution_data d ON d.execution_id = e.id WHERE e.id = ?`), id), &startData, &runData)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: execution %q: %w", id, store.ErrNotFound)
 	}
@@ -485,6 +490,9 @@ func (s *Store) GetExecution(ctx context.Context, id string) (*store.Execution, 
 	}
 	if runData.Valid {
 		e.RunData = json.RawMessage(runData.String)
+	}
+	if startData.Valid {
+		e.StartData = json.RawMessage(startData.String)
 	}
 	return e, nil
 }

@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Events", testEvents},
 		{"Retention", testRetention},
 		{"NotFound", testNotFound},
+		{"TaskResultsIdempotent", testTaskResults},
+		{"ClaimAndRenewLeases", testLeases},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -394,5 +396,115 @@ func testRetention(t *testing.T, s store.Store) {
 	}
 	if n, err := s.PruneExecutions(ctx, store.Retention{}); err != nil || n != 0 {
 		t.Fatalf("an empty retention pruned %d, %v", n, err)
+	}
+}
+
+func testTaskResults(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "results")
+	start := json.RawMessage(`[[{"json":{"a":1}}]]`)
+	e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning, StartNode: "Webhook", StartData: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetExecution(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.StartNode != "Webhook" || string(got.StartData) != string(start) {
+		t.Fatalf("start = %q %s, want Webhook %s", got.StartNode, got.StartData, start)
+	}
+	first := []store.TaskResult{
+		{TaskID: e.ID + "/A/0/0", ExecutionID: e.ID, Result: json.RawMessage(`{"n":1}`)},
+		{TaskID: e.ID + "/B/0/0", ExecutionID: e.ID, Result: json.RawMessage(`{"n":2}`)},
+	}
+	if err := s.SaveTaskResults(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	// A redelivered result for a committed task keeps the first one; new
+	// ones in the same batch are still saved.
+	again := []store.TaskResult{
+		{TaskID: e.ID + "/A/0/0", ExecutionID: e.ID, Result: json.RawMessage(`{"n":99}`)},
+		{TaskID: e.ID + "/C/0/0", ExecutionID: e.ID, Result: json.RawMessage(`{"n":3}`)},
+	}
+	if err := s.SaveTaskResults(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.TaskResult(ctx, e.ID+"/A/0/0")
+	if err != nil || string(r) != `{"n":1}` {
+		t.Fatalf("TaskResult A = %s, %v; want the first result", r, err)
+	}
+	all, err := s.TaskResults(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 3 || string(all[e.ID+"/C/0/0"]) != `{"n":3}` {
+		t.Fatalf("TaskResults = %v", all)
+	}
+	if _, err := s.TaskResult(ctx, "nope/x/0/0"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing task result: %v, want ErrNotFound", err)
+	}
+	if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "C", json.RawMessage(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := s.TaskResults(ctx, e.ID); len(all) != 0 {
+		t.Fatalf("results kept after finishing: %v", all)
+	}
+	// Many results in one batch (several statements).
+	e2, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var many []store.TaskResult
+	for i := range 450 {
+		many = append(many, store.TaskResult{TaskID: fmt.Sprintf("%s/N/%d/0", e2.ID, i), ExecutionID: e2.ID, Result: json.RawMessage(fmt.Sprint(i))})
+	}
+	if err := s.SaveTaskResults(ctx, many); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := s.TaskResults(ctx, e2.ID); len(all) != 450 || string(all[e2.ID+"/N/449/0"]) != "449" {
+		t.Fatalf("got %d results", len(all))
+	}
+}
+
+func testLeases(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "leases")
+	now := time.Now()
+	mk := func(owner string, lease time.Time, status string) string {
+		e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "trigger", Status: status, Owner: owner, LeaseUntil: lease})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.ID
+	}
+	expired := mk("cp-a", now.Add(-time.Minute), store.StatusRunning)
+	live := mk("cp-b", now.Add(time.Hour), store.StatusRunning)
+	mk("cp-a", now.Add(-time.Minute), store.StatusSuccess)
+
+	got, err := s.ClaimExecutions(ctx, "cp-c", now.Add(time.Minute), 10, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != expired || got[0].Owner != "cp-c" {
+		t.Fatalf("claimed %+v, want only %s", got, expired)
+	}
+	// Claimed now: nobody else gets it until the lease ends.
+	if again, _ := s.ClaimExecutions(ctx, "cp-d", now.Add(time.Minute), 10, false); len(again) != 0 {
+		t.Fatalf("claimed twice: %+v", again)
+	}
+	n, err := s.RenewLeases(ctx, "cp-b", now.Add(2*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("RenewLeases = %d, %v; want 1", n, err)
+	}
+	e, err := s.GetExecution(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Owner != "cp-b" || e.LeaseUntil.Before(now.Add(90*time.Minute)) {
+		t.Fatalf("lease of %s = %s until %v", live, e.Owner, e.LeaseUntil)
+	}
+	// takeOver claims every running execution, leased or not.
+	all, err := s.ClaimExecutions(ctx, "cp-e", now.Add(time.Minute), 10, true)
+	if err != nil || len(all) != 2 {
+		t.Fatalf("take over = %d executions, %v; want 2", len(all), err)
 	}
 }

@@ -1,0 +1,154 @@
+// Package bus is the NATS JetStream contract between control planes and
+// runners: the streams, consumers and subjects, the task and result
+// messages, and the embedded NATS server of `weft server`.
+//
+// Node tasks go to the work-queue stream WEFT_TASKS, which every runner
+// pulls from through one durable consumer ("runners"). A runner publishes
+// each result to WEFT_RESULTS before it acknowledges the task; control planes
+// pull results through the durable consumer "control-planes", commit them to
+// the store and only then acknowledge them. Both messages carry the task ID
+// (execution/node/run/try) as Nats-Msg-Id, so a republished task or result
+// inside the duplicate window is dropped by JetStream, and the store keeps
+// one result per task ID for whatever gets past it.
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Streams, consumers and subjects.
+const (
+	TasksStream     = "WEFT_TASKS"
+	ResultsStream   = "WEFT_RESULTS"
+	DeadStream      = "WEFT_DEAD"
+	RunnersConsumer = "runners"
+	ControlConsumer = "control-planes"
+	WorkflowsBucket = "weft_workflows"
+
+	// TaskSubject prefixes task subjects: weft.tasks.<execution id>.
+	TaskSubject = "weft.tasks."
+	// ResultSubject prefixes result subjects: weft.results.<execution id>.
+	ResultSubject = "weft.results."
+	// DeadSubject receives tasks that exhausted their deliveries, with
+	// the reason in the Weft-Reason header.
+	DeadSubject = "weft.dead.tasks"
+	// NotifySubject carries committed results between control planes (core
+	// NATS, not persisted): the one that committed a result tells the one
+	// waiting for it.
+	NotifySubject = "weft.notify.results"
+	// RunnersSubject is where runners announce themselves (heartbeats).
+	RunnersSubject = "weft.runners.heartbeat"
+)
+
+// Config tunes the streams and consumers.
+type Config struct {
+	// AckWait is how long a delivered task may go without an ack or an
+	// in-progress signal before JetStream redelivers it (default 30s).
+	AckWait time.Duration
+	// MaxDeliver is how many times a task is delivered before it goes to
+	// the dead-letter subject (default 5).
+	MaxDeliver int
+	// Duplicates is JetStream's duplicate window (default 2m).
+	Duplicates time.Duration
+	// Replicas of each stream, for clustered NATS (default 1).
+	Replicas int
+}
+
+func (c Config) withDefaults() Config {
+	if c.AckWait <= 0 {
+		c.AckWait = 30 * time.Second
+	}
+	if c.MaxDeliver <= 0 {
+		c.MaxDeliver = 5
+	}
+	if c.Duplicates <= 0 {
+		c.Duplicates = 2 * time.Minute
+	}
+	if c.Replicas <= 0 {
+		c.Replicas = 1
+	}
+	return c
+}
+
+// Setup creates or updates the streams, consumers and the workflow bucket.
+// Control planes call it at start; runners only look the consumer up.
+func Setup(ctx context.Context, js jetstream.JetStream, cfg Config) error {
+	cfg = cfg.withDefaults()
+	streams := []jetstream.StreamConfig{
+		{Name: TasksStream, Subjects: []string{TaskSubject + ">"}, Retention: jetstream.WorkQueuePolicy},
+		{Name: ResultsStream, Subjects: []string{ResultSubject + ">"}, Retention: jetstream.WorkQueuePolicy},
+		{Name: DeadStream, Subjects: []string{DeadSubject}, Retention: jetstream.LimitsPolicy, MaxAge: 14 * 24 * time.Hour},
+	}
+	for _, sc := range streams {
+		sc.Storage = jetstream.FileStorage
+		sc.Duplicates = cfg.Duplicates
+		sc.Replicas = cfg.Replicas
+		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+			return fmt.Errorf("bus: stream %s: %w", sc.Name, err)
+		}
+	}
+	consumers := []struct {
+		stream string
+		cc     jetstream.ConsumerConfig
+	}{
+		{TasksStream, jetstream.ConsumerConfig{Durable: RunnersConsumer, AckWait: cfg.AckWait, MaxDeliver: cfg.MaxDeliver}},
+		{ResultsStream, jetstream.ConsumerConfig{Durable: ControlConsumer, AckWait: cfg.AckWait}},
+	}
+	for _, c := range consumers {
+		c.cc.AckPolicy = jetstream.AckExplicitPolicy
+		c.cc.MaxAckPending = 20000
+		c.cc.MaxWaiting = 512
+		if _, err := js.CreateOrUpdateConsumer(ctx, c.stream, c.cc); err != nil {
+			return fmt.Errorf("bus: consumer %s on %s: %w", c.cc.Durable, c.stream, err)
+		}
+	}
+	if _, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: WorkflowsBucket, Storage: jetstream.FileStorage, Replicas: cfg.Replicas, History: 1}); err != nil {
+		return fmt.Errorf("bus: bucket %s: %w", WorkflowsBucket, err)
+	}
+	return nil
+}
+
+// WaitForConsumer looks a consumer up, retrying until it exists or ctx
+// ends: runners start before or after the control plane that creates it.
+func WaitForConsumer(ctx context.Context, js jetstream.JetStream, stream, name string) (jetstream.Consumer, error) {
+	delay := 100 * time.Millisecond
+	for {
+		c, err := js.Consumer(ctx, stream, name)
+		if err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, jetstream.ErrConsumerNotFound) && !errors.Is(err, jetstream.ErrStreamNotFound) &&
+			!errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, jetstream.ErrJetStreamNotEnabled) {
+			return nil, fmt.Errorf("bus: consumer %s on %s: %w", name, stream, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("bus: waiting for consumer %s on %s (is a control plane running?): %w", name, stream, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+	}
+}
+
+// Connect dials NATS at url with reconnects that never give up: a NATS
+// restart must not end a runner or a control plane.
+func Connect(url, name string, opts ...nats.Option) (*nats.Conn, error) {
+	base := []nats.Option{
+		nats.Name(name),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(250 * time.Millisecond),
+		nats.ReconnectBufSize(64 << 20),
+		nats.RetryOnFailedConnect(true),
+	}
+	nc, err := nats.Connect(url, append(base, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("bus: connecting to NATS at %s: %w", url, err)
+	}
+	return nc, nil
+}

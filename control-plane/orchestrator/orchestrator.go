@@ -1,0 +1,359 @@
+// Package orchestrator runs workflow executions for the control plane: it
+// commits an execution to the store before anything else happens, walks it
+// with the engine while runners do the node work (Remote), records the
+// outcome, and resumes the executions a stopped control plane left behind.
+//
+// Ownership is a lease in the store: the control plane that starts an
+// execution owns it and keeps renewing the lease; when a control plane
+// dies, another one (or itself, restarted) claims the execution once the
+// lease ends and replays it: committed node results are reused, the rest
+// are dispatched again.
+package orchestrator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/store"
+)
+
+// Orchestrator starts, tracks and resumes executions.
+type Orchestrator struct {
+	store  store.Store
+	remote *Remote
+	spec   engine.SpecFunc
+	owner  string
+	lease  time.Duration
+	logf   func(format string, args ...any)
+
+	base    context.Context
+	mu      sync.Mutex
+	running map[string]*Handle
+	wfs     sync.Map // wfVersionKey -> *loadedWorkflow
+	wg      sync.WaitGroup
+}
+
+// Options configure an Orchestrator.
+type Options struct {
+	// Owner names this control plane in execution leases; it must be
+	// unique among running control planes.
+	Owner string
+	// Lease is how long an execution stays with its control plane without
+	// a renewal (default 30s).
+	Lease time.Duration
+	// Spec tells the executor node type facts (nodes.Core.NodeSpec).
+	Spec engine.SpecFunc
+	// Logf reports problems; nil discards them.
+	Logf func(format string, args ...any)
+}
+
+// New returns an orchestrator whose executions live until base ends.
+func New(base context.Context, st store.Store, remote *Remote, o Options) *Orchestrator {
+	if o.Lease <= 0 {
+		o.Lease = 30 * time.Second
+	}
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
+	if o.Spec == nil {
+		o.Spec = engine.DefaultSpec
+	}
+	return &Orchestrator{store: st, remote: remote, spec: o.Spec, owner: o.Owner, lease: o.Lease, logf: o.Logf,
+		base: base, running: map[string]*Handle{}}
+}
+
+// StartRequest says what to run.
+type StartRequest struct {
+	WorkflowID string
+	// Version is the workflow version to run; 0 runs the current one.
+	Version int
+	// Mode is how it started: manual, webhook, trigger, retry, …
+	Mode string
+	// StartNode and StartData as in engine.StartOptions.
+	StartNode string
+	StartData [][]api.Item
+	RetryOf   string
+	ParentID  string
+}
+
+// Handle follows one execution this control plane runs.
+type Handle struct {
+	ID     string
+	done   chan struct{}
+	exec   *engine.Execution
+	err    error
+	cancel context.CancelFunc
+	// stopped is set when the execution was stopped on request.
+	stopped bool
+}
+
+// Done is closed when the execution has finished and been recorded.
+func (h *Handle) Done() <-chan struct{} { return h.done }
+
+// Wait waits for the execution to finish and returns it (with its error
+// when it could not be carried out).
+func (h *Handle) Wait(ctx context.Context) (*engine.Execution, error) {
+	select {
+	case <-h.done:
+		return h.exec, h.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+type loadedWorkflow struct {
+	wf      *api.Workflow
+	key     string
+	version int
+}
+
+func wfVersionKey(id string, version int) string { return id + "@" + strconv.Itoa(version) }
+
+// workflow loads and publishes a workflow version, once per version.
+func (o *Orchestrator) workflow(ctx context.Context, id string, version int) (*loadedWorkflow, error) {
+	if version > 0 {
+		if lw, ok := o.wfs.Load(wfVersionKey(id, version)); ok {
+			return lw.(*loadedWorkflow), nil
+		}
+	}
+	var doc json.RawMessage
+	if version > 0 {
+		v, err := o.store.GetVersion(ctx, id, version)
+		if err != nil {
+			return nil, err
+		}
+		doc = v.Document
+	} else {
+		w, err := o.store.GetWorkflow(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		version, doc = w.Version, w.Document
+		if lw, ok := o.wfs.Load(wfVersionKey(id, version)); ok {
+			return lw.(*loadedWorkflow), nil
+		}
+	}
+	wf, err := api.ParseWorkflow(doc)
+	if err != nil {
+		return nil, fmt.Errorf("workflow %s version %d: %w", id, version, err)
+	}
+	wf.ID = id
+	key, err := o.remote.PutWorkflow(ctx, id, doc)
+	if err != nil {
+		return nil, err
+	}
+	lw := &loadedWorkflow{wf: wf, key: key, version: version}
+	actual, _ := o.wfs.LoadOrStore(wfVersionKey(id, version), lw)
+	return actual.(*loadedWorkflow), nil
+}
+
+// Start commits a new execution and runs it in the background. When Start
+// returns without error the execution is in the store: it will finish even
+// if this control plane dies.
+func (o *Orchestrator) Start(ctx context.Context, req StartRequest) (*Handle, error) {
+	lw, err := o.workflow(ctx, req.WorkflowID, req.Version)
+	if err != nil {
+		return nil, err
+	}
+	var startData json.RawMessage
+	if req.StartData != nil {
+		if startData, err = json.Marshal(req.StartData); err != nil {
+			return nil, fmt.Errorf("start data: %w", err)
+		}
+	}
+	mode := req.Mode
+	if mode == "" {
+		mode = "manual"
+	}
+	e, err := o.store.CreateExecution(ctx, &store.Execution{
+		WorkflowID: req.WorkflowID, WorkflowVersion: lw.version, Status: store.StatusRunning, Mode: mode,
+		StartNode: req.StartNode, StartData: startData, RetryOf: req.RetryOf, ParentID: req.ParentID,
+		Owner: o.owner, LeaseUntil: time.Now().Add(o.lease),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o.launch(e, lw, req.StartData, nil), nil
+}
+
+// launch runs a committed execution in the background.
+func (o *Orchestrator) launch(e *store.Execution, lw *loadedWorkflow, startData [][]api.Item, prior map[string]json.RawMessage) *Handle {
+	ctx, cancel := context.WithCancel(o.base)
+	h := &Handle{ID: e.ID, done: make(chan struct{}), cancel: cancel}
+	o.mu.Lock()
+	o.running[e.ID] = h
+	o.mu.Unlock()
+	o.wg.Add(1)
+	go func() {
+		defer o.wg.Done()
+		defer cancel()
+		o.execute(ctx, h, e, lw, startData, prior)
+	}()
+	return h
+}
+
+// execDispatcher is the engine's dispatcher for one execution.
+type execDispatcher struct {
+	r     *Remote
+	key   string
+	prior map[string]json.RawMessage
+}
+
+func (d execDispatcher) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
+	return d.r.dispatch(ctx, t, d.key, d.prior)
+}
+
+func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Execution, lw *loadedWorkflow, startData [][]api.Item, prior map[string]json.RawMessage) {
+	defer func() {
+		o.mu.Lock()
+		delete(o.running, e.ID)
+		o.mu.Unlock()
+		close(h.done)
+	}()
+	x := engine.New(execDispatcher{r: o.remote, key: lw.key, prior: prior}, engine.WithSpec(o.spec))
+	exec, runErr := x.Run(ctx, lw.wf, engine.StartOptions{
+		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode,
+		IgnorePinData: e.Mode != "manual",
+	})
+	h.exec, h.err = exec, runErr
+	o.mu.Lock()
+	stopped := h.stopped
+	o.mu.Unlock()
+	if runErr != nil && o.base.Err() != nil && !stopped {
+		// This control plane is shutting down: the execution stays
+		// running in the store and is resumed by whoever comes next.
+		return
+	}
+	status, lastNode := store.StatusError, ""
+	var errDoc, runData json.RawMessage
+	if exec != nil {
+		status, lastNode = exec.Status, exec.LastNodeExecuted
+		runData, _ = json.Marshal(exec.RunData)
+		if exec.Error != nil {
+			errDoc, _ = json.Marshal(exec.Error)
+		}
+	}
+	if stopped {
+		status = store.StatusCanceled
+		errDoc, _ = json.Marshal(map[string]string{"message": "the execution was stopped"})
+	} else if runErr != nil && errDoc == nil {
+		errDoc, _ = json.Marshal(map[string]string{"message": runErr.Error()})
+		if status == store.StatusSuccess || status == "" {
+			status = store.StatusError
+		}
+	}
+	fctx := context.WithoutCancel(o.base)
+	if err := retry(o.base, func() error {
+		return o.store.FinishExecution(fctx, e.ID, status, errDoc, lastNode, runData)
+	}); err != nil {
+		o.logf("execution %s: recording the outcome: %v", e.ID, err)
+	}
+}
+
+// Stop stops an execution running here; false when it is not.
+func (o *Orchestrator) Stop(id string) bool {
+	o.mu.Lock()
+	h := o.running[id]
+	if h != nil {
+		h.stopped = true
+	}
+	o.mu.Unlock()
+	if h == nil {
+		return false
+	}
+	h.cancel()
+	return true
+}
+
+// Handle returns the handle of an execution running here.
+func (o *Orchestrator) Handle(id string) *Handle {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.running[id]
+}
+
+// Running returns how many executions run here.
+func (o *Orchestrator) Running() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.running)
+}
+
+// Resume claims running executions whose lease has ended (every running
+// one with takeOver, for a control plane that knows it is alone) and
+// resumes them. It returns how many it resumed.
+func (o *Orchestrator) Resume(ctx context.Context, takeOver bool) (int, error) {
+	n := 0
+	for {
+		es, err := o.store.ClaimExecutions(ctx, o.owner, time.Now().Add(o.lease), 100, takeOver)
+		if err != nil {
+			return n, err
+		}
+		for _, e := range es {
+			if o.Handle(e.ID) != nil {
+				continue
+			}
+			if err := o.resumeOne(ctx, e); err != nil {
+				o.logf("execution %s: cannot resume: %v", e.ID, err)
+				errDoc, _ := json.Marshal(map[string]string{"message": "could not be resumed: " + err.Error()})
+				_ = o.store.FinishExecution(ctx, e.ID, store.StatusError, errDoc, "", nil)
+				continue
+			}
+			n++
+		}
+		if len(es) < 100 {
+			return n, nil
+		}
+	}
+}
+
+func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution) error {
+	lw, err := o.workflow(ctx, e.WorkflowID, e.WorkflowVersion)
+	if err != nil {
+		return err
+	}
+	var startData [][]api.Item
+	if len(e.StartData) > 0 {
+		if err := json.Unmarshal(e.StartData, &startData); err != nil {
+			return fmt.Errorf("start data: %w", err)
+		}
+	}
+	prior, err := o.store.TaskResults(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	o.logf("execution %s: resuming with %d committed node results", e.ID, len(prior))
+	o.launch(e, lw, startData, prior)
+	return nil
+}
+
+// Maintain renews this control plane's leases and claims abandoned
+// executions until ctx ends; then it waits for running executions to
+// notice the end of the base context.
+func (o *Orchestrator) Maintain(ctx context.Context) {
+	t := time.NewTicker(o.lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := o.store.RenewLeases(ctx, o.owner, time.Now().Add(o.lease)); err != nil && !errors.Is(err, context.Canceled) {
+			o.logf("renewing leases: %v", err)
+		}
+		if _, err := o.Resume(ctx, false); err != nil && !errors.Is(err, context.Canceled) {
+			o.logf("claiming abandoned executions: %v", err)
+		}
+	}
+}
+
+// Wait waits until every execution launched here has returned.
+func (o *Orchestrator) Wait() { o.wg.Wait() }

@@ -1,0 +1,340 @@
+package orchestrator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/nodes"
+	"github.com/weftrun/weft/store"
+)
+
+// Remote dispatches node tasks to runners over JetStream and collects
+// their results: each result is committed to the store before it is
+// acknowledged, then handed to the execution waiting for it (on this
+// control plane, or on another one through a core NATS notification).
+type Remote struct {
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	kv    jetstream.KeyValue
+	store store.Store
+	logf  func(format string, args ...any)
+
+	// RepublishAfter is how long a task may go without a result before it
+	// is published again (default 5m, beyond JetStream's duplicate
+	// window): a task lost by a NATS server that lost its store is run
+	// again instead of waited for forever.
+	RepublishAfter time.Duration
+	// PollEvery is how often a waiting task also looks for its result in
+	// the store (default 2s), for results committed by another control
+	// plane whose notification was missed.
+	PollEvery time.Duration
+
+	mu      sync.Mutex
+	waiters map[string]chan *bus.Result
+	kvDone  sync.Map // workflow key -> struct{}
+}
+
+// NewRemote sets the bus up (streams, consumers, bucket) and returns a
+// Remote; Start begins collecting results.
+func NewRemote(ctx context.Context, nc *nats.Conn, st store.Store, cfg bus.Config, logf func(string, ...any)) (*Remote, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("orchestrator: %w", err)
+	}
+	if err := bus.Setup(ctx, js, cfg); err != nil {
+		return nil, err
+	}
+	kv, err := js.KeyValue(ctx, bus.WorkflowsBucket)
+	if err != nil {
+		return nil, fmt.Errorf("orchestrator: %w", err)
+	}
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	return &Remote{nc: nc, js: js, kv: kv, store: st, logf: logf, waiters: map[string]chan *bus.Result{},
+		RepublishAfter: 5 * time.Minute, PollEvery: 2 * time.Second}, nil
+}
+
+// PutWorkflow makes a workflow document available to runners and returns
+// its key.
+func (d *Remote) PutWorkflow(ctx context.Context, id string, doc json.RawMessage) (string, error) {
+	env, err := bus.EncodeWorkflow(id, doc)
+	if err != nil {
+		return "", err
+	}
+	key := bus.WorkflowKey(env)
+	if _, ok := d.kvDone.Load(key); ok {
+		return key, nil
+	}
+	if err := retry(ctx, func() error { _, err := d.kv.Put(ctx, key, env); return err }); err != nil {
+		return "", fmt.Errorf("orchestrator: publishing workflow %s: %w", id, err)
+	}
+	d.kvDone.Store(key, struct{}{})
+	return key, nil
+}
+
+// retry runs f until it succeeds or ctx ends, backing off: NATS being
+// restarted is a wait, not a failure.
+func retry(ctx context.Context, f func() error) error {
+	delay := 50 * time.Millisecond
+	for {
+		err := f()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%w (last error: %v)", ctx.Err(), err)
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+	}
+}
+
+func (d *Remote) addWaiter(id string) chan *bus.Result {
+	ch := make(chan *bus.Result, 1)
+	d.mu.Lock()
+	d.waiters[id] = ch
+	d.mu.Unlock()
+	return ch
+}
+
+func (d *Remote) removeWaiter(id string) {
+	d.mu.Lock()
+	delete(d.waiters, id)
+	d.mu.Unlock()
+}
+
+// deliver hands a committed result to its local waiter; false when no
+// execution here waits for it.
+func (d *Remote) deliver(r *bus.Result) bool {
+	d.mu.Lock()
+	ch := d.waiters[r.ID]
+	d.mu.Unlock()
+	if ch == nil {
+		return false
+	}
+	select {
+	case ch <- r:
+	default:
+	}
+	return true
+}
+
+// dispatch runs one task remotely. prior holds results committed before a
+// resume, replayed instead of dispatched.
+func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, prior map[string]json.RawMessage) (*engine.NodeResult, error) {
+	id := bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)
+	if raw, ok := prior[id]; ok {
+		return decodeResult(raw)
+	}
+	ch := d.addWaiter(id)
+	defer d.removeWaiter(id)
+	if prior != nil {
+		// Resumed: the result may have been committed since prior was read.
+		if raw, err := d.store.TaskResult(ctx, id); err == nil {
+			return decodeResult(raw)
+		}
+	}
+	data, err := json.Marshal(bus.NewTask(t, key, nodes.MentionsOtherNodes(t.Node)))
+	if err != nil {
+		return nil, fmt.Errorf("encoding task %s: %w", id, err)
+	}
+	publish := func() error {
+		return retry(ctx, func() error {
+			_, err := d.js.Publish(ctx, bus.TaskSubject+t.ExecutionID, data, jetstream.WithMsgID(id))
+			return err
+		})
+	}
+	if err := publish(); err != nil {
+		return nil, fmt.Errorf("publishing task %s: %w", id, err)
+	}
+	poll := time.NewTicker(d.PollEvery)
+	defer poll.Stop()
+	republish := time.NewTimer(d.RepublishAfter)
+	defer republish.Stop()
+	for {
+		select {
+		case r := <-ch:
+			return r.NodeResult()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-poll.C:
+			if raw, err := d.store.TaskResult(ctx, id); err == nil {
+				return decodeResult(raw)
+			}
+		case <-republish.C:
+			d.logf("task %s: no result after %v; publishing it again", id, d.RepublishAfter)
+			if err := publish(); err != nil {
+				return nil, fmt.Errorf("publishing task %s: %w", id, err)
+			}
+			republish.Reset(d.RepublishAfter)
+		}
+	}
+}
+
+func decodeResult(raw json.RawMessage) (*engine.NodeResult, error) {
+	var r bus.Result
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("stored task result: %w", err)
+	}
+	return r.NodeResult()
+}
+
+// Start collects results, notifications and dead letters until ctx ends.
+func (d *Remote) Start(ctx context.Context) error {
+	cons, err := bus.WaitForConsumer(ctx, d.js, bus.ResultsStream, bus.ControlConsumer)
+	if err != nil {
+		return err
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(1024))
+	if err != nil {
+		return fmt.Errorf("orchestrator: results: %w", err)
+	}
+	notify, err := d.nc.Subscribe(bus.NotifySubject, func(m *nats.Msg) {
+		var r bus.Result
+		if json.Unmarshal(m.Data, &r) == nil {
+			d.deliver(&r)
+		}
+	})
+	if err != nil {
+		it.Stop()
+		return fmt.Errorf("orchestrator: %w", err)
+	}
+	dead, err := d.nc.QueueSubscribe("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES."+bus.TasksStream+"."+bus.RunnersConsumer, "weft-control-planes", func(m *nats.Msg) {
+		d.deadLetter(ctx, m.Data)
+	})
+	if err != nil {
+		it.Stop()
+		notify.Unsubscribe()
+		return fmt.Errorf("orchestrator: %w", err)
+	}
+	msgs := make(chan jetstream.Msg, 2048)
+	go func() {
+		defer close(msgs)
+		for {
+			m, err := it.Next()
+			if err != nil {
+				if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+					return
+				}
+				continue
+			}
+			msgs <- m
+		}
+	}()
+	go func() {
+		<-ctx.Done()
+		it.Stop()
+		notify.Unsubscribe()
+		dead.Unsubscribe()
+	}()
+	go d.commitLoop(ctx, msgs)
+	return nil
+}
+
+// commitLoop commits results in batches: whatever has arrived, up to 512,
+// in one transaction, then acknowledges and delivers them.
+func (d *Remote) commitLoop(ctx context.Context, msgs <-chan jetstream.Msg) {
+	const maxBatch = 512
+	batch := make([]jetstream.Msg, 0, maxBatch)
+	for first := range msgs {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case m, ok := <-msgs:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, m)
+			default:
+				break fill
+			}
+		}
+		results := make([]*bus.Result, 0, len(batch))
+		rows := make([]store.TaskResult, 0, len(batch))
+		keep := batch[:0:0]
+		for _, m := range batch {
+			var r bus.Result
+			if err := json.Unmarshal(m.Data(), &r); err != nil || r.ID == "" || r.ExecutionID == "" {
+				d.logf("dropping a malformed result (%d bytes): %v", len(m.Data()), err)
+				_ = m.Term()
+				continue
+			}
+			results = append(results, &r)
+			rows = append(rows, store.TaskResult{TaskID: r.ID, ExecutionID: r.ExecutionID, Result: m.Data()})
+			keep = append(keep, m)
+		}
+		err := retry(ctx, func() error {
+			err := d.store.SaveTaskResults(ctx, rows)
+			if err != nil {
+				d.logf("committing %d results: %v; retrying", len(rows), err)
+			}
+			return err
+		})
+		if err != nil {
+			// Shutting down: unacknowledged results are redelivered to
+			// whichever control plane runs next.
+			return
+		}
+		for i, m := range keep {
+			_ = m.Ack()
+			if !d.deliver(results[i]) {
+				_ = d.nc.Publish(bus.NotifySubject, m.Data())
+			}
+		}
+	}
+}
+
+// deadLetter handles a task JetStream gave up on: it moves the task to the
+// dead-letter subject with the reason, and fails the node run with it.
+func (d *Remote) deadLetter(ctx context.Context, advisory []byte) {
+	var adv struct {
+		Stream     string `json:"stream"`
+		StreamSeq  uint64 `json:"stream_seq"`
+		Deliveries uint64 `json:"deliveries"`
+	}
+	if err := json.Unmarshal(advisory, &adv); err != nil || adv.StreamSeq == 0 {
+		return
+	}
+	stream, err := d.js.Stream(ctx, bus.TasksStream)
+	if err != nil {
+		d.logf("dead letter: %v", err)
+		return
+	}
+	raw, err := stream.GetMsg(ctx, adv.StreamSeq)
+	if err != nil {
+		d.logf("dead letter: task at sequence %d: %v", adv.StreamSeq, err)
+		return
+	}
+	var t bus.Task
+	if err := json.Unmarshal(raw.Data, &t); err != nil || t.ID == "" {
+		_ = stream.DeleteMsg(ctx, adv.StreamSeq)
+		return
+	}
+	reason := fmt.Sprintf("node %q: the task was delivered to runners %d times without a result (each runner crashed, was killed or timed out on it)", t.Node, adv.Deliveries)
+	m := nats.NewMsg(bus.DeadSubject)
+	m.Data = raw.Data
+	m.Header.Set("Weft-Reason", reason)
+	m.Header.Set(jetstream.MsgIDHeader, t.ID)
+	if _, err := d.js.PublishMsg(ctx, m); err != nil {
+		d.logf("dead letter %s: %v", t.ID, err)
+		return
+	}
+	res, _ := json.Marshal(bus.Result{ID: t.ID, ExecutionID: t.ExecutionID, Failure: reason})
+	if _, err := d.js.Publish(ctx, bus.ResultSubject+t.ExecutionID, res, jetstream.WithMsgID(t.ID)); err != nil {
+		d.logf("dead letter %s: %v", t.ID, err)
+		return
+	}
+	_ = stream.DeleteMsg(ctx, adv.StreamSeq)
+}

@@ -1,0 +1,193 @@
+// Package service assembles a control plane from its parts: the store, the
+// bus (an embedded NATS server or a NATS URL), the orchestrator and, in the
+// embedded mode, runners in the same process. `weft server` and `weft
+// control-plane` are thin commands over it, and so are the tests that run
+// the whole system.
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/orchestrator"
+	"github.com/weftrun/weft/nodes"
+	"github.com/weftrun/weft/runner"
+	"github.com/weftrun/weft/store"
+)
+
+// Config describes a control plane.
+type Config struct {
+	// Store is the system of record, already migrated.
+	Store store.Store
+	// Core is the core module: the node specs the control plane validates
+	// and plans with, and what in-process runners execute.
+	Core *nodes.Core
+	// NATSURL is the NATS server to use; empty starts an embedded one
+	// storing in DataDir/nats.
+	NATSURL string
+	// DataDir holds the embedded NATS server's files.
+	DataDir string
+	// NATSListen makes the embedded NATS server accept TCP clients too
+	// (host:port), so runners in other processes can join.
+	NATSListen string
+	// Runners is how many runners to start in this process (the embedded
+	// mode starts one); RunnerConcurrency is each one's concurrency.
+	Runners           int
+	RunnerConcurrency int
+	// Bus tunes streams and consumers.
+	Bus bus.Config
+	// Owner names this control plane in leases (random when empty);
+	// Lease is the lease length.
+	Owner string
+	Lease time.Duration
+	// Alone says no other control plane shares the store: at start this
+	// one takes over every running execution at once instead of waiting
+	// for their leases to end.
+	Alone bool
+	// Logf reports problems; nil discards them.
+	Logf func(format string, args ...any)
+}
+
+// Service is a running control plane.
+type Service struct {
+	Store        store.Store
+	Core         *nodes.Core
+	Orchestrator *orchestrator.Orchestrator
+	Remote       *orchestrator.Remote
+	// NATS is the embedded server, nil with NATSURL.
+	NATS *bus.Embedded
+	// Runners are the in-process runners.
+	Runners []*runner.Runner
+
+	nc      *nats.Conn
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	stopRun context.CancelFunc
+	runWG   sync.WaitGroup
+}
+
+// RandomID returns a short random identifier for owners and runners.
+func RandomID(prefix string) string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "weft"
+	}
+	return prefix + "-" + host + "-" + hex.EncodeToString(b[:])
+}
+
+// Start starts a control plane. Close stops it.
+func Start(ctx context.Context, cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Core == nil {
+		return nil, errors.New("service: a store and the core module are required")
+	}
+	if cfg.Owner == "" {
+		cfg.Owner = RandomID("cp")
+	}
+	logf := cfg.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	s := &Service{Store: cfg.Store, Core: cfg.Core}
+	var err error
+	if cfg.NATSURL == "" {
+		if cfg.DataDir == "" {
+			return nil, errors.New("service: the embedded NATS server needs a data directory")
+		}
+		dir := filepath.Join(cfg.DataDir, "nats")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("service: %w", err)
+		}
+		if s.NATS, err = bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: dir, Listen: cfg.NATSListen}); err != nil {
+			return nil, err
+		}
+		s.nc, err = s.NATS.Connect(cfg.Owner)
+	} else {
+		s.nc, err = bus.Connect(cfg.NATSURL, cfg.Owner)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	base, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	setupCtx, cancelSetup := context.WithTimeout(ctx, time.Minute)
+	defer cancelSetup()
+	if s.Remote, err = orchestrator.NewRemote(setupCtx, s.nc, cfg.Store, cfg.Bus, logf); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.Remote.Start(base); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.Orchestrator = orchestrator.New(base, cfg.Store, s.Remote, orchestrator.Options{Owner: cfg.Owner, Lease: cfg.Lease, Spec: cfg.Core.NodeSpec, Logf: logf})
+
+	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
+	s.stopRun = stopRun
+	for i := range cfg.Runners {
+		var rc *nats.Conn
+		if s.NATS != nil {
+			rc, err = s.NATS.Connect(fmt.Sprintf("%s-runner-%d", cfg.Owner, i))
+		} else {
+			rc, err = bus.Connect(cfg.NATSURL, fmt.Sprintf("%s-runner-%d", cfg.Owner, i))
+		}
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		r := &runner.Runner{NC: rc, Exec: cfg.Core, ID: fmt.Sprintf("%s-runner-%d", cfg.Owner, i), Concurrency: cfg.RunnerConcurrency, Logf: logf}
+		s.Runners = append(s.Runners, r)
+		s.runWG.Add(1)
+		go func() {
+			defer s.runWG.Done()
+			defer rc.Close()
+			if err := r.Run(runCtx); err != nil {
+				logf("%v", err)
+			}
+		}()
+	}
+
+	if _, err := s.Orchestrator.Resume(setupCtx, cfg.Alone); err != nil {
+		logf("resuming executions: %v", err)
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.Orchestrator.Maintain(base)
+	}()
+	return s, nil
+}
+
+// Close stops the control plane: executions still running stay running in
+// the store (the next control plane resumes them), runners drain.
+func (s *Service) Close() {
+	if s.cancel != nil {
+		s.cancel()
+	}
+	s.wg.Wait()
+	if s.Orchestrator != nil {
+		s.Orchestrator.Wait()
+	}
+	if s.stopRun != nil {
+		s.stopRun()
+	}
+	s.runWG.Wait()
+	if s.nc != nil {
+		s.nc.Close()
+	}
+	if s.NATS != nil {
+		s.NATS.Shutdown()
+	}
+}

@@ -1,0 +1,233 @@
+package service_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/control-plane/orchestrator"
+	"github.com/weftrun/weft/control-plane/service"
+	"github.com/weftrun/weft/internal/conformance"
+	"github.com/weftrun/weft/internal/testmodules"
+	"github.com/weftrun/weft/nodes"
+	"github.com/weftrun/weft/runtime"
+	"github.com/weftrun/weft/store"
+	"github.com/weftrun/weft/store/sqlstore"
+)
+
+var (
+	coreOnce sync.Once
+	coreMod  *nodes.Core
+	coreErr  error
+)
+
+// loadCore loads the core module once per test binary; the Wait node does
+// not really wait.
+func loadCore(t testing.TB) *nodes.Core {
+	t.Helper()
+	path := testmodules.Core(t)
+	coreOnce.Do(func() {
+		ctx := context.Background()
+		eng, err := runtime.NewEngine(ctx, runtime.NewConfig())
+		if err != nil {
+			coreErr = err
+			return
+		}
+		coreMod, coreErr = nodes.LoadFile(ctx, eng, path, nodes.WithSleep(func(ctx context.Context, d time.Duration) error { return ctx.Err() }))
+	})
+	if coreErr != nil {
+		t.Fatal(coreErr)
+	}
+	return coreMod
+}
+
+// sqliteStore opens a migrated SQLite store in a temporary directory.
+func sqliteStore(t testing.TB, dir string) store.Store {
+	t.Helper()
+	st, err := sqlstore.Open(context.Background(), "sqlite:"+filepath.Join(dir, "weft.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// embedded starts the embedded mode: SQLite, in-process NATS, one runner.
+func embedded(t testing.TB) *service.Service {
+	t.Helper()
+	dir := t.TempDir()
+	st := sqliteStore(t, dir)
+	svc, err := service.Start(context.Background(), service.Config{
+		Store: st, Core: loadCore(t), DataDir: dir, Runners: 1, RunnerConcurrency: 4, Alone: true,
+		Logf: t.Logf,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		svc.Close()
+		st.Close()
+	})
+	return svc
+}
+
+// TestConformanceOverTheBus runs every conformance case through the whole
+// embedded system: the execution is committed to the store, every node
+// task crosses NATS JetStream to a runner and back, the outcome is read
+// back from the store, and it must match what n8n produced.
+func TestConformanceOverTheBus(t *testing.T) {
+	svc := embedded(t)
+	cases, err := conformance.Load("../../api/testdata/conformance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) == 0 {
+		t.Fatal("no conformance cases")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	type started struct {
+		c *conformance.Case
+		h *orchestrator.Handle
+	}
+	var runs []started
+	for i := range cases {
+		c := &cases[i]
+		w, err := svc.Store.CreateWorkflow(ctx, c.Name, c.Workflow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, Mode: "manual"})
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		runs = append(runs, started{c, h})
+	}
+	for _, r := range runs {
+		if _, err := r.h.Wait(ctx); err != nil && !strings.Contains(r.c.Name, "error") {
+			t.Logf("%s: %v", r.c.Name, err)
+		}
+		saved, err := svc.Store.GetExecution(ctx, r.h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := outcomeFromStore(t, saved)
+		if diffs := conformance.Compare(r.c.Expected, got); len(diffs) > 0 {
+			t.Errorf("%s over the bus:\n%s", r.c.Name, strings.Join(diffs, "\n"))
+		}
+	}
+	if n := svc.Runners[0].Done(); n == 0 {
+		t.Fatal("the runner ran no task: nodes did not go over the bus")
+	}
+}
+
+// outcomeFromStore rebuilds an engine execution from what the store kept.
+func outcomeFromStore(t *testing.T, e *store.Execution) conformance.Outcome {
+	t.Helper()
+	x := &engine.Execution{ID: e.ID, Status: e.Status, LastNodeExecuted: e.LastNodeExecuted}
+	if err := json.Unmarshal(e.RunData, &x.RunData); err != nil {
+		t.Fatalf("execution %s run data: %v", e.ID, err)
+	}
+	if len(e.Error) > 0 {
+		x.Error = &engine.ExecError{}
+		if err := json.Unmarshal(e.Error, x.Error); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return conformance.FromExecution(x)
+}
+
+const chainWorkflow = `{"name":"chain","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Set","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[200,0],"parameters":{"assignments":{"assignments":[
+   {"id":"a","name":"n","value":"={{ $json.n * 2 }}","type":"number"}]},"includeOtherFields":true,"options":{}}},
+ {"name":"Code","type":"n8n-nodes-base.code","typeVersion":2,"position":[400,0],"parameters":{"jsCode":"return $input.all().map(i => ({json: {n: i.json.n + 1, from: $('Set').first().json.n}}));"}}
+],"connections":{"Start":{"main":[[{"node":"Set","type":"main","index":0}]]},"Set":{"main":[[{"node":"Code","type":"main","index":0}]]}}}`
+
+// TestResumeReplaysCommittedResults stops a control plane while an
+// execution is half done and starts another one on the same store and
+// NATS data: it must finish the execution, reusing the node results that
+// were committed and dispatching the rest.
+func TestResumeReplaysCommittedResults(t *testing.T) {
+	dir := t.TempDir()
+	st := sqliteStore(t, dir)
+	defer st.Close()
+	ctx := context.Background()
+	w, err := st.CreateWorkflow(ctx, "chain", json.RawMessage(chainWorkflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A control plane without runners: the first task waits in the stream.
+	svc, err := service.Start(ctx, service.Config{Store: st, Core: loadCore(t), DataDir: dir, Alone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := [][]api.Item{{{JSON: json.RawMessage(`{"n":20}`)}}}
+	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, Mode: "manual", StartData: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Commit the Set node's result by hand, as a runner would have before
+	// the crash, and stop the control plane.
+	setID := h.ID + "/Set/0/0"
+	res := fmt.Sprintf(`{"id":%q,"executionId":%q,"outputs":[[{"json":{"n":40,"replayed":true},"pairedItem":{"item":0}}]]}`, setID, h.ID)
+	if err := st.SaveTaskResults(ctx, []store.TaskResult{{TaskID: setID, ExecutionID: h.ID, Result: json.RawMessage(res)}}); err != nil {
+		t.Fatal(err)
+	}
+	svc.Close()
+	if e, _ := st.GetExecution(ctx, h.ID); e.Status != store.StatusRunning {
+		t.Fatalf("after shutdown the execution is %q, want it still running", e.Status)
+	}
+
+	svc2, err := service.Start(ctx, service.Config{Store: st, Core: loadCore(t), DataDir: dir, Runners: 1, RunnerConcurrency: 2, Alone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc2.Close()
+	e := waitFinished(t, st, h.ID)
+	if e.Status != store.StatusSuccess {
+		t.Fatalf("status %q, error %s", e.Status, e.Error)
+	}
+	var runData map[string][]engine.TaskData
+	if err := json.Unmarshal(e.RunData, &runData); err != nil {
+		t.Fatal(err)
+	}
+	set := runData["Set"][0].Outputs()[0][0].JSON
+	if !strings.Contains(string(set), `"replayed":true`) {
+		t.Errorf("Set output %s: the committed result was not replayed", set)
+	}
+	code := runData["Code"][0].Outputs()[0][0].JSON
+	var got struct{ N, From float64 }
+	if err := json.Unmarshal(code, &got); err != nil || got.N != 41 || got.From != 40 {
+		t.Errorf("Code output %s, want n 41 from 40", code)
+	}
+	if left, _ := st.TaskResults(ctx, h.ID); len(left) != 0 {
+		t.Errorf("%d task results left after the execution finished", len(left))
+	}
+}
+
+func waitFinished(t *testing.T, st store.Store, id string) *store.Execution {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		e, err := st.GetExecution(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Status != store.StatusRunning && e.Status != store.StatusNew {
+			return e
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("execution %s did not finish in a minute", id)
+	return nil
+}

@@ -1,0 +1,303 @@
+// Package runner is Weft's stateless worker: it pulls node tasks from NATS
+// JetStream, runs each in the core Wasm module, publishes the result and
+// only then acknowledges the task. It keeps nothing but caches: workflows
+// come from the bus's workflow bucket by content key. Stopping it drains:
+// it takes no new task, finishes the ones it holds, and hands back to
+// JetStream (nak) whatever it cannot finish in time.
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/engine"
+)
+
+// Executor runs one node task; *nodes.Core is one.
+type Executor interface {
+	Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error)
+}
+
+// Runner pulls and runs node tasks.
+type Runner struct {
+	// NC is the connection to NATS.
+	NC *nats.Conn
+	// Exec runs the tasks.
+	Exec Executor
+	// ID names this runner in results and heartbeats.
+	ID string
+	// Concurrency is how many tasks run at once (default 1).
+	Concurrency int
+	// DrainTimeout bounds how long a stopping runner waits for the tasks
+	// it holds (default 30s); the rest are handed back.
+	DrainTimeout time.Duration
+	// InProgressEvery is how often a running task tells JetStream it is
+	// still being worked on (default 10s; keep it under the consumer's
+	// AckWait).
+	InProgressEvery time.Duration
+	// Logf reports problems; nil discards them.
+	Logf func(format string, args ...any)
+
+	done      atomic.Int64
+	workflows wfCache
+}
+
+// Done returns how many tasks this runner finished (result published and
+// task acknowledged).
+func (r *Runner) Done() int64 { return r.done.Load() }
+
+func (r *Runner) logf(format string, args ...any) {
+	if r.Logf != nil {
+		r.Logf(format, args...)
+	}
+}
+
+// Run works until ctx ends, then drains and returns nil. It returns an
+// error only when it cannot start (no JetStream, no consumer in time).
+func (r *Runner) Run(ctx context.Context) error {
+	js, err := jetstream.New(r.NC)
+	if err != nil {
+		return fmt.Errorf("runner: %w", err)
+	}
+	cons, err := bus.WaitForConsumer(ctx, js, bus.TasksStream, bus.RunnersConsumer)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("runner: %w", err)
+	}
+	kv, err := js.KeyValue(ctx, bus.WorkflowsBucket)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("runner: workflow bucket: %w", err)
+	}
+	conc := max(1, r.Concurrency)
+	it, err := cons.Messages(jetstream.PullMaxMessages(2 * conc))
+	if err != nil {
+		return fmt.Errorf("runner: %w", err)
+	}
+
+	// work is the context tasks run under: it outlives ctx by up to
+	// DrainTimeout so held tasks can finish.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	var draining atomic.Bool
+	stopped := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			draining.Store(true)
+			it.Drain()
+		case <-stopped:
+		}
+	}()
+	go r.heartbeat(ctx, conc)
+
+	sem := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	for {
+		msg, err := it.Next()
+		if err != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				break
+			}
+			if ctx.Err() != nil {
+				break
+			}
+			r.logf("runner %s: pulling tasks: %v", r.ID, err)
+			continue
+		}
+		if draining.Load() {
+			// Buffered but not started: hand it back at once.
+			_ = msg.Nak()
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r.handle(work, js, kv, msg)
+		}()
+	}
+	close(stopped)
+
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	drain := r.DrainTimeout
+	if drain <= 0 {
+		drain = 30 * time.Second
+	}
+	select {
+	case <-finished:
+	case <-time.After(drain):
+		r.logf("runner %s: tasks still running after %v; handing them back", r.ID, drain)
+		cancelWork()
+		<-finished
+	}
+	return nil
+}
+
+// heartbeat announces the runner on core NATS so control planes can count
+// runners.
+func (r *Runner) heartbeat(ctx context.Context, conc int) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		b, _ := json.Marshal(map[string]any{"id": r.ID, "concurrency": conc, "done": r.done.Load()})
+		_ = r.NC.Publish(bus.RunnersSubject, b)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// handle runs one task and reports its result. A task is acknowledged only
+// once its result is stored in the results stream; on any failure before
+// that it is left to JetStream to redeliver (nak, or the ack wait).
+func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, msg jetstream.Msg) {
+	var t bus.Task
+	if err := json.Unmarshal(msg.Data(), &t); err != nil || t.ID == "" || t.ExecutionID == "" {
+		r.logf("runner %s: dropping a malformed task (%d bytes): %v", r.ID, len(msg.Data()), err)
+		_ = msg.Term()
+		return
+	}
+	stop := r.keepAlive(msg)
+	res := r.execute(ctx, kv, &t)
+	stop()
+	if res == nil {
+		// Canceled by the drain timeout: someone else gets it.
+		_ = msg.Nak()
+		return
+	}
+	data, err := json.Marshal(res)
+	if err != nil {
+		res = &bus.Result{ID: t.ID, ExecutionID: t.ExecutionID, Failure: "encoding the result: " + err.Error(), Runner: r.ID}
+		data, _ = json.Marshal(res)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		_, err = js.Publish(pctx, bus.ResultSubject+t.ExecutionID, data, jetstream.WithMsgID(t.ID))
+		if err == nil {
+			break
+		}
+		if pctx.Err() != nil {
+			r.logf("runner %s: task %s: could not publish the result: %v; it will be redelivered", r.ID, t.ID, err)
+			_ = msg.Nak()
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err := msg.Ack(); err != nil {
+		r.logf("runner %s: task %s: ack: %v", r.ID, t.ID, err)
+	}
+	r.done.Add(1)
+}
+
+// execute runs the task; nil means it was canceled and must be handed
+// back.
+func (r *Runner) execute(ctx context.Context, kv jetstream.KeyValue, t *bus.Task) *bus.Result {
+	fail := func(format string, args ...any) *bus.Result {
+		return &bus.Result{ID: t.ID, ExecutionID: t.ExecutionID, Failure: fmt.Sprintf(format, args...), Runner: r.ID}
+	}
+	wf, err := r.workflows.get(ctx, kv, t.Workflow)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fail("loading workflow %s: %v", t.Workflow, err)
+	}
+	nt, err := t.NodeTask(wf)
+	if err != nil {
+		return fail("%v", err)
+	}
+	res, err := r.Exec.Run(ctx, nt)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fail("node %q: %v", t.Node, err)
+	}
+	return bus.NewResult(t, res, r.ID)
+}
+
+// keepAlive tells JetStream the task is in progress until stop is called.
+func (r *Runner) keepAlive(msg jetstream.Msg) (stop func()) {
+	every := r.InProgressEvery
+	if every <= 0 {
+		every = 10 * time.Second
+	}
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				_ = msg.InProgress()
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// wfCache keeps parsed workflows by content key. Entries never change
+// (the key is the content's hash); the cache is bounded.
+type wfCache struct {
+	mu    sync.Mutex
+	m     map[string]*api.Workflow
+	order []string
+}
+
+const wfCacheSize = 1024
+
+func (c *wfCache) get(ctx context.Context, kv jetstream.KeyValue, key string) (*api.Workflow, error) {
+	c.mu.Lock()
+	wf := c.m[key]
+	c.mu.Unlock()
+	if wf != nil {
+		return wf, nil
+	}
+	e, err := kv.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	if bus.WorkflowKey(e.Value()) != key {
+		return nil, errors.New("the stored document does not match its key")
+	}
+	wf, err = bus.DecodeWorkflow(e.Value())
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if have := c.m[key]; have != nil {
+		return have, nil
+	}
+	if c.m == nil {
+		c.m = map[string]*api.Workflow{}
+	}
+	if len(c.order) >= wfCacheSize {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[key] = wf
+	c.order = append(c.order, key)
+	return wf, nil
+}

@@ -1,0 +1,142 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/weftrun/weft/store"
+)
+
+// SaveTaskResults implements store.Store.
+func (s *Store) SaveTaskResults(ctx context.Context, rs []store.TaskResult) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	now := ms(s.now())
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		// Multi-row inserts keep one round trip per few hundred results.
+		const perStatement = 200
+		for start := 0; start < len(rs); start += perStatement {
+			part := rs[start:min(start+perStatement, len(rs))]
+			var b strings.Builder
+			b.WriteString(`INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES `)
+			args := make([]any, 0, 4*len(part))
+			for i, r := range part {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("(?, ?, ?, ?)")
+				args = append(args, r.TaskID, r.ExecutionID, string(r.Result), now)
+			}
+			b.WriteString(` ON CONFLICT (task_id) DO NOTHING`)
+			if _, err := tx.ExecContext(ctx, s.q(b.String()), args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: save %d task results: %w", len(rs), err)
+	}
+	return nil
+}
+
+// TaskResult implements store.Store.
+func (s *Store) TaskResult(ctx context.Context, taskID string) (json.RawMessage, error) {
+	var r string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT result FROM task_results WHERE task_id = ?`), taskID).Scan(&r)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: task result %q: %w", taskID, store.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: task result %q: %w", taskID, err)
+	}
+	return json.RawMessage(r), nil
+}
+
+// TaskResults implements store.Store.
+func (s *Store) TaskResults(ctx context.Context, executionID string) (map[string]json.RawMessage, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT task_id, result FROM task_results WHERE execution_id = ?`), executionID)
+	if err != nil {
+		return nil, fmt.Errorf("store: task results of %q: %w", executionID, err)
+	}
+	defer rows.Close()
+	out := map[string]json.RawMessage{}
+	for rows.Next() {
+		var id, r string
+		if err := rows.Scan(&id, &r); err != nil {
+			return nil, fmt.Errorf("store: task results of %q: %w", executionID, err)
+		}
+		out[id] = json.RawMessage(r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: task results of %q: %w", executionID, err)
+	}
+	return out, nil
+}
+
+// ClaimExecutions implements store.Store.
+func (s *Store) ClaimExecutions(ctx context.Context, owner string, until time.Time, limit int, takeOver bool) ([]*store.Execution, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	var out []*store.Execution
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		out = nil
+		cond := `e.status = 'running' AND e.lease_until < ?`
+		args := []any{ms(s.now())}
+		if takeOver {
+			cond, args = `e.status = 'running'`, nil
+		}
+		query := `SELECT ` + executionColumns + `, e.start_data FROM executions e WHERE ` + cond + ` ORDER BY e.id LIMIT ?`
+		if s.dialect == Postgres {
+			query += ` FOR UPDATE SKIP LOCKED`
+		}
+		rows, err := tx.QueryContext(ctx, s.q(query), append(args, limit)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var startData sql.NullString
+			e, err := scanExecution(rows, &startData)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if startData.Valid {
+				e.StartData = json.RawMessage(startData.String)
+			}
+			out = append(out, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, e := range out {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET owner = ?, lease_until = ? WHERE id = ?`), owner, ms(until), e.ID); err != nil {
+				return err
+			}
+			e.Owner, e.LeaseUntil = owner, until.UTC().Truncate(time.Millisecond)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim executions: %w", err)
+	}
+	return out, nil
+}
+
+// RenewLeases implements store.Store.
+func (s *Store) RenewLeases(ctx context.Context, owner string, until time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET lease_until = ? WHERE owner = ? AND status = 'running'`), ms(until), owner)
+	if err != nil {
+		return 0, fmt.Errorf("store: renew leases of %q: %w", owner, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
