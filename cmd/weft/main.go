@@ -32,7 +32,9 @@ Usage:
   weft validate WORKFLOW.json
   weft nodes [--json | --markdown]
   weft migrate [--postgres URL | --data DIR]
-  weft server [--listen 127.0.0.1:5678] [--data DIR | --postgres URL] [--insecure-no-auth]
+  weft server [--listen 127.0.0.1:5678] [--data DIR] [--postgres URL] [--nats URL] [--insecure-no-auth]
+  weft control-plane --postgres URL --nats URL [--listen 127.0.0.1:5678] [--insecure-no-auth]
+  weft runner --nats URL [--concurrency N] [--drain-timeout 30s]
   weft node run MODULE.wasm [--input FILE|-] [--fuel N] [--memory SIZE] [--timeout DUR] [--json]
   weft node inspect MODULE.wasm [--json]
   weft version
@@ -113,6 +115,10 @@ func (c cli) dispatch(ctx context.Context, args []string) error {
 		return c.migrate(ctx, args[1:])
 	case "server":
 		return c.server(ctx, args[1:])
+	case "control-plane":
+		return c.controlPlane(ctx, args[1:])
+	case "runner":
+		return c.runnerCmd(ctx, args[1:])
 	case "version", "--version":
 		fmt.Fprintln(c.stdout, "weft", version)
 		return nil

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/weftrun/weft/internal/conformance"
 	"github.com/weftrun/weft/internal/testmodules"
 	"github.com/weftrun/weft/nodes"
+	"github.com/weftrun/weft/store/sqlstore"
 )
 
 // runWorkflowCLI runs weft with the core module built for tests and a
@@ -241,8 +243,13 @@ func TestNodeDocsAreCurrent(t *testing.T) {
 
 func TestMigrate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
+	migrations, err := sqlstore.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest := migrations[len(migrations)-1].Version
 	r := runCLI(t, "", "migrate", "--data", dir)
-	if r.code != exitOK || !strings.Contains(r.stdout, "applied migration 0001") || !strings.Contains(r.stdout, "sqlite schema at version 1") {
+	if r.code != exitOK || !strings.Contains(r.stdout, "applied migration 0001") || !strings.Contains(r.stdout, fmt.Sprintf("sqlite schema at version %d", latest)) {
 		t.Fatalf("first migrate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "weft.db")); err != nil {

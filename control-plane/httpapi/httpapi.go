@@ -17,7 +17,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/weftrun/weft/api"
-	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/control-plane/orchestrator"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/store"
 )
@@ -26,7 +26,10 @@ import (
 type API struct {
 	Store store.Store
 	Core  *nodes.Core
-	// RunTimeout bounds a manual run started through the API.
+	// Orch runs executions.
+	Orch *orchestrator.Orchestrator
+	// RunTimeout bounds how long a manual run started through the API is
+	// waited for; after it the answer is 202 with the running execution.
 	RunTimeout time.Duration
 	// MaxBodyBytes caps request bodies (413 above it).
 	MaxBodyBytes int
@@ -425,13 +428,7 @@ func (a *API) run(ctx *fasthttp.RequestCtx, id string) {
 			start = [][]api.Item{items}
 		}
 	}
-	wf, err := api.ParseWorkflow(w.Document)
-	if err != nil {
-		writeProblem(ctx, fasthttp.StatusInternalServerError, "invalid_workflow", err.Error())
-		return
-	}
-	wf.ID = w.ID
-	e, err := a.Store.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: w.Version, Mode: "manual", Status: store.StatusRunning})
+	h, err := a.Orch.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, Version: w.Version, Mode: "manual", StartData: start})
 	if err != nil {
 		storeError(ctx, err)
 		return
@@ -440,34 +437,25 @@ func (a *API) run(ctx *fasthttp.RequestCtx, id string) {
 	if timeout <= 0 {
 		timeout = 5 * time.Minute
 	}
-	rctx, cancel := context.WithTimeout(context.Background(), timeout)
+	a.answerExecution(ctx, h, timeout)
+}
+
+// answerExecution waits up to timeout for an execution and answers with
+// it: 200 when it finished, 202 while it still runs.
+func (a *API) answerExecution(ctx *fasthttp.RequestCtx, h *orchestrator.Handle, timeout time.Duration) {
+	status := 200
+	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	exec, runErr := a.Core.Executor().Run(rctx, wf, engine.StartOptions{ExecutionID: e.ID, StartData: start})
-	status, lastNode := store.StatusError, ""
-	var errDoc, runData json.RawMessage
-	if exec != nil {
-		status, lastNode = exec.Status, exec.LastNodeExecuted
-		runData, _ = json.Marshal(exec.RunData)
-		if exec.Error != nil {
-			errDoc, _ = json.Marshal(exec.Error)
-		}
+	if _, err := h.Wait(wctx); err != nil && wctx.Err() != nil {
+		status = fasthttp.StatusAccepted
+		ctx.Response.Header.Set("Location", "/api/v1/executions/"+h.ID)
 	}
-	if runErr != nil && errDoc == nil {
-		errDoc, _ = json.Marshal(map[string]string{"message": runErr.Error()})
-		if status == store.StatusSuccess {
-			status = store.StatusError
-		}
-	}
-	if err := a.Store.FinishExecution(context.WithoutCancel(ctx), e.ID, status, errDoc, lastNode, runData); err != nil {
-		storeError(ctx, err)
-		return
-	}
-	saved, err := a.Store.GetExecution(ctx, e.ID)
+	saved, err := a.Store.GetExecution(context.WithoutCancel(ctx), h.ID)
 	if err != nil {
 		storeError(ctx, err)
 		return
 	}
-	writeJSON(ctx, 200, toExecDoc(saved))
+	writeJSON(ctx, status, toExecDoc(saved))
 }
 
 func toItem(raw json.RawMessage) (api.Item, error) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/weftrun/weft/control-plane/service"
 	"github.com/weftrun/weft/internal/testmodules"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/runtime"
@@ -40,15 +41,20 @@ func serve(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	svc, err := service.Start(ctx, service.Config{Store: st, Core: core, DataDir: t.TempDir(), Runners: 1, RunnerConcurrency: 2, Alone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &API{Store: st, Core: core, MaxBodyBytes: 64 << 10}
+	a := &API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: 64 << 10}
 	srv := &fasthttp.Server{Handler: a.Handler()}
 	go srv.Serve(ln)
 	t.Cleanup(func() {
 		srv.Shutdown()
+		svc.Close()
 		st.Close()
 		eng.Close(ctx)
 	})

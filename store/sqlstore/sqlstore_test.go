@@ -2,15 +2,12 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/weftrun/weft/internal/pgtest"
 	"github.com/weftrun/weft/store"
 	"github.com/weftrun/weft/store/storetest"
 )
@@ -26,46 +23,9 @@ func openSQLite(t *testing.T) *Store {
 	return s
 }
 
-// postgresURL returns WEFT_TEST_POSTGRES_URL pointed at a fresh schema
-// dropped when the test ends, or skips (fails under
-// WEFT_REQUIRE_SERVICES=1) without it.
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("WEFT_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("WEFT_REQUIRE_SERVICES") == "1" {
-			t.Fatal("WEFT_TEST_POSTGRES_URL is not set and WEFT_REQUIRE_SERVICES=1")
-		}
-		t.Skip("Postgres tests need WEFT_TEST_POSTGRES_URL, e.g. postgres://postgres@127.0.0.1:5432/test")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close()
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "weft_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("creating a test schema on %s: %v", base, err)
-	}
-	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", base)
-		if err == nil {
-			_, _ = admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			admin.Close()
-		}
-	})
-	sep := "?"
-	if strings.Contains(base, "?") {
-		sep = "&"
-	}
-	return base + sep + "search_path=" + schema
-}
-
 func openPostgres(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(ctx, postgresURL(t))
+	s, err := Open(ctx, pgtest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +78,7 @@ func TestMigratePostgres(t *testing.T) { testMigrate(t, openPostgres) }
 // TestMigratePostgresConcurrently starts several control planes on one
 // empty database at once: each migration is applied exactly once.
 func TestMigratePostgresConcurrently(t *testing.T) {
-	url := postgresURL(t)
+	url := pgtest.URL(t)
 	const n = 4
 	var wg sync.WaitGroup
 	results := make([][]int, n)
