@@ -1,0 +1,178 @@
+package blob_test
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/weftrun/weft/blob"
+	"github.com/weftrun/weft/blob/blobtest"
+)
+
+func openDir(t *testing.T) *blob.Dir {
+	t.Helper()
+	d, err := blob.OpenDir(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// objectPath is where a Dir keeps ref, spelled out here rather than taken
+// from the package so that a change of layout fails this test.
+func objectPath(d *blob.Dir, ref blob.Ref) string {
+	return filepath.Join(d.Path(), "sha256", ref.Digest()[:2], ref.Digest())
+}
+
+func TestDir(t *testing.T) {
+	blobtest.Run(t, func(t *testing.T) (blob.Store, blobtest.Tamper) {
+		d := openDir(t)
+		return d, func(t *testing.T, ref blob.Ref, data []byte) {
+			if err := os.WriteFile(objectPath(d, ref), data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+func TestDir_Layout(t *testing.T) {
+	d := openDir(t)
+	ref, err := d.Put(context.Background(), []byte("abc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(d.Path(), "sha256", "ba", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+	got, err := os.ReadFile(name)
+	if err != nil || string(got) != "abc" {
+		t.Fatalf("object for %s at %s: %q, %v", ref, name, got, err)
+	}
+	for path, want := range map[string]fs.FileMode{
+		d.Path():                                0o700,
+		filepath.Join(d.Path(), "sha256"):       0o700,
+		filepath.Join(d.Path(), "sha256", "ba"): 0o700,
+		name:                                    0o600,
+	} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s has mode %v, want %v", path, fi.Mode().Perm(), want)
+		}
+	}
+	if entries := listFiles(t, d.Path()); len(entries) != 1 {
+		t.Errorf("files in the store: %v, want only the object", entries)
+	}
+}
+
+// TestDir_CrashMidWrite kills a process between writing a blob's bytes and
+// renaming them into place, then checks that the store shows nothing of
+// the half-done write and that the blob can be stored afresh.
+func TestDir_CrashMidWrite(t *testing.T) {
+	data := blobtest.Payload(7, 64<<10)
+	ref := blob.RefOf(data)
+
+	if dir := os.Getenv("WEFT_BLOB_CRASH_DIR"); dir != "" {
+		d, err := blob.OpenDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blob.SetTestHookBeforeRename(func(string) { os.Exit(3) })
+		d.Put(context.Background(), data)
+		t.Fatal("Put returned: the hook did not run")
+	}
+
+	d := openDir(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestDir_CrashMidWrite$")
+	cmd.Env = append(os.Environ(), "WEFT_BLOB_CRASH_DIR="+d.Path())
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("child did not crash in Put (%v):\n%s", err, out)
+	}
+
+	// The crash left the temporary file with all the bytes, not yet
+	// renamed: that is the state the store must not expose.
+	files := listFiles(t, d.Path())
+	if len(files) != 1 || !strings.HasPrefix(filepath.Base(files[0]), ".") {
+		t.Fatalf("after the crash the store holds %v, want one temporary file", files)
+	}
+	if got, _ := os.ReadFile(files[0]); string(got) != string(data) {
+		t.Fatalf("temporary file holds %d bytes, want the %d written", len(got), len(data))
+	}
+
+	ctx := context.Background()
+	if ok, err := d.Exists(ctx, ref); ok || err != nil {
+		t.Fatalf("Exists after a crashed Put = %v, %v", ok, err)
+	}
+	if _, err := d.Get(ctx, ref); !errors.Is(err, blob.ErrNotFound) {
+		t.Fatalf("Get after a crashed Put: %v, want ErrNotFound", err)
+	}
+	if got, err := d.Put(ctx, data); err != nil || got != ref {
+		t.Fatalf("Put after the crash = %s, %v", got, err)
+	}
+	if got, err := d.Get(ctx, ref); err != nil || string(got) != string(data) {
+		t.Fatalf("Get after Put: %d bytes, %v", len(got), err)
+	}
+}
+
+// TestDir_PutReplacesTruncated: an object cut short outside Weft is
+// reported as corrupt, and putting the content again repairs it.
+func TestDir_PutReplacesTruncated(t *testing.T) {
+	ctx := context.Background()
+	d := openDir(t)
+	data := blobtest.Payload(8, 1000)
+	ref, err := d.Put(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(objectPath(d, ref), 10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Get(ctx, ref); !errors.Is(err, blob.ErrCorrupt) {
+		t.Fatalf("Get of a truncated object: %v, want ErrCorrupt", err)
+	}
+	if _, err := d.Put(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := d.Get(ctx, ref); err != nil || string(got) != string(data) {
+		t.Fatalf("Get after Put again: %d bytes, %v", len(got), err)
+	}
+}
+
+func TestOpenDir_Errors(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"":                           "blob: directory path is empty",
+		file:                         "blob: create directory",
+		filepath.Join(file, "blobs"): "blob: create directory",
+	} {
+		d, err := blob.OpenDir(path)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("OpenDir(%q) = %v, %v; want an error containing %q", path, d, err, want)
+		}
+	}
+}
+
+func listFiles(t *testing.T, root string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
