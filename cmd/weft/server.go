@@ -161,7 +161,7 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	if err != nil {
 		return fail(exitFailed, "%v", err)
 	}
-	a := &httpapi.API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: int(limit)}
+	a := &httpapi.API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: int(limit), Metrics: svc.Metrics}
 	srv := &fasthttp.Server{Handler: a.Handler(), MaxRequestBodySize: int(limit) + 1, Name: "weft", ReadTimeout: time.Minute}
 	natsDesc := "embedded NATS"
 	if p.nats != "" {

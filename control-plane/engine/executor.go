@@ -22,7 +22,26 @@ type Executor struct {
 	now      func() time.Time
 	sleep    func(ctx context.Context, d time.Duration) error
 	dispatch bool
+	observe  func(NodeEvent)
 }
+
+// NodeEvent tells an observer about one node run: Status "running" when
+// it starts, then "success" or "error" with its output item count.
+type NodeEvent struct {
+	Node   string `json:"node"`
+	Run    int    `json:"run"`
+	Status string `json:"status"`
+	// Items counts the items on all outputs (finished runs only).
+	Items int `json:"items,omitempty"`
+	// StartTime is in Unix milliseconds; ExecutionTime in milliseconds.
+	StartTime     int64  `json:"startTime"`
+	ExecutionTime int64  `json:"executionTime,omitempty"`
+	Error         string `json:"error,omitempty"`
+}
+
+// WithObserver calls f as node runs start and finish, from the goroutine
+// running the execution; f must return quickly.
+func WithObserver(f func(NodeEvent)) Option { return func(e *Executor) { e.observe = f } }
 
 // Option configures an Executor.
 type Option func(*Executor)
@@ -224,6 +243,9 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 		}
 	}
 
+	if r.e.observe != nil {
+		r.e.observe(NodeEvent{Node: node.Name, Run: runIndex, Status: "running", StartTime: started.UnixMilli()})
+	}
 	tries, wait := node.RetryPolicy()
 	var outs [][]api.Item
 	var nodeErr *NodeError
@@ -293,6 +315,7 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 		if !continuesOnError(node) {
 			task.ExecutionTime = r.e.now().Sub(started).Milliseconds()
 			r.exec.RunData[node.Name] = append(r.exec.RunData[node.Name], task)
+			r.observed(node.Name, runIndex, &task)
 			r.fail(node.Name, nodeErr.Message, nodeErr.Description)
 			return true, nil
 		}
@@ -310,6 +333,7 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 	task.Data = map[string][][]api.Item{api.ConnectionMain: outs}
 	task.ExecutionTime = r.e.now().Sub(started).Milliseconds()
 	r.exec.RunData[node.Name] = append(r.exec.RunData[node.Name], task)
+	r.observed(node.Name, runIndex, &task)
 
 	if err := r.addChildren(node, outs, runIndex); err != nil {
 		return true, err
@@ -318,6 +342,21 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 		r.releaseWaiting()
 	}
 	return false, nil
+}
+
+// observed reports a recorded run to the observer.
+func (r *run) observed(node string, runIndex int, t *TaskData) {
+	if r.e.observe == nil {
+		return
+	}
+	ev := NodeEvent{Node: node, Run: runIndex, Status: t.ExecutionStatus, StartTime: t.StartTime, ExecutionTime: t.ExecutionTime}
+	for _, out := range t.Outputs() {
+		ev.Items += len(out)
+	}
+	if t.Error != nil {
+		ev.Error = t.Error.Message
+	}
+	r.e.observe(ev)
 }
 
 // runNode is n8n's runNode for one try: disabled nodes pass input 0

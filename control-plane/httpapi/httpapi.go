@@ -17,6 +17,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/control-plane/orchestrator"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/store"
@@ -33,6 +34,8 @@ type API struct {
 	RunTimeout time.Duration
 	// MaxBodyBytes caps request bodies (413 above it).
 	MaxBodyBytes int
+	// Metrics is served at /metrics when set.
+	Metrics *metrics.Registry
 }
 
 // problem is an RFC 9457 problem document; Code is stable, Detail is for
@@ -86,6 +89,9 @@ func (a *API) Handler() fasthttp.RequestHandler {
 			writeJSON(ctx, 200, map[string]string{"status": "ok"})
 		case path == "/readyz":
 			a.ready(ctx)
+		case path == "/metrics" && a.Metrics != nil:
+			ctx.SetContentType("text/plain; version=0.0.4; charset=utf-8")
+			a.Metrics.Write(ctx)
 		case strings.HasPrefix(path, "/api/v1/"):
 			a.route(ctx, strings.Split(strings.TrimPrefix(path, "/api/v1/"), "/"))
 		default:
@@ -159,6 +165,18 @@ func (a *API) route(ctx *fasthttp.RequestCtx, seg []string) {
 			} else {
 				a.deleteExecution(ctx, seg[1])
 			}
+		}
+	case len(seg) == 3 && seg[0] == "executions" && seg[2] == "retry":
+		if allow("POST") {
+			a.retry(ctx, seg[1])
+		}
+	case len(seg) == 3 && seg[0] == "executions" && seg[2] == "stop":
+		if allow("POST") {
+			a.stop(ctx, seg[1])
+		}
+	case len(seg) == 3 && seg[0] == "executions" && seg[2] == "events":
+		if allow("GET") {
+			a.events(ctx, seg[1])
 		}
 	case len(seg) == 1 && seg[0] == "node-types":
 		if allow("GET") {

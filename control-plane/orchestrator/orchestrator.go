@@ -21,6 +21,7 @@ import (
 
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/store"
 )
 
@@ -32,6 +33,7 @@ type Orchestrator struct {
 	owner  string
 	lease  time.Duration
 	logf   func(format string, args ...any)
+	met    *metrics.Registry
 
 	base    context.Context
 	mu      sync.Mutex
@@ -52,6 +54,8 @@ type Options struct {
 	Spec engine.SpecFunc
 	// Logf reports problems; nil discards them.
 	Logf func(format string, args ...any)
+	// Metrics, when set, counts executions.
+	Metrics *metrics.Registry
 }
 
 // New returns an orchestrator whose executions live until base ends.
@@ -65,9 +69,15 @@ func New(base context.Context, st store.Store, remote *Remote, o Options) *Orche
 	if o.Spec == nil {
 		o.Spec = engine.DefaultSpec
 	}
-	return &Orchestrator{store: st, remote: remote, spec: o.Spec, owner: o.Owner, lease: o.Lease, logf: o.Logf,
+	orch := &Orchestrator{store: st, remote: remote, spec: o.Spec, owner: o.Owner, lease: o.Lease, logf: o.Logf, met: o.Metrics,
 		base: base, running: map[string]*Handle{}}
+	if err := orch.listenForStops(); err != nil {
+		o.Logf("stop requests from other control planes will not reach this one: %v", err)
+	}
+	return orch
 }
+
+func (o *Orchestrator) leaseEnd() time.Time { return time.Now().Add(o.lease) }
 
 // StartRequest says what to run.
 type StartRequest struct {
@@ -92,6 +102,25 @@ type Handle struct {
 	cancel context.CancelFunc
 	// stopped is set when the execution was stopped on request.
 	stopped bool
+	// response receives the first HTTP response a node asked for
+	// (Respond to Webhook).
+	response  chan json.RawMessage
+	responded sync.Once
+}
+
+// Response delivers the HTTP response the execution's Respond to Webhook
+// node asked for, as soon as that node has run; it never delivers when no
+// such node runs (wait for Done as well).
+func (h *Handle) Response() <-chan json.RawMessage { return h.response }
+
+// Execution returns the finished execution (nil before Done).
+func (h *Handle) Execution() *engine.Execution {
+	select {
+	case <-h.done:
+		return h.exec
+	default:
+		return nil
+	}
 }
 
 // Done is closed when the execution has finished and been recorded.
@@ -175,7 +204,7 @@ func (o *Orchestrator) Start(ctx context.Context, req StartRequest) (*Handle, er
 	e, err := o.store.CreateExecution(ctx, &store.Execution{
 		WorkflowID: req.WorkflowID, WorkflowVersion: lw.version, Status: store.StatusRunning, Mode: mode,
 		StartNode: req.StartNode, StartData: startData, RetryOf: req.RetryOf, ParentID: req.ParentID,
-		Owner: o.owner, LeaseUntil: time.Now().Add(o.lease),
+		Owner: o.owner, LeaseUntil: o.leaseEnd(),
 	})
 	if err != nil {
 		return nil, err
@@ -185,8 +214,11 @@ func (o *Orchestrator) Start(ctx context.Context, req StartRequest) (*Handle, er
 
 // launch runs a committed execution in the background.
 func (o *Orchestrator) launch(e *store.Execution, lw *loadedWorkflow, startData [][]api.Item, prior map[string]json.RawMessage) *Handle {
+	if o.met != nil {
+		o.met.ExecutionsStarted.Inc(e.Mode)
+	}
 	ctx, cancel := context.WithCancel(o.base)
-	h := &Handle{ID: e.ID, done: make(chan struct{}), cancel: cancel}
+	h := &Handle{ID: e.ID, done: make(chan struct{}), cancel: cancel, response: make(chan json.RawMessage, 1)}
 	o.mu.Lock()
 	o.running[e.ID] = h
 	o.mu.Unlock()
@@ -202,12 +234,17 @@ func (o *Orchestrator) launch(e *store.Execution, lw *loadedWorkflow, startData 
 // execDispatcher is the engine's dispatcher for one execution.
 type execDispatcher struct {
 	r     *Remote
+	h     *Handle
 	key   string
 	prior map[string]json.RawMessage
 }
 
 func (d execDispatcher) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
-	return d.r.dispatch(ctx, t, d.key, d.prior)
+	res, err := d.r.dispatch(ctx, t, d.key, d.prior)
+	if err == nil && res != nil && res.Response != nil && res.Error == nil {
+		d.h.responded.Do(func() { d.h.response <- res.Response })
+	}
+	return res, err
 }
 
 func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Execution, lw *loadedWorkflow, startData [][]api.Item, prior map[string]json.RawMessage) {
@@ -217,7 +254,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		o.mu.Unlock()
 		close(h.done)
 	}()
-	x := engine.New(execDispatcher{r: o.remote, key: lw.key, prior: prior}, engine.WithSpec(o.spec))
+	x := engine.New(execDispatcher{r: o.remote, h: h, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
 	exec, runErr := x.Run(ctx, lw.wf, engine.StartOptions{
 		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode,
 		IgnorePinData: e.Mode != "manual",
@@ -254,6 +291,10 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		return o.store.FinishExecution(fctx, e.ID, status, errDoc, lastNode, runData)
 	}); err != nil {
 		o.logf("execution %s: recording the outcome: %v", e.ID, err)
+	}
+	o.publishEvent(Event{Type: "executionFinished", ExecutionID: e.ID, Status: status})
+	if o.met != nil {
+		o.met.ExecutionsFinished.Inc(status)
 	}
 }
 

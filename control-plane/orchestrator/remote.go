@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/control-plane/engine"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/store"
@@ -38,9 +39,43 @@ type Remote struct {
 	// plane whose notification was missed.
 	PollEvery time.Duration
 
+	// Metrics, when set, receives task latencies.
+	Metrics *metrics.Registry
+
 	mu      sync.Mutex
 	waiters map[string]chan *bus.Result
 	kvDone  sync.Map // workflow key -> struct{}
+	runners sync.Map // runner id -> time.Time of its last heartbeat
+}
+
+// Runners returns how many runners announced themselves in the last 15
+// seconds.
+func (d *Remote) Runners() int {
+	n := 0
+	cutoff := time.Now().Add(-15 * time.Second)
+	d.runners.Range(func(k, v any) bool {
+		if v.(time.Time).After(cutoff) {
+			n++
+		} else {
+			d.runners.Delete(k)
+		}
+		return true
+	})
+	return n
+}
+
+// QueueDepth returns how many tasks wait for a runner and how many runners
+// hold without having acknowledged.
+func (d *Remote) QueueDepth(ctx context.Context) (waiting, held int, err error) {
+	c, err := d.js.Consumer(ctx, bus.TasksStream, bus.RunnersConsumer)
+	if err != nil {
+		return 0, 0, err
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	return int(info.NumPending), info.NumAckPending, nil
 }
 
 // NewRemote sets the bus up (streams, consumers, bucket) and returns a
@@ -155,8 +190,12 @@ func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, p
 			return err
 		})
 	}
+	began := time.Now()
 	if err := publish(); err != nil {
 		return nil, fmt.Errorf("publishing task %s: %w", id, err)
+	}
+	if d.Metrics != nil {
+		defer func() { d.Metrics.TaskLatency.Observe(time.Since(began)) }()
 	}
 	poll := time.NewTicker(d.PollEvery)
 	defer poll.Stop()
@@ -218,6 +257,20 @@ func (d *Remote) Start(ctx context.Context) error {
 		notify.Unsubscribe()
 		return fmt.Errorf("orchestrator: %w", err)
 	}
+	beats, err := d.nc.Subscribe(bus.RunnersSubject, func(m *nats.Msg) {
+		var hb struct {
+			ID string `json:"id"`
+		}
+		if json.Unmarshal(m.Data, &hb) == nil && hb.ID != "" {
+			d.runners.Store(hb.ID, time.Now())
+		}
+	})
+	if err != nil {
+		it.Stop()
+		notify.Unsubscribe()
+		dead.Unsubscribe()
+		return fmt.Errorf("orchestrator: %w", err)
+	}
 	msgs := make(chan jetstream.Msg, 2048)
 	go func() {
 		defer close(msgs)
@@ -237,6 +290,7 @@ func (d *Remote) Start(ctx context.Context) error {
 		it.Stop()
 		notify.Unsubscribe()
 		dead.Unsubscribe()
+		beats.Unsubscribe()
 	}()
 	go d.commitLoop(ctx, msgs)
 	return nil

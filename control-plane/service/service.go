@@ -19,6 +19,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/control-plane/orchestrator"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/runner"
@@ -68,6 +69,8 @@ type Service struct {
 	NATS *bus.Embedded
 	// Runners are the in-process runners.
 	Runners []*runner.Runner
+	// Metrics are the control plane's metrics.
+	Metrics *metrics.Registry
 
 	nc      *nats.Conn
 	cancel  context.CancelFunc
@@ -99,7 +102,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	s := &Service{Store: cfg.Store, Core: cfg.Core}
+	s := &Service{Store: cfg.Store, Core: cfg.Core, Metrics: metrics.New()}
 	var err error
 	if cfg.NATSURL == "" {
 		if cfg.DataDir == "" {
@@ -128,11 +131,32 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		s.Close()
 		return nil, err
 	}
+	s.Remote.Metrics = s.Metrics
 	if err := s.Remote.Start(base); err != nil {
 		s.Close()
 		return nil, err
 	}
-	s.Orchestrator = orchestrator.New(base, cfg.Store, s.Remote, orchestrator.Options{Owner: cfg.Owner, Lease: cfg.Lease, Spec: cfg.Core.NodeSpec, Logf: logf})
+	s.Orchestrator = orchestrator.New(base, cfg.Store, s.Remote, orchestrator.Options{Owner: cfg.Owner, Lease: cfg.Lease, Spec: cfg.Core.NodeSpec, Logf: logf, Metrics: s.Metrics})
+	remote := s.Remote
+	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_runners", Help: "Runners that announced themselves in the last 15 seconds.", Read: func() float64 { return float64(remote.Runners()) }})
+	queue := func(held bool) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(base, 2*time.Second)
+			defer cancel()
+			w, h, err := remote.QueueDepth(ctx)
+			if err != nil {
+				return -1
+			}
+			if held {
+				return float64(h)
+			}
+			return float64(w)
+		}
+	}
+	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_task_queue_depth", Help: "Node tasks waiting for a runner.", Read: queue(false)})
+	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_tasks_in_flight", Help: "Node tasks delivered to runners and not yet acknowledged.", Read: queue(true)})
+	orch := s.Orchestrator
+	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_executions_running", Help: "Executions running on this control plane.", Read: func() float64 { return float64(orch.Running()) }})
 
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopRun = stopRun

@@ -1,0 +1,168 @@
+package httpapi
+
+import (
+	"bufio"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runData returns the first item's JSON of a node's first run.
+func firstItem(t *testing.T, r reply, node string) map[string]any {
+	t.Helper()
+	rd, _ := r.body["runData"].(map[string]any)
+	runs, _ := rd[node].([]any)
+	if len(runs) == 0 {
+		t.Fatalf("%s did not run: %s", node, r.raw)
+	}
+	main := runs[0].(map[string]any)["data"].(map[string]any)["main"].([]any)
+	return main[0].([]any)[0].(map[string]any)["json"].(map[string]any)
+}
+
+func TestRetry(t *testing.T) {
+	base := serve(t)
+	r := call(t, "POST", base+"/api/v1/workflows", wf("flaky", "throw new Error('not yet');"))
+	id := r.body["id"].(string)
+	failed := call(t, "POST", base+"/api/v1/workflows/"+id+"/run", `{"items":[{"name":"ada"}]}`)
+	if failed.body["status"] != "error" {
+		t.Fatalf("first run: %s", failed.raw)
+	}
+	execID := failed.body["id"].(string)
+	// Fix the Code node and change the Set node, so a result carried over
+	// from the failed run can be told from a new one.
+	fixed := strings.Replace(wf("flaky", "return $input.all();"), "'hi '", "'hello '", 1)
+	if r := call(t, "PUT", base+"/api/v1/workflows/"+id, fixed, "If-Match", `"1"`); r.status != 200 {
+		t.Fatalf("update: %s", r.raw)
+	}
+
+	r = call(t, "POST", base+"/api/v1/executions/"+execID+"/retry", `{"from":"failedNode","currentVersion":true}`)
+	if r.status != 200 || r.body["status"] != "success" || r.body["retryOf"] != execID || r.body["mode"] != "retry" {
+		t.Fatalf("retry from the failed node: %d %s", r.status, r.raw)
+	}
+	if got := firstItem(t, r, "Check")["greeting"]; got != "hi ada" {
+		t.Errorf("retry from the failed node: greeting %v, want the carried-over \"hi ada\"", got)
+	}
+	r = call(t, "POST", base+"/api/v1/executions/"+execID+"/retry", `{"currentVersion":true}`)
+	if r.status != 200 || r.body["status"] != "success" {
+		t.Fatalf("retry from the start: %d %s", r.status, r.raw)
+	}
+	if got := firstItem(t, r, "Check")["greeting"]; got != "hello ada" {
+		t.Errorf("retry from the start: greeting %v, want \"hello ada\" from the current version and the same input", got)
+	}
+	// Without currentVersion the failed version runs again, and fails again.
+	r = call(t, "POST", base+"/api/v1/executions/"+execID+"/retry", ``)
+	if r.status != 200 || r.body["status"] != "error" || r.body["workflowVersion"].(float64) != 1 {
+		t.Fatalf("retry of version 1: %d %s", r.status, r.raw)
+	}
+	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+r.body["id"].(string)+"x/retry", ``), 404, "not_found")
+	ok := call(t, "POST", base+"/api/v1/workflows/"+id+"/run", ``)
+	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+ok.body["id"].(string)+"/retry", ``), 409, "not_retryable")
+	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+execID+"/retry", `{"from":"middle"}`), 400, "invalid_body")
+}
+
+const busyCode = "const end = Date.now() + 3000; while (Date.now() < end) {} return $input.all();"
+
+// startSlow starts a run that takes about three seconds and returns its
+// execution id once it is running.
+func startSlow(t *testing.T, base string) string {
+	t.Helper()
+	r := call(t, "POST", base+"/api/v1/workflows", wf("slow", busyCode))
+	id := r.body["id"].(string)
+	go http.Post(base+"/api/v1/workflows/"+id+"/run", "application/json", strings.NewReader(""))
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		l := call(t, "GET", base+"/api/v1/executions?status=running", "")
+		if data, _ := l.body["data"].([]any); len(data) > 0 {
+			return data[0].(map[string]any)["id"].(string)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("the slow run did not start")
+	return ""
+}
+
+func TestStop(t *testing.T) {
+	base := serve(t)
+	execID := startSlow(t, base)
+	r := call(t, "POST", base+"/api/v1/executions/"+execID+"/stop", "")
+	if r.status != 200 || r.body["status"] != "canceled" {
+		t.Fatalf("stop: %d %s", r.status, r.raw)
+	}
+	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+execID+"/stop", ""), 409, "not_running")
+}
+
+func TestEventsStream(t *testing.T) {
+	base := serve(t)
+	execID := startSlow(t, base)
+	res, err := http.Get(base + "/api/v1/executions/" + execID + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if ct := res.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("content type %q", ct)
+	}
+	var events []string
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "data: ") {
+			events = append(events, line[6:])
+		}
+		if strings.HasPrefix(line, "data: ") && strings.Contains(line, `"executionFinished"`) {
+			break
+		}
+	}
+	all := strings.Join(events, "\n")
+	for _, want := range []string{`"type":"nodeFinished"`, `"node":"Check"`, `"type":"executionFinished"`, `"status":"success"`} {
+		if !strings.Contains(all, want) {
+			t.Errorf("events lack %s:\n%s", want, all)
+		}
+	}
+	// A finished execution answers with its final event at once.
+	r, err := http.Get(base + "/api/v1/executions/" + execID + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc = bufio.NewScanner(r.Body)
+	var got []string
+	for sc.Scan() {
+		got = append(got, sc.Text())
+	}
+	r.Body.Close()
+	if len(got) < 2 || got[0] != "event: executionFinished" || !strings.Contains(got[1], `"status":"success"`) {
+		t.Fatalf("events of a finished execution: %q", got)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	base := serve(t)
+	r := call(t, "POST", base+"/api/v1/workflows", wf("m", "return $input.all();"))
+	id := r.body["id"].(string)
+	for range 3 {
+		call(t, "POST", base+"/api/v1/workflows/"+id+"/run", "")
+	}
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var b strings.Builder
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		b.WriteString(sc.Text() + "\n")
+	}
+	text := b.String()
+	for _, want := range []string{
+		`weft_executions_finished_total{status="success"} 3`,
+		`weft_executions_started_total{mode="manual"} 3`,
+		"weft_node_task_duration_seconds_count 6",
+		"weft_runners 1",
+		"weft_task_queue_depth 0",
+	} {
+		if !strings.Contains(text, want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, text)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package orchestrator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/store"
+)
+
+// ErrNotRetryable is returned for a retry of an execution that did not
+// fail.
+var ErrNotRetryable = errors.New("only a failed or stopped execution can be retried")
+
+// RetryRequest says how to retry an execution.
+type RetryRequest struct {
+	ExecutionID string
+	// FromFailedNode reuses the results of every node run that succeeded
+	// and runs again from the node that failed; otherwise the workflow
+	// runs from the start with the same input.
+	FromFailedNode bool
+	// CurrentVersion runs the workflow's current version instead of the
+	// version the execution ran.
+	CurrentVersion bool
+}
+
+// Retry starts a new execution (mode "retry", RetryOf set) from a failed
+// one.
+func (o *Orchestrator) Retry(ctx context.Context, req RetryRequest) (*Handle, error) {
+	old, err := o.store.GetExecution(ctx, req.ExecutionID)
+	if err != nil {
+		return nil, err
+	}
+	if old.Status != store.StatusError && old.Status != store.StatusCanceled {
+		return nil, fmt.Errorf("execution %s is %s: %w", old.ID, old.Status, ErrNotRetryable)
+	}
+	version := old.WorkflowVersion
+	if req.CurrentVersion {
+		version = 0
+	}
+	lw, err := o.workflow(ctx, old.WorkflowID, version)
+	if err != nil {
+		return nil, err
+	}
+	var startData [][]api.Item
+	if len(old.StartData) > 0 {
+		if err := json.Unmarshal(old.StartData, &startData); err != nil {
+			return nil, fmt.Errorf("execution %s start data: %w", old.ID, err)
+		}
+	}
+	e, err := o.store.CreateExecution(ctx, &store.Execution{
+		WorkflowID: old.WorkflowID, WorkflowVersion: lw.version, Status: store.StatusRunning, Mode: "retry",
+		StartNode: old.StartNode, StartData: old.StartData, RetryOf: old.ID, ParentID: old.ParentID,
+		Owner: o.owner, LeaseUntil: o.leaseEnd(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	var prior map[string]json.RawMessage
+	if req.FromFailedNode && len(old.RunData) > 0 {
+		if prior, err = o.carryOver(ctx, old, e.ID); err != nil {
+			errDoc, _ := json.Marshal(map[string]string{"message": "could not carry over the results of " + old.ID + ": " + err.Error()})
+			_ = o.store.FinishExecution(context.WithoutCancel(ctx), e.ID, store.StatusError, errDoc, "", nil)
+			return nil, err
+		}
+	}
+	return o.launch(e, lw, startData, prior), nil
+}
+
+// carryOver commits the successful node runs of an old execution as the
+// new execution's results, so the executor replays them instead of
+// dispatching, and returns them.
+func (o *Orchestrator) carryOver(ctx context.Context, old *store.Execution, newID string) (map[string]json.RawMessage, error) {
+	var runData map[string][]engine.TaskData
+	if err := json.Unmarshal(old.RunData, &runData); err != nil {
+		return nil, fmt.Errorf("run data: %w", err)
+	}
+	prior := map[string]json.RawMessage{}
+	var rows []store.TaskResult
+	for node, runs := range runData {
+		for i, r := range runs {
+			if r.ExecutionStatus != engine.StatusSuccess || r.Error != nil {
+				continue
+			}
+			id := bus.TaskID(newID, node, i, 0)
+			outs := r.Outputs()
+			if outs == nil {
+				outs = [][]api.Item{}
+			}
+			b, err := json.Marshal(bus.Result{ID: id, ExecutionID: newID, Outputs: outs})
+			if err != nil {
+				return nil, err
+			}
+			prior[id] = b
+			rows = append(rows, store.TaskResult{TaskID: id, ExecutionID: newID, Result: b})
+		}
+	}
+	if err := o.store.SaveTaskResults(ctx, rows); err != nil {
+		return nil, err
+	}
+	return prior, nil
+}
+
+// StopSubject carries stop requests to whichever control plane runs an
+// execution: weft.stop.<execution id>.
+const StopSubject = "weft.stop."
+
+// RequestStop stops an execution here, or asks the control plane running
+// it to. It reports whether the execution was running here.
+func (o *Orchestrator) RequestStop(id string) (local bool, err error) {
+	if o.Stop(id) {
+		return true, nil
+	}
+	return false, o.remote.nc.Publish(StopSubject+id, nil)
+}
+
+// listenForStops makes this control plane honour stop requests sent to
+// any control plane.
+func (o *Orchestrator) listenForStops() error {
+	sub, err := o.remote.nc.Subscribe(StopSubject+"*", func(m *nats.Msg) {
+		o.Stop(m.Subject[len(StopSubject):])
+	})
+	if err != nil {
+		return err
+	}
+	go func() {
+		<-o.base.Done()
+		_ = sub.Unsubscribe()
+	}()
+	return nil
+}
