@@ -12,8 +12,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/weftrun/weft/bus"
-	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/store"
 )
