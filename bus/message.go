@@ -35,6 +35,9 @@ type Task struct {
 	// source only); absent when the node reads no other node.
 	RunData   map[string][]engine.TaskData `json:"runData,omitempty"`
 	NodeState json.RawMessage              `json:"nodeState,omitempty"`
+	// PayloadRef names the blob holding Inputs, ConnectionInput, RunData
+	// and NodeState when they were too large for the message.
+	PayloadRef string `json:"payloadRef,omitempty"`
 }
 
 // Result is what a runner sends back for a Task.
@@ -50,6 +53,9 @@ type Result struct {
 	// all); the execution fails with it.
 	Failure string `json:"failure,omitempty"`
 	Runner  string `json:"runner,omitempty"`
+	// PayloadRef names the blob holding Outputs, NodeState, Logs and
+	// Response when they were too large for the message.
+	PayloadRef string `json:"payloadRef,omitempty"`
 }
 
 // TaskID names one attempt of one node run.

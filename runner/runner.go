@@ -47,6 +47,8 @@ type Runner struct {
 	InProgressEvery time.Duration
 	// Logf reports problems; nil discards them.
 	Logf func(format string, args ...any)
+	// Codec moves large task and result payloads through the blob store.
+	Codec bus.Codec
 
 	done      atomic.Int64
 	workflows wfCache
@@ -169,21 +171,28 @@ func (r *Runner) heartbeat(ctx context.Context, conc int) {
 // once its result is stored in the results stream; on any failure before
 // that it is left to JetStream to redeliver (nak, or the ack wait).
 func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, msg jetstream.Msg) {
-	var t bus.Task
-	if err := json.Unmarshal(msg.Data(), &t); err != nil || t.ID == "" || t.ExecutionID == "" {
+	t, err := r.Codec.DecodeTask(ctx, msg.Data())
+	if t == nil || t.ID == "" || t.ExecutionID == "" {
 		r.logf("runner %s: dropping a malformed task (%d bytes): %v", r.ID, len(msg.Data()), err)
 		_ = msg.Term()
 		return
 	}
 	stop := r.keepAlive(msg)
-	res := r.execute(ctx, kv, &t)
+	var res *bus.Result
+	if err != nil {
+		if ctx.Err() == nil {
+			res = &bus.Result{ID: t.ID, ExecutionID: t.ExecutionID, Failure: err.Error(), Runner: r.ID}
+		}
+	} else {
+		res = r.execute(ctx, kv, t)
+	}
 	stop()
 	if res == nil {
 		// Canceled by the drain timeout: someone else gets it.
 		_ = msg.Nak()
 		return
 	}
-	data, err := json.Marshal(res)
+	data, err := r.Codec.EncodeResult(ctx, res)
 	if err != nil {
 		res = &bus.Result{ID: t.ID, ExecutionID: t.ExecutionID, Failure: "encoding the result: " + err.Error(), Runner: r.ID}
 		data, _ = json.Marshal(res)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -15,8 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/weftrun/weft/internal/natstest"
 	"github.com/weftrun/weft/internal/pgtest"
+	"github.com/weftrun/weft/internal/s3test"
 	"github.com/weftrun/weft/internal/testmodules"
 	"github.com/weftrun/weft/nodes"
 )
@@ -110,13 +114,17 @@ func (p *proc) term(t *testing.T) int {
 
 // cluster is a distributed deployment for one test.
 type cluster struct {
-	t      *testing.T
-	pg     string
-	app    string
-	nats   *natstest.Server
-	cp     *proc
-	base   string
-	client *http.Client
+	t *testing.T
+	// blobArgs point control planes and runners at the test's S3 server;
+	// tiny payloads already go through it.
+	blobArgs  []string
+	blobCount func() int
+	pg        string
+	app       string
+	nats      *natstest.Server
+	cp        *proc
+	base      string
+	client    *http.Client
 }
 
 func newCluster(t *testing.T) *cluster {
@@ -129,14 +137,29 @@ func newCluster(t *testing.T) *cluster {
 	// without touching anyone else's.
 	app := fmt.Sprintf("weft_test_%d_%d", os.Getpid(), time.Now().UnixNano())
 	c := &cluster{t: t, pg: pg + "&application_name=" + app, app: app, nats: natstest.Start(t), client: &http.Client{Timeout: 2 * time.Minute}}
+	endpoint, bucket := s3test.Start(t)
+	id, secret := s3test.Credentials()
+	t.Setenv("AWS_ACCESS_KEY_ID", id)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", secret)
+	prefix := s3test.Prefix(t, endpoint, bucket)
+	c.blobArgs = []string{"--s3-bucket", bucket, "--s3-endpoint", endpoint, "--s3-path-style", "--s3-region", s3test.Region(),
+		"--s3-prefix", prefix, "--payload-threshold", "300B"}
+	c.blobCount = func() int {
+		out, err := s3test.Client(endpoint).ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &prefix})
+		if err != nil {
+			t.Fatalf("listing the blob bucket: %v", err)
+		}
+		return len(out.Contents)
+	}
 	c.startControlPlane()
 	return c
 }
 
 func (c *cluster) startControlPlane() {
 	c.t.Helper()
-	p, line := startWeft(c.t, "serving http://", "control-plane", "--postgres", c.pg, "--nats", c.nats.URL(),
-		"--listen", "127.0.0.1:0", "--lease", "2s", "--ack-wait", "3s")
+	args := append([]string{"control-plane", "--postgres", c.pg, "--nats", c.nats.URL(),
+		"--listen", "127.0.0.1:0", "--lease", "2s", "--ack-wait", "3s"}, c.blobArgs...)
+	p, line := startWeft(c.t, "serving http://", args...)
 	c.cp = p
 	for _, w := range strings.Fields(line) {
 		if strings.HasPrefix(w, "http://") {
@@ -147,7 +170,8 @@ func (c *cluster) startControlPlane() {
 
 func (c *cluster) startRunner(conc int) *proc {
 	c.t.Helper()
-	p, _ := startWeft(c.t, "task(s) at once", "runner", "--nats", c.nats.URL(), "--concurrency", fmt.Sprint(conc), "--drain-timeout", "20s")
+	args := append([]string{"runner", "--nats", c.nats.URL(), "--concurrency", fmt.Sprint(conc), "--drain-timeout", "20s"}, c.blobArgs...)
+	p, _ := startWeft(c.t, "task(s) at once", args...)
 	return p
 }
 
@@ -210,16 +234,15 @@ func (c *cluster) waitExecution(id string, within time.Duration) execDoc {
 	}
 }
 
-// slowWorkflow's Code node takes about ms milliseconds per run.
+// slowWorkflow's Slow node (a Wait) holds its runner for ms
+// milliseconds.
 func slowWorkflow(ms int) string {
-	code := fmt.Sprintf("const end = Date.now() + %d; while (Date.now() < end) {} return $input.all().map(i => ({json: {n: i.json.n, done: true}}));", ms)
-	codeJSON, _ := json.Marshal(code)
-	return `{"name":"slow","nodes":[
+	return fmt.Sprintf(`{"name":"slow","nodes":[
  {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
- {"name":"Slow","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0],"parameters":{"jsCode":` + string(codeJSON) + `}},
+ {"name":"Slow","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"resume":"timeInterval","amount":%g,"unit":"seconds"}},
  {"name":"Set","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[400,0],"parameters":{"assignments":{"assignments":[
    {"id":"a","name":"double","value":"={{ $json.n * 2 }}","type":"number"}]},"includeOtherFields":true,"options":{}}}
-],"connections":{"Start":{"main":[[{"node":"Slow","type":"main","index":0}]]},"Slow":{"main":[[{"node":"Set","type":"main","index":0}]]}}}`
+],"connections":{"Start":{"main":[[{"node":"Slow","type":"main","index":0}]]},"Slow":{"main":[[{"node":"Set","type":"main","index":0}]]}}}`, float64(ms)/1000)
 }
 
 // checkOnce asserts an execution succeeded with each node run exactly once
@@ -239,9 +262,8 @@ func checkOnce(t *testing.T, e execDoc, n int) {
 		Data struct {
 			Main [][]struct {
 				JSON struct {
-					N      int  `json:"n"`
-					Double int  `json:"double"`
-					Done   bool `json:"done"`
+					N      int `json:"n"`
+					Double int `json:"double"`
 				} `json:"json"`
 			} `json:"main"`
 		} `json:"data"`
@@ -251,7 +273,7 @@ func checkOnce(t *testing.T, e execDoc, n int) {
 		t.Errorf("execution %s: Set output %s", e.ID, raw)
 		return
 	}
-	if got := set[0].Data.Main[0][0].JSON; got.N != n || got.Double != 2*n || !got.Done {
+	if got := set[0].Data.Main[0][0].JSON; got.N != n || got.Double != 2*n {
 		t.Errorf("execution %s: Set output %+v, want n %d double %d", e.ID, got, n, 2*n)
 	}
 }
@@ -320,6 +342,9 @@ func TestDistributedRunnerKilledMidTask(t *testing.T) {
 			n = slow[0].Data.Main[0][0].JSON.N
 		}
 		checkOnce(t, e, n)
+	}
+	if n := c.blobCount(); n == 0 {
+		t.Error("no payload went through S3, although the threshold is 300 bytes")
 	}
 }
 

@@ -27,6 +27,7 @@ type planeFlags struct {
 	insecure                                          bool
 	concurrency, runners                              int
 	lease, ackWait                                    time.Duration
+	blobs                                             blobFlags
 }
 
 func (p *planeFlags) register(fs *flag.FlagSet, embedded bool) {
@@ -45,6 +46,7 @@ func (p *planeFlags) register(fs *flag.FlagSet, embedded bool) {
 		fs.IntVar(&p.runners, "runners", envInt("WEFT_RUNNERS", 0), "runners in this process, besides any `weft runner` (env WEFT_RUNNERS)")
 	}
 	fs.IntVar(&p.concurrency, "concurrency", envInt("WEFT_CONCURRENCY", goruntime.NumCPU()), "tasks each in-process runner runs at once (env WEFT_CONCURRENCY)")
+	p.blobs.register(fs)
 }
 
 func envInt(name string, def int) int {
@@ -145,9 +147,17 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 		return err
 	}
 	defer closeEngine()
+	blobs, err := p.blobs.open(ctx, p.data)
+	if err != nil {
+		return err
+	}
+	threshold, err := p.blobs.payloadThreshold()
+	if err != nil {
+		return err
+	}
 	logger := log.New(c.stderr, "", log.LstdFlags)
 	svc, err := service.Start(ctx, service.Config{
-		Store: st, Core: core, NATSURL: p.nats, DataDir: p.data, NATSListen: p.natsListen,
+		Store: st, Core: core, NATSURL: p.nats, DataDir: p.data, NATSListen: p.natsListen, Blobs: blobs, PayloadThreshold: threshold,
 		Runners: p.runners, RunnerConcurrency: p.concurrency, Lease: p.lease,
 		Bus:   bus.Config{AckWait: p.ackWait},
 		Alone: embedded && p.postgres == "" && p.nats == "",
@@ -193,6 +203,8 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 	conc := fs.Int("concurrency", envInt("WEFT_CONCURRENCY", goruntime.NumCPU()), "tasks run at once (env WEFT_CONCURRENCY)")
 	drain := fs.Duration("drain-timeout", envDuration("WEFT_DRAIN_TIMEOUT", 30*time.Second), "on SIGTERM, how long to finish held tasks before handing them back (env WEFT_DRAIN_TIMEOUT)")
 	id := fs.String("id", envOr("WEFT_RUNNER_ID", ""), "name of this runner (default: host and a random suffix)")
+	var bf blobFlags
+	bf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(c.stderr, "usage: weft runner --nats URL [--concurrency N] [--drain-timeout 30s]")
 		fmt.Fprintln(c.stderr, "Runs node tasks from NATS JetStream. Keeps no state; on SIGTERM it stops taking tasks,")
@@ -214,6 +226,14 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 	if *id == "" {
 		*id = service.RandomID("runner")
 	}
+	blobs, err := bf.open(ctx, "")
+	if err != nil {
+		return err
+	}
+	threshold, err := bf.payloadThreshold()
+	if err != nil {
+		return err
+	}
 	core, closeEngine, err := loadCore(ctx)
 	if err != nil {
 		return err
@@ -225,7 +245,7 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 	}
 	defer nc.Close()
 	logger := log.New(c.stderr, "", log.LstdFlags)
-	r := &runner.Runner{NC: nc, Exec: core, ID: *id, Concurrency: *conc, DrainTimeout: *drain, Logf: logger.Printf}
+	r := &runner.Runner{NC: nc, Exec: core, ID: *id, Concurrency: *conc, DrainTimeout: *drain, Logf: logger.Printf, Codec: bus.Codec{Blobs: blobs, Threshold: threshold}}
 	fmt.Fprintf(c.stdout, "weft %s runner %s: %d task(s) at once from %s\n", version, *id, *conc, *natsURL)
 	if err := r.Run(ctx); err != nil {
 		return fail(exitFailed, "%v", err)

@@ -61,13 +61,18 @@ func TestRetry(t *testing.T) {
 	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+execID+"/retry", `{"from":"middle"}`), 400, "invalid_body")
 }
 
-const busyCode = "const end = Date.now() + 3000; while (Date.now() < end) {} return $input.all();"
+// slowWorkflow waits three seconds in a Wait node before its Check node.
+const slowWorkflow = `{"name":"slow","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Pause","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"resume":"timeInterval","amount":3,"unit":"seconds"}},
+ {"name":"Check","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[400,0],"parameters":{}}],
+ "connections":{"Start":{"main":[[{"node":"Pause","type":"main","index":0}]]},"Pause":{"main":[[{"node":"Check","type":"main","index":0}]]}}}`
 
 // startSlow starts a run that takes about three seconds and returns its
 // execution id once it is running.
 func startSlow(t *testing.T, base string) string {
 	t.Helper()
-	r := call(t, "POST", base+"/api/v1/workflows", wf("slow", busyCode))
+	r := call(t, "POST", base+"/api/v1/workflows", slowWorkflow)
 	id := r.body["id"].(string)
 	go http.Post(base+"/api/v1/workflows/"+id+"/run", "application/json", strings.NewReader(""))
 	deadline := time.Now().Add(30 * time.Second)

@@ -41,9 +41,11 @@ type Remote struct {
 
 	// Metrics, when set, receives task latencies.
 	Metrics *metrics.Registry
+	// Codec moves large task and result payloads through the blob store.
+	Codec bus.Codec
 
 	mu      sync.Mutex
-	waiters map[string]chan *bus.Result
+	waiters map[string]chan []byte
 	kvDone  sync.Map // workflow key -> struct{}
 	runners sync.Map // runner id -> time.Time of its last heartbeat
 }
@@ -95,7 +97,7 @@ func NewRemote(ctx context.Context, nc *nats.Conn, st store.Store, cfg bus.Confi
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	return &Remote{nc: nc, js: js, kv: kv, store: st, logf: logf, waiters: map[string]chan *bus.Result{},
+	return &Remote{nc: nc, js: js, kv: kv, store: st, logf: logf, waiters: map[string]chan []byte{},
 		RepublishAfter: 5 * time.Minute, PollEvery: 2 * time.Second}, nil
 }
 
@@ -135,8 +137,8 @@ func retry(ctx context.Context, f func() error) error {
 	}
 }
 
-func (d *Remote) addWaiter(id string) chan *bus.Result {
-	ch := make(chan *bus.Result, 1)
+func (d *Remote) addWaiter(id string) chan []byte {
+	ch := make(chan []byte, 1)
 	d.mu.Lock()
 	d.waiters[id] = ch
 	d.mu.Unlock()
@@ -151,15 +153,15 @@ func (d *Remote) removeWaiter(id string) {
 
 // deliver hands a committed result to its local waiter; false when no
 // execution here waits for it.
-func (d *Remote) deliver(r *bus.Result) bool {
+func (d *Remote) deliver(id string, raw []byte) bool {
 	d.mu.Lock()
-	ch := d.waiters[r.ID]
+	ch := d.waiters[id]
 	d.mu.Unlock()
 	if ch == nil {
 		return false
 	}
 	select {
-	case ch <- r:
+	case ch <- raw:
 	default:
 	}
 	return true
@@ -170,17 +172,17 @@ func (d *Remote) deliver(r *bus.Result) bool {
 func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, prior map[string]json.RawMessage) (*engine.NodeResult, error) {
 	id := bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)
 	if raw, ok := prior[id]; ok {
-		return decodeResult(raw)
+		return d.decodeResult(ctx, raw)
 	}
 	ch := d.addWaiter(id)
 	defer d.removeWaiter(id)
 	if prior != nil {
 		// Resumed: the result may have been committed since prior was read.
 		if raw, err := d.store.TaskResult(ctx, id); err == nil {
-			return decodeResult(raw)
+			return d.decodeResult(ctx, raw)
 		}
 	}
-	data, err := json.Marshal(bus.NewTask(t, key, nodes.MentionsOtherNodes(t.Node)))
+	data, err := d.Codec.EncodeTask(ctx, bus.NewTask(t, key, nodes.MentionsOtherNodes(t.Node)))
 	if err != nil {
 		return nil, fmt.Errorf("encoding task %s: %w", id, err)
 	}
@@ -203,13 +205,13 @@ func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, p
 	defer republish.Stop()
 	for {
 		select {
-		case r := <-ch:
-			return r.NodeResult()
+		case raw := <-ch:
+			return d.decodeResult(ctx, raw)
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-poll.C:
 			if raw, err := d.store.TaskResult(ctx, id); err == nil {
-				return decodeResult(raw)
+				return d.decodeResult(ctx, raw)
 			}
 		case <-republish.C:
 			d.logf("task %s: no result after %v; publishing it again", id, d.RepublishAfter)
@@ -221,10 +223,10 @@ func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, p
 	}
 }
 
-func decodeResult(raw json.RawMessage) (*engine.NodeResult, error) {
-	var r bus.Result
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("stored task result: %w", err)
+func (d *Remote) decodeResult(ctx context.Context, raw []byte) (*engine.NodeResult, error) {
+	r, err := d.Codec.DecodeResult(ctx, raw)
+	if err != nil {
+		return nil, fmt.Errorf("task result: %w", err)
 	}
 	return r.NodeResult()
 }
@@ -242,7 +244,7 @@ func (d *Remote) Start(ctx context.Context) error {
 	notify, err := d.nc.Subscribe(bus.NotifySubject, func(m *nats.Msg) {
 		var r bus.Result
 		if json.Unmarshal(m.Data, &r) == nil {
-			d.deliver(&r)
+			d.deliver(r.ID, m.Data)
 		}
 	})
 	if err != nil {
@@ -343,7 +345,7 @@ func (d *Remote) commitLoop(ctx context.Context, msgs <-chan jetstream.Msg) {
 		}
 		for i, m := range keep {
 			_ = m.Ack()
-			if !d.deliver(results[i]) {
+			if !d.deliver(results[i].ID, m.Data()) {
 				_ = d.nc.Publish(bus.NotifySubject, m.Data())
 			}
 		}

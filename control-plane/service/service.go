@@ -18,6 +18,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/weftrun/weft/blob"
 	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/control-plane/orchestrator"
@@ -47,6 +48,11 @@ type Config struct {
 	RunnerConcurrency int
 	// Bus tunes streams and consumers.
 	Bus bus.Config
+	// Blobs keeps large payloads: task items and results above
+	// PayloadThreshold bytes (default bus.DefaultPayloadThreshold), and
+	// large run data. Nil with a DataDir opens DataDir/blobs.
+	Blobs            blob.Store
+	PayloadThreshold int
 	// Owner names this control plane in leases (random when empty);
 	// Lease is the lease length.
 	Owner string
@@ -71,6 +77,8 @@ type Service struct {
 	Runners []*runner.Runner
 	// Metrics are the control plane's metrics.
 	Metrics *metrics.Registry
+	// Blobs is the blob store, nil when there is none.
+	Blobs blob.Store
 
 	nc      *nats.Conn
 	cancel  context.CancelFunc
@@ -104,6 +112,19 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	s := &Service{Store: cfg.Store, Core: cfg.Core, Metrics: metrics.New()}
 	var err error
+	if cfg.Blobs == nil && cfg.DataDir != "" {
+		if cfg.Blobs, err = blob.OpenDir(filepath.Join(cfg.DataDir, "blobs")); err != nil {
+			return nil, fmt.Errorf("service: %w", err)
+		}
+	}
+	if cfg.PayloadThreshold <= 0 {
+		cfg.PayloadThreshold = bus.DefaultPayloadThreshold
+	}
+	s.Blobs = cfg.Blobs
+	codec := bus.Codec{Blobs: cfg.Blobs, Threshold: cfg.PayloadThreshold}
+	if u, ok := cfg.Store.(interface{ UseBlobs(blob.Store, int) }); ok && cfg.Blobs != nil {
+		u.UseBlobs(cfg.Blobs, cfg.PayloadThreshold)
+	}
 	if cfg.NATSURL == "" {
 		if cfg.DataDir == "" {
 			return nil, errors.New("service: the embedded NATS server needs a data directory")
@@ -132,6 +153,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s.Remote.Metrics = s.Metrics
+	s.Remote.Codec = codec
 	if err := s.Remote.Start(base); err != nil {
 		s.Close()
 		return nil, err
@@ -171,7 +193,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 			s.Close()
 			return nil, err
 		}
-		r := &runner.Runner{NC: rc, Exec: cfg.Core, ID: fmt.Sprintf("%s-runner-%d", cfg.Owner, i), Concurrency: cfg.RunnerConcurrency, Logf: logf}
+		r := &runner.Runner{NC: rc, Exec: cfg.Core, ID: fmt.Sprintf("%s-runner-%d", cfg.Owner, i), Concurrency: cfg.RunnerConcurrency, Logf: logf, Codec: codec}
 		s.Runners = append(s.Runners, r)
 		s.runWG.Add(1)
 		go func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/blob"
 	"github.com/weftrun/weft/control-plane/engine"
 	"github.com/weftrun/weft/control-plane/orchestrator"
 	"github.com/weftrun/weft/control-plane/service"
@@ -61,14 +63,15 @@ func sqliteStore(t testing.TB, dir string) store.Store {
 	return st
 }
 
-// embedded starts the embedded mode: SQLite, in-process NATS, one runner.
-func embedded(t testing.TB) *service.Service {
+// embedded starts the embedded mode: SQLite, in-process NATS, one runner;
+// payloads above threshold bytes go through the blob store.
+func embedded(t testing.TB, threshold int) *service.Service {
 	t.Helper()
 	dir := t.TempDir()
 	st := sqliteStore(t, dir)
 	svc, err := service.Start(context.Background(), service.Config{
 		Store: st, Core: loadCore(t), DataDir: dir, Runners: 1, RunnerConcurrency: 4, Alone: true,
-		Logf: t.Logf,
+		PayloadThreshold: threshold, Logf: t.Logf,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +88,13 @@ func embedded(t testing.TB) *service.Service {
 // task crosses NATS JetStream to a runner and back, the outcome is read
 // back from the store, and it must match what n8n produced.
 func TestConformanceOverTheBus(t *testing.T) {
-	svc := embedded(t)
+	t.Run("inline", func(t *testing.T) { conformanceOverTheBus(t, 0) })
+	// Every payload above 200 bytes goes through the blob store.
+	t.Run("blobs", func(t *testing.T) { conformanceOverTheBus(t, 200) })
+}
+
+func conformanceOverTheBus(t *testing.T, threshold int) {
+	svc := embedded(t, threshold)
 	cases, err := conformance.Load("../../api/testdata/conformance")
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +137,17 @@ func TestConformanceOverTheBus(t *testing.T) {
 	if n := svc.Runners[0].Done(); n == 0 {
 		t.Fatal("the runner ran no task: nodes did not go over the bus")
 	}
+	var blobs int
+	_ = filepath.WalkDir(svc.Blobs.(*blob.Dir).Path(), func(_ string, d fs.DirEntry, _ error) error {
+		if d != nil && !d.IsDir() {
+			blobs++
+		}
+		return nil
+	})
+	if (threshold > 0) != (blobs > 0) {
+		t.Fatalf("threshold %d: %d payloads went through the blob store", threshold, blobs)
+	}
+	t.Logf("%d payloads went through the blob store", blobs)
 }
 
 // outcomeFromStore rebuilds an engine execution from what the store kept.

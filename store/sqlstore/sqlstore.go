@@ -19,6 +19,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
+	"github.com/weftrun/weft/blob"
 	"github.com/weftrun/weft/store"
 )
 
@@ -42,6 +43,20 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	now     func() time.Time
+	// blobs, when set, keeps run data above blobMin bytes out of the
+	// database.
+	blobs   blob.Store
+	blobMin int
+}
+
+// runDataBlobPrefix marks a run_data value that names a blob.
+const runDataBlobPrefix = "blob:"
+
+// UseBlobs keeps run data larger than threshold bytes in b, with only its
+// reference in the database. The blob is written before the reference is
+// committed.
+func (s *Store) UseBlobs(b blob.Store, threshold int) {
+	s.blobs, s.blobMin = b, threshold
 }
 
 var _ store.Store = (*Store)(nil)
@@ -429,6 +444,14 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution) (*store
 
 // FinishExecution implements store.Store.
 func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData json.RawMessage) error {
+	stored := string(runData)
+	if s.blobs != nil && runData != nil && len(runData) > s.blobMin {
+		ref, err := s.blobs.Put(ctx, runData)
+		if err != nil {
+			return fmt.Errorf("store: finish execution %q: run data to the blob store: %w", id, err)
+		}
+		stored = runDataBlobPrefix + string(ref)
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var workflowID string
 		if err := tx.QueryRowContext(ctx, s.q(`SELECT workflow_id FROM executions WHERE id = ?`), id).Scan(&workflowID); err != nil {
@@ -447,7 +470,7 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 		if runData != nil {
 			upsert := `INSERT INTO execution_data (execution_id, run_data) VALUES (?, ?)
 				ON CONFLICT (execution_id) DO UPDATE SET run_data = excluded.run_data`
-			if _, err := tx.ExecContext(ctx, s.q(upsert), id, string(runData)); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(upsert), id, stored); err != nil {
 				return err
 			}
 		}
@@ -490,11 +513,31 @@ func (s *Store) GetExecution(ctx context.Context, id string) (*store.Execution, 
 	}
 	if runData.Valid {
 		e.RunData = json.RawMessage(runData.String)
+		if ref, ok := strings.CutPrefix(runData.String, runDataBlobPrefix); ok {
+			if e.RunData, err = s.blobRunData(ctx, ref); err != nil {
+				return nil, fmt.Errorf("store: execution %q: %w", id, err)
+			}
+		}
 	}
 	if startData.Valid {
 		e.StartData = json.RawMessage(startData.String)
 	}
 	return e, nil
+}
+
+func (s *Store) blobRunData(ctx context.Context, ref string) (json.RawMessage, error) {
+	if s.blobs == nil {
+		return nil, fmt.Errorf("its run data is in the blob store (%s), which is not configured", ref)
+	}
+	r, err := blob.ParseRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.blobs.Get(ctx, r)
+	if err != nil {
+		return nil, fmt.Errorf("run data: %w", err)
+	}
+	return b, nil
 }
 
 // ListExecutions implements store.Store.

@@ -2,11 +2,13 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/weftrun/weft/blob"
 	"github.com/weftrun/weft/internal/pgtest"
 	"github.com/weftrun/weft/store"
 	"github.com/weftrun/weft/store/storetest"
@@ -116,5 +118,44 @@ func TestOpenErrors(t *testing.T) {
 	}
 	if _, err := Open(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=1"); err == nil || !strings.Contains(err.Error(), "connecting to postgres") {
 		t.Errorf("unreachable Postgres: %v", err)
+	}
+}
+
+func TestLargeRunDataGoesToBlobs(t *testing.T) {
+	s := openSQLite(t)
+	defer s.Close()
+	migrated(t, s)
+	blobs, err := blob.OpenDir(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.UseBlobs(blobs, 1024)
+	w, err := s.CreateWorkflow(ctx, "big", json.RawMessage(`{"name":"big","nodes":[],"connections":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{100, 5000} {
+		e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "manual", Status: store.StatusRunning})
+		if err != nil {
+			t.Fatal(err)
+		}
+		runData := json.RawMessage(`{"x":"` + strings.Repeat("a", size) + `"}`)
+		if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "x", runData); err != nil {
+			t.Fatal(err)
+		}
+		var raw string
+		if err := s.db.QueryRow(s.q(`SELECT run_data FROM execution_data WHERE execution_id = ?`), e.ID).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if inBlob := strings.HasPrefix(raw, runDataBlobPrefix); inBlob != (size > 1024) {
+			t.Errorf("%d bytes of run data: row holds %.40q", size, raw)
+		}
+		got, err := s.GetExecution(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got.RunData) != string(runData) {
+			t.Errorf("%d bytes of run data came back as %d bytes", size, len(got.RunData))
+		}
 	}
 }
