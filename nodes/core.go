@@ -71,6 +71,9 @@ type Core struct {
 	readFile func(string) ([]byte, error)
 	// maxDepth caps nested Execute Workflow calls.
 	maxDepth int
+	// loadWorkflow finds a saved workflow by id for Execute Workflow
+	// (source "database"); nil outside a server.
+	loadWorkflow func(ctx context.Context, id string) (json.RawMessage, error)
 	// compiled keeps compiled expressions and code per node.
 	compiled compileCache
 }
@@ -81,6 +84,12 @@ type Option func(*Core)
 // WithLimits sets the limits of every node task; zero fields take the
 // runtime's defaults, except Fuel, which defaults to DefaultFuel.
 func WithLimits(l runtime.Limits) Option { return func(c *Core) { c.limits = l } }
+
+// SetWorkflowLoader sets how Execute Workflow finds a saved workflow by
+// id (source "database"). Call it before the core runs any task.
+func (c *Core) SetWorkflowLoader(f func(ctx context.Context, id string) (json.RawMessage, error)) {
+	c.loadWorkflow = f
+}
 
 // WithSleep replaces how the Wait node waits (tests).
 func WithSleep(f func(ctx context.Context, d time.Duration) error) Option {

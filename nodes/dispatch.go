@@ -120,6 +120,9 @@ type resultDoc struct {
 		MS float64 `json:"ms"`
 	} `json:"wait"`
 	ExecuteWorkflow *executeRequest `json:"executeWorkflow"`
+	// Response is the HTTP answer a Respond to Webhook node asks for (the
+	// document control-plane/webhook.FromNode reads).
+	Response json.RawMessage `json:"response"`
 	// Compiled is code the module compiled during this run, to bring back
 	// in the node's next runs.
 	Compiled map[string]json.RawMessage `json:"compiled"`
@@ -224,6 +227,9 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		c.compiled.add(key, res.Compiled)
 	}
 	nr := &engine.NodeResult{Error: res.Error, NodeState: res.NodeState, Logs: append(out.Logs, res.Logs...)}
+	if len(res.Response) > 0 && string(res.Response) != "null" {
+		nr.Response = res.Response
+	}
 	if res.Error != nil {
 		return nr, nil
 	}
@@ -355,11 +361,23 @@ func (c *Core) executeWorkflow(ctx context.Context, t *engine.NodeTask, raw json
 	}
 	var file struct {
 		Path  string          `json:"path"`
+		ID    string          `json:"id"`
 		Nodes json.RawMessage `json:"nodes"`
 	}
 	path := ""
 	if json.Unmarshal(raw, &file) == nil && file.Path != "" && file.Nodes == nil {
 		path = file.Path
+	}
+	if file.ID != "" && file.Nodes == nil {
+		if c.loadWorkflow == nil {
+			return nil, &api.NodeError{Message: fmt.Sprintf("Workflow %q cannot be looked up here", file.ID),
+				Description: "Executing a saved workflow by ID needs a Weft server; give the workflow as JSON or as a local file instead."}, nil
+		}
+		doc, err := c.loadWorkflow(ctx, file.ID)
+		if err != nil {
+			return nil, &api.NodeError{Message: fmt.Sprintf("Workflow %q could not be loaded: %v", file.ID, err)}, nil
+		}
+		raw = doc
 	}
 	if path != "" {
 		b, err := c.readFile(path)
@@ -378,6 +396,9 @@ func (c *Core) executeWorkflow(ctx context.Context, t *engine.NodeTask, raw json
 	}
 	if errs := api.FatalErrors(wf.Validate(c)); len(errs) > 0 {
 		return nil, &api.NodeError{Message: "The workflow to execute is not valid: " + errs[0].Error()}, nil
+	}
+	if file.ID != "" {
+		wf.ID = file.ID
 	}
 	if wf.Name == "" {
 		wf.Name = t.Workflow.Name

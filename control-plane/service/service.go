@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -81,6 +82,7 @@ type Service struct {
 	Blobs blob.Store
 
 	nc      *nats.Conn
+	lookups *nats.Subscription
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	stopRun context.CancelFunc
@@ -205,6 +207,28 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		}()
 	}
 
+	st := cfg.Store
+	lookups, err := bus.ServeWorkflowLookups(s.nc, func(ctx context.Context, id string) (json.RawMessage, error) {
+		w, err := st.GetWorkflow(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !w.Active() || w.ActiveVersion == w.Version {
+			return w.Document, nil
+		}
+		v, err := st.GetVersion(ctx, id, w.ActiveVersion)
+		if err != nil {
+			return nil, err
+		}
+		return v.Document, nil
+	})
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("service: %w", err)
+	}
+	s.lookups = lookups
+	cfg.Core.SetWorkflowLoader(bus.LookupWorkflow(s.nc))
+
 	if _, err := s.Orchestrator.Resume(setupCtx, cfg.Alone); err != nil {
 		logf("resuming executions: %v", err)
 	}
@@ -230,6 +254,9 @@ func (s *Service) Close() {
 		s.stopRun()
 	}
 	s.runWG.Wait()
+	if s.lookups != nil {
+		_ = s.lookups.Unsubscribe()
+	}
 	if s.nc != nil {
 		s.nc.Close()
 	}

@@ -251,3 +251,57 @@ func waitFinished(t *testing.T, st store.Store, id string) *store.Execution {
 	t.Fatalf("execution %s did not finish in a minute", id)
 	return nil
 }
+
+// TestExecuteWorkflowByID runs a sub-workflow saved in the store, looked
+// up by id from the runner through the control plane.
+func TestExecuteWorkflowByID(t *testing.T) {
+	svc := embedded(t, 0)
+	ctx := context.Background()
+	sub, err := svc.Store.CreateWorkflow(ctx, "times ten", json.RawMessage(`{"name":"times ten","nodes":[
+ {"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Times","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[200,0],"parameters":{"assignments":{"assignments":[
+   {"id":"a","name":"m","value":"={{ $json.n * 10 }}","type":"number"},
+   {"id":"b","name":"wf","value":"={{ $workflow.id }}","type":"string"}]},"options":{}}}
+],"connections":{"In":{"main":[[{"node":"Times","type":"main","index":0}]]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	main := fmt.Sprintf(`{"name":"caller","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Call","type":"n8n-nodes-base.executeWorkflow","typeVersion":1.1,"position":[200,0],"parameters":{"source":"database","workflowId":{"__rl":true,"value":%q,"mode":"id"},"options":{}}}
+],"connections":{"Start":{"main":[[{"node":"Call","type":"main","index":0}]]}}}`, sub.ID)
+	w, err := svc.Store.CreateWorkflow(ctx, "caller", json.RawMessage(main))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":7}`)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := h.Wait(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Status != "success" {
+		t.Fatalf("status %s: %+v", x.Status, x.Error)
+	}
+	got := string(x.RunData["Call"][0].Outputs()[0][0].JSON)
+	if want := fmt.Sprintf(`{"m":70,"wf":%q}`, sub.ID); got != want {
+		t.Fatalf("Call output %s, want %s", got, want)
+	}
+
+	// An unknown id is the node's error, naming the id.
+	bad := strings.Replace(main, sub.ID, "nope", 1)
+	w2, err := svc.Store.CreateWorkflow(ctx, "bad caller", json.RawMessage(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err = svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w2.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ = h.Wait(ctx)
+	if x.Status != "error" || x.Error == nil || !strings.Contains(x.Error.Message, `"nope"`) {
+		t.Fatalf("unknown id: %s %+v", x.Status, x.Error)
+	}
+}

@@ -46,8 +46,8 @@ test('a workflow object, a local file, each-item mode, not waiting', () => {
   assert.deepEqual(perItem.executeWorkflow.workflows, [{ path: '/data/a.json' }, { path: '/data/b.json' }]);
 });
 
-test('sources other than a parameter or a local file are not supported; bad JSON fails', () => {
-  assert.match(execute({ source: 'database', workflowId: { value: '1' } }, [{}]).error.message, /not supported/);
+test('source url is not supported; bad JSON fails', () => {
+  assert.match(execute({ source: 'url', workflowUrl: 'http://x' }, [{}]).error.message, /not supported/);
   assert.equal(typeof execute({ source: 'parameter', workflowJson: '{nope' }, [{}]).error.message, 'string');
 });
 
@@ -57,4 +57,13 @@ test('the trigger keeps only the schema\'s fields in version 1.1', () => {
   assert.deepEqual(trig({ inputSource: 'workflowInputs', workflowInputs: { values: [{ name: 'a' }, { name: 'c' }] } }).map((it) => it.json), [{ a: 1, c: null }]);
   assert.deepEqual(trig({ inputSource: 'jsonExample', jsonExample: '{"b": "x"}' }).map((it) => it.json), [{ b: 2 }]);
   assert.deepEqual(trig({ inputSource: 'workflowInputs' }, 1), input);
+});
+
+test('source database asks the host for the saved workflow by id', () => {
+  const rl = execute({ source: 'database', workflowId: { __rl: true, value: 'wf42', mode: 'id' }, options: {} }, [{ a: 1 }], 1.1);
+  assert.deepEqual(rl.executeWorkflow.workflow, { id: 'wf42' });
+  const plain = execute({ source: 'database', workflowId: 'wf7' }, [{ a: 1 }], 1);
+  assert.deepEqual(plain.executeWorkflow.workflow, { id: 'wf7' });
+  const missing = execute({ source: 'database', workflowId: { __rl: true, value: '', mode: 'list' } }, [{ a: 1 }], 1.1);
+  assert.match(missing.error.message, /No workflow to execute/);
 });

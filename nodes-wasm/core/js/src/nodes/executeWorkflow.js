@@ -1,10 +1,11 @@
 // Execute Workflow (versions 1–1.3): runs a sub-workflow given inline
-// (source "parameter") or in a local file (source "localFile"). The node asks
+// (source "parameter"), in a local file (source "localFile") or saved in
+// Weft under an id (source "database"). The node asks
 // the host to run it (ctx.executeWorkflow) and returns no data itself: the
 // host supplies the node's outputs from the sub-workflow's last node.
 //
 // The request is {workflow, items, mode, waitForSubWorkflow} where workflow
-// is the workflow object or {path} for a local file. Mode "each" runs the
+// is the workflow object, {path} for a local file or {id} for a saved one. Mode "each" runs the
 // sub-workflow once per item (items[i] alone); when the workflow depends on
 // the item, `workflows` lists the one for each item.
 import { NodeOperationError } from '../errors.js';
@@ -23,8 +24,17 @@ function workflowFor(ctx, source, itemIndex) {
     const path = ctx.getNodeParameter('workflowPath', itemIndex);
     return { path: String(path) };
   }
+  if (source === 'database') {
+    let id = ctx.getNodeParameter('workflowId', itemIndex, '');
+    // Version 1.1 and later hold a resource locator: {__rl, value, mode}.
+    if (id !== null && typeof id === 'object') id = id.value;
+    if (id === undefined || id === null || String(id) === '') {
+      throw new NodeOperationError('No workflow to execute: set the workflow\'s ID', { itemIndex });
+    }
+    return { id: String(id) };
+  }
   throw new NodeOperationError(`The Execute Workflow source '${source}' is not supported yet`, {
-    description: 'Give the workflow as JSON ("Define Below") or as a local file.',
+    description: 'Give the workflow by ID, as JSON ("Define Below") or as a local file.',
   });
 }
 
@@ -54,8 +64,9 @@ export default {
   parameters: [
     {
       name: 'source', type: 'options', default: 'database', options: ['database', 'localFile', 'parameter', 'url'],
-      description: 'Where to get the workflow from: "parameter" (workflowJson) or "localFile" (workflowPath); database and url are not supported',
+      description: 'Where to get the workflow from: "database" (workflowId, a workflow saved in Weft), "parameter" (workflowJson) or "localFile" (workflowPath); url is not supported',
     },
+    { name: 'workflowId', type: 'resourceLocator', default: '', description: 'With source "database": the id of the saved workflow (a string, or a resource locator {value})' },
     { name: 'workflowJson', type: 'json', default: '\n\n\n', description: 'With source "parameter": the workflow JSON' },
     { name: 'workflowPath', type: 'string', default: '', description: 'With source "localFile": the path of the workflow JSON file' },
     {
@@ -77,7 +88,7 @@ export default {
       const workflows = [];
       let same = true;
       const first = workflowFor(ctx, source, 0);
-      const raw = ctx.getRawParameter(source === 'localFile' ? 'workflowPath' : 'workflowJson');
+      const raw = ctx.getRawParameter({ localFile: 'workflowPath', database: 'workflowId' }[source] || 'workflowJson');
       const perItem = typeof raw === 'string' && raw.startsWith('=');
       for (let i = 1; perItem && i < items.length; i++) {
         workflows[i] = workflowFor(ctx, source, i);
