@@ -115,6 +115,13 @@ export class NodeContext {
     this.requests.wait = { ms };
   }
 
+  // respond asks the host to answer the webhook call that started the
+  // execution (Respond to Webhook): doc is {status, headers, contentType,
+  // body, encoding?} (README: Result).
+  respond(doc) {
+    this.requests.response = doc;
+  }
+
   executeWorkflow(workflow, items) {
     this.requests.executeWorkflow = { workflow, items };
   }

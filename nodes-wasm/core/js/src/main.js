@@ -149,6 +149,7 @@ function finish(ctx, outputs, error) {
   if (ctx.logs.length) result.logs = ctx.logs;
   if (ctx.nodeStateOut !== undefined) result.nodeState = ctx.nodeStateOut;
   if (ctx.requests.wait) result.wait = ctx.requests.wait;
+  if (ctx.requests.response) result.response = ctx.requests.response;
   if (ctx.requests.executeWorkflow) result.executeWorkflow = ctx.requests.executeWorkflow;
   const compiled = endTask();
   if (compiled !== null) result.compiled = compiled;

@@ -22,12 +22,16 @@ import stopAndError from './stopAndError.js';
 import wait from './wait.js';
 import executeWorkflow from './executeWorkflow.js';
 import executeWorkflowTrigger from './executeWorkflowTrigger.js';
+import scheduleTrigger from './scheduleTrigger.js';
+import errorTrigger from './errorTrigger.js';
+import webhook from './webhook.js';
+import respondToWebhook from './respondToWebhook.js';
 
 export const nodeTypes = [
   manualTrigger, noOp, set, ifNode, switchNode, filter, merge, code, splitOut,
   aggregate, summarize, sort, limit, removeDuplicates, splitInBatches,
   renameKeys, dateTime, crypto, stopAndError, wait, executeWorkflow,
-  executeWorkflowTrigger,
+  executeWorkflowTrigger, scheduleTrigger, errorTrigger, webhook, respondToWebhook,
 ];
 
 const byType = new Map(nodeTypes.map((n) => [n.type, n]));
