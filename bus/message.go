@@ -49,6 +49,8 @@ type Result struct {
 	NodeState   json.RawMessage `json:"nodeState,omitempty"`
 	Logs        []api.LogEntry  `json:"logs,omitempty"`
 	Response    json.RawMessage `json:"response,omitempty"`
+	// Wait asks the control plane to pause the execution (Wait node).
+	Wait *engine.Wait `json:"wait,omitempty"`
 	// Failure is an infrastructure failure (the task could not be run at
 	// all); the execution fails with it.
 	Failure string `json:"failure,omitempty"`
@@ -148,7 +150,7 @@ func (m *Task) NodeTask(wf *api.Workflow) (*engine.NodeTask, error) {
 func NewResult(m *Task, r *engine.NodeResult, runner string) *Result {
 	return &Result{
 		ID: m.ID, ExecutionID: m.ExecutionID, Outputs: r.Outputs, Error: r.Error,
-		NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Runner: runner,
+		NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, Runner: runner,
 	}
 }
 
@@ -161,7 +163,7 @@ func (r *Result) NodeResult() (*engine.NodeResult, error) {
 	if r.Failure != "" {
 		return nil, fmt.Errorf("%w: %s", ErrTaskFailed, r.Failure)
 	}
-	return &engine.NodeResult{Outputs: r.Outputs, Error: r.Error, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response}, nil
+	return &engine.NodeResult{Outputs: r.Outputs, Error: r.Error, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait}, nil
 }
 
 // workflowEnvelope is a workflow as the workflows bucket keeps it: the

@@ -71,6 +71,9 @@ type Core struct {
 	readFile func(string) ([]byte, error)
 	// maxDepth caps nested Execute Workflow calls.
 	maxDepth int
+	// handOffWaits returns Wait nodes' waits to the dispatcher instead of
+	// sleeping (runners: the control plane parks the execution).
+	handOffWaits bool
 	// loadWorkflow finds a saved workflow by id for Execute Workflow
 	// (source "database"); nil outside a server.
 	loadWorkflow func(ctx context.Context, id string) (json.RawMessage, error)
@@ -84,6 +87,16 @@ type Option func(*Core)
 // WithLimits sets the limits of every node task; zero fields take the
 // runtime's defaults, except Fuel, which defaults to DefaultFuel.
 func WithLimits(l runtime.Limits) Option { return func(c *Core) { c.limits = l } }
+
+// InlineWait is the longest wait a Wait node sleeps through where it runs;
+// with HandOffWaits, longer ones (and webhook waits) park the execution.
+const InlineWait = 65 * time.Second
+
+// HandOffWaits makes Run return a Wait node's waits longer than InlineWait,
+// and its webhook waits, in NodeResult.Wait instead of sleeping through
+// them; the control plane parks the execution in the store. Call it before
+// the core runs any task.
+func (c *Core) HandOffWaits() { c.handOffWaits = true }
 
 // SetWorkflowLoader sets how Execute Workflow finds a saved workflow by
 // id (source "database"). Call it before the core runs any task.

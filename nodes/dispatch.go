@@ -117,7 +117,11 @@ type resultDoc struct {
 	Logs      []api.LogEntry      `json:"logs"`
 	NodeState json.RawMessage     `json:"nodeState"`
 	Wait      *struct {
-		MS float64 `json:"ms"`
+		// MS is null for a wait without a time limit (webhook).
+		MS      *float64 `json:"ms"`
+		Webhook *struct {
+			Method string `json:"method"`
+		} `json:"webhook"`
 	} `json:"wait"`
 	ExecuteWorkflow *executeRequest `json:"executeWorkflow"`
 	// Response is the HTTP answer a Respond to Webhook node asks for (the
@@ -236,9 +240,28 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	if nr.Outputs, err = resolveOutputs(res.Outputs, t.Inputs); err != nil {
 		return nil, fmt.Errorf("core module returned a bad result: %w", err)
 	}
-	if res.Wait != nil && res.Wait.MS > 0 {
-		if err := c.sleep(ctx, time.Duration(res.Wait.MS*float64(time.Millisecond))); err != nil {
-			return nil, err
+	if w := res.Wait; w != nil {
+		var d time.Duration
+		if w.MS != nil {
+			d = time.Duration(*w.MS * float64(time.Millisecond))
+		}
+		switch {
+		case c.handOffWaits && (w.Webhook != nil || d > InlineWait):
+			ew := &engine.Wait{}
+			if w.MS != nil {
+				ew.Until = time.Now().Add(d).UnixMilli()
+			}
+			if w.Webhook != nil {
+				ew.Webhook, ew.Method = true, w.Webhook.Method
+			}
+			nr.Wait = ew
+		case w.Webhook != nil:
+			return &engine.NodeResult{Error: &api.NodeError{Message: "Resuming on a webhook call needs a Weft server",
+				Description: "weft run executes in this process only; run the workflow on `weft server` to resume it through /webhook-waiting/."}, Logs: nr.Logs}, nil
+		case d > 0:
+			if err := c.sleep(ctx, d); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if ew := res.ExecuteWorkflow; ew != nil {

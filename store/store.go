@@ -85,6 +85,12 @@ type Execution struct {
 	// Owner is the control plane running the execution, until LeaseUntil.
 	Owner      string
 	LeaseUntil time.Time
+	// A waiting execution resumes at WaitUntil (zero: only through a
+	// webhook call), or, with WaitWebhook, when /webhook-waiting/{id} is
+	// called; WaitTask is the Wait node's task.
+	WaitUntil   time.Time
+	WaitTask    string
+	WaitWebhook bool
 }
 
 // TaskResult is one node result committed for an execution, keyed by task
@@ -169,6 +175,17 @@ type Store interface {
 	// takeOver, of every running execution), and returns them with their
 	// start data.
 	ClaimExecutions(ctx context.Context, owner string, until time.Time, limit int, takeOver bool) ([]*Execution, error)
+	// SuspendExecution parks a running execution at a Wait node: status
+	// waiting, no owner. ErrConflict when it is not running.
+	SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool) error
+	// WakeExecutions makes waiting executions whose time has come running
+	// again, with an ended lease so ClaimExecutions hands them out; it
+	// returns how many.
+	WakeExecutions(ctx context.Context, now time.Time) (int, error)
+	// ResumeWaiting replaces the result of a waiting execution's Wait
+	// task (the webhook call's data) and makes it running again, in one
+	// transaction. ErrConflict when it does not wait for a webhook call.
+	ResumeWaiting(ctx context.Context, id string, result json.RawMessage) error
 	// RenewLeases extends the lease of every running execution owner
 	// holds, and returns how many there are.
 	RenewLeases(ctx context.Context, owner string, until time.Time) (int, error)

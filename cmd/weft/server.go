@@ -245,6 +245,7 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 	}
 	defer nc.Close()
 	core.SetWorkflowLoader(bus.LookupWorkflow(nc))
+	core.HandOffWaits()
 	logger := log.New(c.stderr, "", log.LstdFlags)
 	r := &runner.Runner{NC: nc, Exec: core, ID: *id, Concurrency: *conc, DrainTimeout: *drain, Logf: logger.Printf, Codec: bus.Codec{Blobs: blobs, Threshold: threshold}}
 	fmt.Fprintf(c.stdout, "weft %s runner %s: %d task(s) at once from %s\n", version, *id, *conc, *natsURL)

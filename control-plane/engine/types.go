@@ -91,6 +91,21 @@ type NodeResult struct {
 	// Response is the HTTP response a Respond to Webhook node asked for
 	// (a webhook.Response document); nil for every other node.
 	Response json.RawMessage
+	// Wait, when set, asks the execution to pause after this node (a Wait
+	// node whose dispatcher hands the waiting to the control plane).
+	Wait *Wait `json:"wait,omitempty"`
+}
+
+// Wait is a node's request to pause the execution after it: until a time,
+// or until a call to the execution's waiting webhook (with an optional
+// time limit), whichever comes first.
+type Wait struct {
+	// Until is in Unix milliseconds; 0 means no time limit.
+	Until int64 `json:"until,omitempty"`
+	// Webhook lets /webhook-waiting/{execution id} resume the execution;
+	// Method is the HTTP method it expects.
+	Webhook bool   `json:"webhook,omitempty"`
+	Method  string `json:"method,omitempty"`
 }
 
 // LogEntry is one line a node logged during an execution.

@@ -34,6 +34,8 @@ type Orchestrator struct {
 	lease  time.Duration
 	logf   func(format string, args ...any)
 	met    *metrics.Registry
+	// publicURL is Options.PublicURL.
+	publicURL string
 
 	base    context.Context
 	mu      sync.Mutex
@@ -56,6 +58,9 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Metrics, when set, counts executions.
 	Metrics *metrics.Registry
+	// PublicURL is the server's base URL as users reach it, for the
+	// execution links error workflows receive.
+	PublicURL string
 }
 
 // New returns an orchestrator whose executions live until base ends.
@@ -69,7 +74,7 @@ func New(base context.Context, st store.Store, remote *Remote, o Options) *Orche
 	if o.Spec == nil {
 		o.Spec = engine.DefaultSpec
 	}
-	orch := &Orchestrator{store: st, remote: remote, spec: o.Spec, owner: o.Owner, lease: o.Lease, logf: o.Logf, met: o.Metrics,
+	orch := &Orchestrator{store: st, remote: remote, spec: o.Spec, owner: o.Owner, lease: o.Lease, logf: o.Logf, met: o.Metrics, publicURL: o.PublicURL,
 		base: base, running: map[string]*Handle{}}
 	if err := orch.listenForStops(); err != nil {
 		o.Logf("stop requests from other control planes will not reach this one: %v", err)
@@ -233,6 +238,7 @@ func (o *Orchestrator) launch(e *store.Execution, lw *loadedWorkflow, startData 
 
 // execDispatcher is the engine's dispatcher for one execution.
 type execDispatcher struct {
+	o     *Orchestrator
 	r     *Remote
 	h     *Handle
 	key   string
@@ -241,10 +247,18 @@ type execDispatcher struct {
 
 func (d execDispatcher) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
 	res, err := d.r.dispatch(ctx, t, d.key, d.prior)
-	if err == nil && res != nil && res.Response != nil && res.Error == nil {
+	if err != nil || res == nil {
+		return res, err
+	}
+	if res.Response != nil && res.Error == nil {
 		d.h.responded.Do(func() { d.h.response <- res.Response })
 	}
-	return res, err
+	if res.Wait != nil && res.Error == nil {
+		if err := d.o.handleWait(ctx, t, res.Wait); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Execution, lw *loadedWorkflow, startData [][]api.Item, prior map[string]json.RawMessage) {
@@ -254,7 +268,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		o.mu.Unlock()
 		close(h.done)
 	}()
-	x := engine.New(execDispatcher{r: o.remote, h: h, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
+	x := engine.New(execDispatcher{o: o, r: o.remote, h: h, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
 	exec, runErr := x.Run(ctx, lw.wf, engine.StartOptions{
 		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode,
 		IgnorePinData: e.Mode != "manual",
@@ -266,6 +280,10 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	if runErr != nil && o.base.Err() != nil && !stopped {
 		// This control plane is shutting down: the execution stays
 		// running in the store and is resumed by whoever comes next.
+		return
+	}
+	if errors.Is(runErr, errParked) {
+		// Parked at a Wait node: the store holds it until it is due.
 		return
 	}
 	status, lastNode := store.StatusError, ""
@@ -293,6 +311,9 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		o.logf("execution %s: recording the outcome: %v", e.ID, err)
 	}
 	o.publishEvent(Event{Type: "executionFinished", ExecutionID: e.ID, Status: status})
+	if status == store.StatusError {
+		o.startErrorWorkflow(e, lw.wf, exec, errDoc)
+	}
 	if o.met != nil {
 		o.met.ExecutionsFinished.Inc(status)
 	}
@@ -392,6 +413,9 @@ func (o *Orchestrator) Maintain(ctx context.Context) {
 		}
 		if _, err := o.Resume(ctx, false); err != nil && !errors.Is(err, context.Canceled) {
 			o.logf("claiming abandoned executions: %v", err)
+		}
+		if err := o.WakeDue(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			o.logf("waking waiting executions: %v", err)
 		}
 	}
 }

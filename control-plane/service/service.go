@@ -182,6 +182,11 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	orch := s.Orchestrator
 	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_executions_running", Help: "Executions running on this control plane.", Read: func() float64 { return float64(orch.Running()) }})
 
+	if cfg.Runners > 0 {
+		// Long waits park the execution in the store instead of holding
+		// a runner.
+		cfg.Core.HandOffWaits()
+	}
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopRun = stopRun
 	for i := range cfg.Runners {

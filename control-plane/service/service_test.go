@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path/filepath"
@@ -303,5 +304,182 @@ func TestExecuteWorkflowByID(t *testing.T) {
 	x, _ = h.Wait(ctx)
 	if x.Status != "error" || x.Error == nil || !strings.Contains(x.Error.Message, `"nope"`) {
 		t.Fatalf("unknown id: %s %+v", x.Status, x.Error)
+	}
+}
+
+// TestErrorWorkflow checks that a failing workflow starts the error
+// workflow its settings name, with n8n's payload.
+func TestErrorWorkflow(t *testing.T) {
+	svc := embedded(t, 0)
+	ctx := context.Background()
+	handler, err := svc.Store.CreateWorkflow(ctx, "on error", json.RawMessage(`{"name":"on error","nodes":[
+ {"name":"Error Trigger","type":"n8n-nodes-base.errorTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Note","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[200,0],"parameters":{"assignments":{"assignments":[
+   {"id":"a","name":"summary","value":"={{ $json.workflow.name + ' failed at ' + $json.execution.lastNodeExecuted + ': ' + $json.execution.error.message }}","type":"string"}]},"options":{}}}
+],"connections":{"Error Trigger":{"main":[[{"node":"Note","type":"main","index":0}]]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := fmt.Sprintf(`{"name":"fragile","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Boom","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0],"parameters":{"jsCode":"throw new Error('kaput');"}}
+],"connections":{"Start":{"main":[[{"node":"Boom","type":"main","index":0}]]}},"settings":{"errorWorkflow":%q}}`, handler.ID)
+	w, err := svc.Store.CreateWorkflow(ctx, "fragile", json.RawMessage(failing))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, _ := h.Wait(ctx); x == nil || x.Status != "error" {
+		t.Fatalf("the failing workflow did not fail: %+v", x)
+	}
+	var errExec *store.Execution
+	deadline := time.Now().Add(time.Minute)
+	for errExec == nil && time.Now().Before(deadline) {
+		es, _, err := svc.Store.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: handler.ID}, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) == 1 && es[0].Status != store.StatusRunning {
+			errExec = es[0]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if errExec == nil {
+		t.Fatal("the error workflow did not run")
+	}
+	if errExec.Mode != "error" || errExec.ParentID != h.ID || errExec.Status != store.StatusSuccess {
+		t.Fatalf("error workflow execution: mode %s parent %s status %s", errExec.Mode, errExec.ParentID, errExec.Status)
+	}
+	full, err := svc.Store.GetExecution(ctx, errExec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rd map[string][]engine.TaskData
+	if err := json.Unmarshal(full.RunData, &rd); err != nil {
+		t.Fatal(err)
+	}
+	var payload struct {
+		Execution struct {
+			ID, Mode, LastNodeExecuted string
+			Error                      struct{ Message string }
+		}
+		Workflow struct{ ID, Name string }
+	}
+	if err := json.Unmarshal(rd["Error Trigger"][0].Outputs()[0][0].JSON, &payload); err != nil {
+		t.Fatal(err)
+	}
+	if payload.Execution.ID != h.ID || payload.Execution.Mode != "manual" || payload.Execution.LastNodeExecuted != "Boom" ||
+		!strings.Contains(payload.Execution.Error.Message, "kaput") || payload.Workflow.ID != w.ID || payload.Workflow.Name != "fragile" {
+		t.Fatalf("error payload %+v", payload)
+	}
+	note := string(rd["Note"][0].Outputs()[0][0].JSON)
+	if !strings.Contains(note, "fragile failed at Boom: kaput") {
+		t.Fatalf("Note output %s", note)
+	}
+}
+
+const webhookWaitWorkflow = `{"name":"approval","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Wait","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"resume":"webhook","httpMethod":"POST"%s}},
+ {"name":"After","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[400,0],"parameters":{"assignments":{"assignments":[
+   {"id":"a","name":"seen","value":"={{ JSON.stringify($json) }}","type":"string"}]},"options":{}}}
+],"connections":{"Start":{"main":[[{"node":"Wait","type":"main","index":0}]]},"Wait":{"main":[[{"node":"After","type":"main","index":0}]]}}}`
+
+// waitStatus polls the store until the execution has the status.
+func waitStatus(t *testing.T, st store.Store, id, status string) *store.Execution {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		e, err := st.GetExecution(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Status == status {
+			return e
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("execution %s never became %s", id, status)
+	return nil
+}
+
+// TestWaitParksAndResumes parks executions at Wait nodes in the store and
+// resumes them through the waiting webhook and by time.
+func TestWaitParksAndResumes(t *testing.T) {
+	svc := embedded(t, 0)
+	ctx := context.Background()
+	start := [][]api.Item{{{JSON: json.RawMessage(`{"order":1}`)}}}
+
+	w, err := svc.Store.CreateWorkflow(ctx, "approval", json.RawMessage(fmt.Sprintf(webhookWaitWorkflow, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parked := waitStatus(t, svc.Store, h.ID, store.StatusWaiting)
+	if !parked.WaitWebhook || !parked.WaitUntil.IsZero() {
+		t.Fatalf("parked execution: webhook %v until %v", parked.WaitWebhook, parked.WaitUntil)
+	}
+	<-h.Done()
+	if svc.Orchestrator.Running() != 0 {
+		t.Fatal("a parked execution still holds a goroutine")
+	}
+	call := api.Item{JSON: json.RawMessage(`{"body":{"approved":true}}`)}
+	h2, err := svc.Orchestrator.ResumeWebhook(ctx, h.ID, "POST", call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h2 == nil {
+		t.Fatal("the resumed execution does not run here")
+	}
+	x, err := h2.Wait(ctx)
+	if err != nil || x.Status != "success" {
+		t.Fatalf("resumed execution: %v %+v", err, x)
+	}
+	if got := string(x.RunData["After"][0].Outputs()[0][0].JSON); !strings.Contains(got, `approved`) {
+		t.Fatalf("After saw %s, want the webhook call's data", got)
+	}
+	if _, err := svc.Orchestrator.ResumeWebhook(ctx, h.ID, "POST", call); !errors.Is(err, orchestrator.ErrNotWaiting) {
+		t.Fatalf("second call: %v, want ErrNotWaiting", err)
+	}
+
+	// With a time limit and no call, the execution resumes by time with
+	// the Wait node's input.
+	w2, err := svc.Store.CreateWorkflow(ctx, "approval with limit", json.RawMessage(fmt.Sprintf(webhookWaitWorkflow,
+		`,"limitWaitTime":true,"limitType":"afterTimeInterval","resumeAmount":2,"resumeUnit":"seconds"`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err = svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w2.ID, StartData: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parked = waitStatus(t, svc.Store, h.ID, store.StatusWaiting)
+	if parked.WaitUntil.IsZero() {
+		t.Fatal("a limited wait has no time")
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if err := svc.Orchestrator.WakeDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e, _ := svc.Store.GetExecution(ctx, h.ID)
+		if e.Status == store.StatusSuccess {
+			var rd map[string][]engine.TaskData
+			_ = json.Unmarshal(e.RunData, &rd)
+			if got := string(rd["After"][0].Outputs()[0][0].JSON); !strings.Contains(got, `order`) {
+				t.Fatalf("After saw %s, want the Wait node's input", got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not resumed by time: %s", e.Status)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -140,3 +140,67 @@ func (s *Store) RenewLeases(ctx context.Context, owner string, until time.Time) 
 	n, _ := res.RowsAffected()
 	return int(n), nil
 }
+
+// SuspendExecution implements store.Store.
+func (s *Store) SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool) error {
+	hook := 0
+	if webhook {
+		hook = 1
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var workflowID string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT workflow_id FROM executions WHERE id = ? AND status = 'running'`), id).Scan(&workflowID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = 'waiting', wait_until = ?, wait_task = ?, wait_webhook = ?, owner = '', lease_until = 0 WHERE id = ?`),
+			ms(until), taskID, hook, id); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "execution.waiting", workflowID, id, map[string]any{"until": ms(until), "webhook": webhook})
+	})
+	if err != nil {
+		return fmt.Errorf("store: suspend execution %q: %w", id, err)
+	}
+	return nil
+}
+
+// WakeExecutions implements store.Store.
+func (s *Store) WakeExecutions(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', lease_until = 0 WHERE status = 'waiting' AND wait_until > 0 AND wait_until <= ?`), ms(now))
+	if err != nil {
+		return 0, fmt.Errorf("store: wake executions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// ResumeWaiting implements store.Store.
+func (s *Store) ResumeWaiting(ctx context.Context, id string, result json.RawMessage) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var task string
+		var hook int64
+		err := tx.QueryRowContext(ctx, s.q(`SELECT wait_task, wait_webhook FROM executions WHERE id = ? AND status = 'waiting'`), id).Scan(&task, &hook)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (hook == 0 || task == "")) {
+			return store.ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM task_results WHERE task_id = ?`), task); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES (?, ?, ?, ?)`), task, id, string(result), ms(s.now())); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', wait_webhook = 0, lease_until = 0 WHERE id = ?`), id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: resume execution %q: %w", id, err)
+	}
+	return nil
+}

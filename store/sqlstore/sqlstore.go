@@ -482,18 +482,19 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 	return nil
 }
 
-const executionColumns = `e.id, e.workflow_id, e.workflow_version, e.status, e.mode, e.started_at, e.finished_at, e.error, e.last_node_executed, e.retry_of, e.parent_id, e.start_node, e.owner, e.lease_until`
+const executionColumns = `e.id, e.workflow_id, e.workflow_version, e.status, e.mode, e.started_at, e.finished_at, e.error, e.last_node_executed, e.retry_of, e.parent_id, e.start_node, e.owner, e.lease_until, e.wait_until, e.wait_task, e.wait_webhook`
 
 func scanExecution(row interface{ Scan(...any) error }, extra ...any) (*store.Execution, error) {
 	var e store.Execution
-	var started, finished, lease int64
+	var started, finished, lease, waitUntil, waitWebhook int64
 	var errDoc sql.NullString
 	dest := append([]any{&e.ID, &e.WorkflowID, &e.WorkflowVersion, &e.Status, &e.Mode, &started, &finished, &errDoc, &e.LastNodeExecuted, &e.RetryOf, &e.ParentID,
-		&e.StartNode, &e.Owner, &lease}, extra...)
+		&e.StartNode, &e.Owner, &lease, &waitUntil, &e.WaitTask, &waitWebhook}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
-	e.StartedAt, e.FinishedAt, e.LeaseUntil = fromMS(started), fromMS(finished), fromMS(lease)
+	e.StartedAt, e.FinishedAt, e.LeaseUntil, e.WaitUntil = fromMS(started), fromMS(finished), fromMS(lease), fromMS(waitUntil)
+	e.WaitWebhook = waitWebhook != 0
 	if errDoc.Valid {
 		e.Error = json.RawMessage(errDoc.String)
 	}

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NotFound", testNotFound},
 		{"TaskResultsIdempotent", testTaskResults},
 		{"ClaimAndRenewLeases", testLeases},
+		{"WaitingExecutions", testWaiting},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -506,5 +507,62 @@ func testLeases(t *testing.T, s store.Store) {
 	all, err := s.ClaimExecutions(ctx, "cp-e", now.Add(time.Minute), 10, true)
 	if err != nil || len(all) != 2 {
 		t.Fatalf("take over = %d executions, %v; want 2", len(all), err)
+	}
+}
+
+func testWaiting(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "waits")
+	now := time.Now()
+	mk := func() string {
+		e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "manual", Status: store.StatusRunning, Owner: "cp", LeaseUntil: now.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.ID
+	}
+	timed, hooked := mk(), mk()
+	if err := s.SuspendExecution(ctx, timed, now.Add(-time.Second), timed+"/Wait/0/0", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SuspendExecution(ctx, hooked, time.Time{}, hooked+"/Wait/0/0", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SuspendExecution(ctx, hooked, time.Time{}, "x", true); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("suspending a waiting execution: %v, want ErrConflict", err)
+	}
+	e, err := s.GetExecution(ctx, hooked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != store.StatusWaiting || !e.WaitWebhook || e.WaitTask != hooked+"/Wait/0/0" || e.Owner != "" || !e.WaitUntil.IsZero() {
+		t.Fatalf("suspended execution: %+v", e)
+	}
+	// Only the one whose time has come wakes, with an ended lease.
+	n, err := s.WakeExecutions(ctx, now)
+	if err != nil || n != 1 {
+		t.Fatalf("WakeExecutions = %d, %v; want 1", n, err)
+	}
+	claimed, err := s.ClaimExecutions(ctx, "cp2", now.Add(time.Minute), 10, false)
+	if err != nil || len(claimed) != 1 || claimed[0].ID != timed {
+		t.Fatalf("claimed %v, %v; want %s", claimed, err, timed)
+	}
+	if err := s.ResumeWaiting(ctx, timed, json.RawMessage(`{}`)); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("webhook resume of a running execution: %v, want ErrConflict", err)
+	}
+	if err := s.SaveTaskResults(ctx, []store.TaskResult{{TaskID: hooked + "/Wait/0/0", ExecutionID: hooked, Result: json.RawMessage(`{"old":true}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ResumeWaiting(ctx, hooked, json.RawMessage(`{"new":true}`)); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.TaskResult(ctx, hooked+"/Wait/0/0")
+	if err != nil || string(r) != `{"new":true}` {
+		t.Fatalf("resumed task result = %s, %v", r, err)
+	}
+	if e, _ := s.GetExecution(ctx, hooked); e.Status != store.StatusRunning || e.WaitWebhook {
+		t.Fatalf("resumed execution: %+v", e)
+	}
+	if err := s.ResumeWaiting(ctx, hooked, json.RawMessage(`{}`)); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("second webhook resume: %v, want ErrConflict", err)
 	}
 }

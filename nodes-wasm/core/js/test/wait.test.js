@@ -44,6 +44,14 @@ test('a specific time waits until then (no wait for a past date)', () => {
 test('invalid amounts and units, and the resume modes not supported', () => {
   assert.equal(wait({ amount: -1, unit: 'seconds' }).error.message, 'Invalid wait amount. Please enter a number that is 0 or greater.');
   assert.equal(wait({ amount: 1, unit: 'weeks' }).error.message, "Invalid wait unit. Valid units are 'seconds', 'minutes', 'hours', or 'days'.");
-  assert.match(wait({ resume: 'webhook' }).error.message, /not supported/);
   assert.match(wait({ resume: 'form' }).error.message, /not supported/);
+});
+
+test('webhook resume waits for a call, with an optional time limit', () => {
+  assert.deepEqual(wait({ resume: 'webhook', httpMethod: 'POST' }).wait, { ms: null, webhook: { method: 'POST' } });
+  assert.deepEqual(wait({ resume: 'webhook' }).wait, { ms: null, webhook: { method: 'GET' } });
+  const limited = wait({ resume: 'webhook', limitWaitTime: true, resumeAmount: 2, resumeUnit: 'minutes' });
+  assert.deepEqual(limited.wait, { ms: 120000, webhook: { method: 'GET' } });
+  assert.deepEqual(limited.outputs, [[{ a: 1 }]]);
+  assert.match(wait({ resume: 'webhook', limitWaitTime: true, resumeUnit: 'weeks' }).error.message, /Invalid wait time limit/);
 });

@@ -1,0 +1,98 @@
+package orchestrator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/store"
+)
+
+// errParked ends an execution's walk when a Wait node parked it in the
+// store; it is not a failure.
+var errParked = errors.New("the execution waits")
+
+// ErrNotWaiting is returned when a webhook call tries to resume an
+// execution that does not wait for one.
+var ErrNotWaiting = errors.New("the execution is not waiting for a webhook call")
+
+// parkShortest is the shortest wait parked in the store; shorter ones are
+// slept through here (a Wait node's result replayed close to its end).
+const parkShortest = 5 * time.Second
+
+// handleWait acts on a node's request to pause the execution: a short
+// remaining wait is slept through; anything else parks the execution in
+// the store and ends this walk with errParked.
+func (o *Orchestrator) handleWait(ctx context.Context, t *engine.NodeTask, w *engine.Wait) error {
+	var until time.Time
+	if w.Until > 0 {
+		until = time.UnixMilli(w.Until)
+		left := time.Until(until)
+		if left <= 0 {
+			return nil
+		}
+		if !w.Webhook && left < parkShortest {
+			return engine.Sleep(ctx, left)
+		}
+	}
+	id := bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)
+	if err := o.store.SuspendExecution(ctx, t.ExecutionID, until, id, w.Webhook); err != nil {
+		return err
+	}
+	o.publishEvent(Event{Type: "executionWaiting", ExecutionID: t.ExecutionID})
+	return errParked
+}
+
+// WakeDue resumes parked executions whose time has come; Maintain calls
+// it, and so can tests.
+func (o *Orchestrator) WakeDue(ctx context.Context) error {
+	n, err := o.store.WakeExecutions(ctx, time.Now())
+	if err != nil || n == 0 {
+		return err
+	}
+	_, err = o.Resume(ctx, false)
+	return err
+}
+
+// ResumeWebhook resumes an execution parked at a Wait node that waits for
+// a webhook call: the call's item replaces the Wait node's output. The
+// returned handle follows the resumed execution when it runs here.
+func (o *Orchestrator) ResumeWebhook(ctx context.Context, id, method string, item api.Item) (*Handle, error) {
+	e, err := o.store.GetExecution(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.Status != store.StatusWaiting || !e.WaitWebhook {
+		return nil, fmt.Errorf("execution %s is %s: %w", id, e.Status, ErrNotWaiting)
+	}
+	res, err := json.Marshal(bus.Result{ID: e.WaitTask, ExecutionID: id, Outputs: [][]api.Item{{item}}})
+	if err != nil {
+		return nil, err
+	}
+	if err := o.store.ResumeWaiting(ctx, id, res); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, fmt.Errorf("execution %s: %w", id, ErrNotWaiting)
+		}
+		return nil, err
+	}
+	claimed, err := o.store.ClaimExecutions(ctx, o.owner, o.leaseEnd(), 100, false)
+	if err != nil {
+		return nil, err
+	}
+	var h *Handle
+	for _, c := range claimed {
+		if err := o.resumeOne(ctx, c); err != nil {
+			o.logf("execution %s: cannot resume: %v", c.ID, err)
+			continue
+		}
+		if c.ID == id {
+			h = o.Handle(id)
+		}
+	}
+	return h, nil
+}
