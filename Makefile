@@ -87,27 +87,21 @@ $(CORE): $(QJS_OBJS) $(COREBUILD)/glue.o $(COREBUILD)/bundle.o
 	@mkdir -p $(@D)
 	$(WASI_CC) -mexec-model=reactor -O2 -Wl,--stack-first -Wl,-z,stack-size=2097152 -o $@ $^
 
+# Starts Weft in the foreground with its embedded defaults (SQLite, NATS
+# JetStream and blobs in weft-data/, one runner) and shows how to trigger
+# the example webhook from another terminal.
 run: deps build nodes
-	@echo "== weft nodes   (the core node types, all running inside the core Wasm module)"
-	@$(BIN)/weft nodes
+	@echo "== Weft starts on http://127.0.0.1:5678: SQLite, NATS JetStream and blobs in weft-data/, one runner."
+	@echo "   In another terminal, import the example webhook workflow and call it:"
 	@echo
-	@echo "== weft run examples/workflows/orders.json   (an n8n workflow export, run as is)"
-	@$(BIN)/weft run examples/workflows/orders.json
+	@echo "   $(BIN)/weft import examples/workflows/webhook-greeting.json --activate"
+	@echo "   curl -s -X POST localhost:5678/webhook/greeting -H 'Content-Type: application/json' -d '{\"name\":\"ann\",\"n\":21}'"
+	@echo "   curl -s 'localhost:5678/api/v1/executions?limit=5'      # every execution is saved"
 	@echo
-	@echo "Its run data in n8n's shape: $(BIN)/weft run examples/workflows/orders.json --json"
-	@echo "Check a workflow:            $(BIN)/weft validate examples/workflows/orders.json"
-	@echo "Serve the REST API:          $(BIN)/weft server --data weft-data   (see README: Serving the API)"
+	@echo "   Without a server: $(BIN)/weft run examples/workflows/orders.json   ($(BIN)/weft help for more)"
+	@echo "   Stop with Ctrl-C."
 	@echo
-	@echo "== weft node inspect $(NODES)/uppercase.wasm"
-	@$(BIN)/weft node inspect $(NODES)/uppercase.wasm
-	@echo
-	@echo "== weft node run $(NODES)/uppercase.wasm --input examples/nodes/uppercase-items.json"
-	@$(BIN)/weft node run $(NODES)/uppercase.wasm --input examples/nodes/uppercase-items.json
-	@echo
-	@echo "== the same items through the C node (command profile)"
-	@$(BIN)/weft node run $(NODES)/passthrough.wasm --input examples/nodes/uppercase-items.json
-	@echo
-	@echo "Try a limit: $(BIN)/weft node run $(BIN)/nodes/uppercase.wasm --input examples/nodes/uppercase-items.json --fuel 1000"
+	@$(BIN)/weft server --data weft-data
 
 test: deps test-go test-nodes test-js
 

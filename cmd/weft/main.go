@@ -35,6 +35,7 @@ Usage:
   weft server [--listen 127.0.0.1:5678] [--data DIR] [--postgres URL] [--nats URL] [--insecure-no-auth]
   weft control-plane --postgres URL --nats URL [--listen 127.0.0.1:5678] [--insecure-no-auth]
   weft runner --nats URL [--concurrency N] [--drain-timeout 30s]
+  weft import WORKFLOW.json [--activate] [--server http://127.0.0.1:5678]
   weft node run MODULE.wasm [--input FILE|-] [--fuel N] [--memory SIZE] [--timeout DUR] [--json]
   weft node inspect MODULE.wasm [--json]
   weft version
@@ -119,6 +120,8 @@ func (c cli) dispatch(ctx context.Context, args []string) error {
 		return c.controlPlane(ctx, args[1:])
 	case "runner":
 		return c.runnerCmd(ctx, args[1:])
+	case "import":
+		return c.importCmd(ctx, args[1:])
 	case "version", "--version":
 		fmt.Fprintln(c.stdout, "weft", version)
 		return nil

@@ -171,7 +171,12 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	if err != nil {
 		return fail(exitFailed, "%v", err)
 	}
-	a := &httpapi.API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: int(limit), Metrics: svc.Metrics}
+	hooks := httpapi.NewHooks(st, logger.Printf)
+	if err := hooks.Load(ctx); err != nil {
+		return fail(exitFailed, "loading webhooks: %v", err)
+	}
+	go hooks.Follow(ctx, time.Second)
+	a := &httpapi.API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: int(limit), Metrics: svc.Metrics, Hooks: hooks}
 	srv := &fasthttp.Server{Handler: a.Handler(), MaxRequestBodySize: int(limit) + 1, Name: "weft", ReadTimeout: time.Minute}
 	natsDesc := "embedded NATS"
 	if p.nats != "" {

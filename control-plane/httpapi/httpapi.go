@@ -36,6 +36,8 @@ type API struct {
 	MaxBodyBytes int
 	// Metrics is served at /metrics when set.
 	Metrics *metrics.Registry
+	// Hooks routes webhook calls; nil serves no webhooks.
+	Hooks *Hooks
 }
 
 // problem is an RFC 9457 problem document; Code is stable, Detail is for
@@ -94,6 +96,12 @@ func (a *API) Handler() fasthttp.RequestHandler {
 			a.Metrics.Write(ctx)
 		case strings.HasPrefix(path, "/api/v1/"):
 			a.route(ctx, strings.Split(strings.TrimPrefix(path, "/api/v1/"), "/"))
+		case a.Hooks != nil && strings.HasPrefix(path, "/webhook/"):
+			a.serveWebhook(ctx, "/webhook/", false)
+		case a.Hooks != nil && strings.HasPrefix(path, "/webhook-test/"):
+			a.serveWebhook(ctx, "/webhook-test/", true)
+		case a.Hooks != nil && strings.HasPrefix(path, "/webhook-waiting/"):
+			a.serveWaiting(ctx)
 		default:
 			writeProblem(ctx, fasthttp.StatusNotFound, "no_route", "no such endpoint: "+path)
 		}
@@ -182,8 +190,22 @@ func (a *API) route(ctx *fasthttp.RequestCtx, seg []string) {
 		if allow("GET") {
 			writeJSON(ctx, 200, map[string]any{"data": a.Core.Specs()})
 		}
+	case len(seg) == 1 && seg[0] == "openapi.json":
+		if allow("GET") {
+			serveOpenAPI(ctx)
+		}
 	default:
 		writeProblem(ctx, fasthttp.StatusNotFound, "no_route", "no such endpoint: "+string(ctx.Path()))
+	}
+}
+
+// reloadHooks brings a changed workflow's webhooks up to date.
+func (a *API) reloadHooks(ctx context.Context, id string) {
+	if a.Hooks == nil {
+		return
+	}
+	if err := a.Hooks.Reload(context.WithoutCancel(ctx), id); err != nil {
+		a.Hooks.Logf("webhooks of workflow %s: %v", id, err)
 	}
 }
 
@@ -267,6 +289,7 @@ func (a *API) createWorkflow(ctx *fasthttp.RequestCtx) {
 		storeError(ctx, err)
 		return
 	}
+	a.reloadHooks(ctx, w.ID)
 	ctx.Response.Header.Set("Location", "/api/v1/workflows/"+w.ID)
 	writeWorkflow(ctx, fasthttp.StatusCreated, w)
 }
@@ -298,6 +321,7 @@ func (a *API) updateWorkflow(ctx *fasthttp.RequestCtx, id string) {
 		storeError(ctx, err)
 		return
 	}
+	a.reloadHooks(ctx, id)
 	writeWorkflow(ctx, 200, w)
 }
 
@@ -310,6 +334,7 @@ func (a *API) deleteWorkflow(ctx *fasthttp.RequestCtx, id string) {
 		storeError(ctx, err)
 		return
 	}
+	a.reloadHooks(ctx, id)
 	ctx.SetStatusCode(fasthttp.StatusNoContent)
 }
 
@@ -381,12 +406,28 @@ func (a *API) activate(ctx *fasthttp.RequestCtx, id string, on bool) {
 		} else if v > 0 {
 			version = v
 		}
+		if a.Hooks != nil {
+			doc := w.Document
+			if version != w.Version {
+				ver, err := a.Store.GetVersion(ctx, id, version)
+				if err != nil {
+					storeError(ctx, err)
+					return
+				}
+				doc = ver.Document
+			}
+			if err := a.Hooks.CheckActivation(id, doc); err != nil {
+				writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
+				return
+			}
+		}
 	}
 	w, err := a.Store.SetActiveVersion(ctx, id, version)
 	if err != nil {
 		storeError(ctx, err)
 		return
 	}
+	a.reloadHooks(ctx, id)
 	writeJSON(ctx, 200, toDoc(w, false))
 }
 

@@ -49,7 +49,7 @@ func serve(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: 64 << 10, Metrics: svc.Metrics}
+	a := &API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: 64 << 10, Metrics: svc.Metrics, Hooks: NewHooks(st, t.Logf)}
 	srv := &fasthttp.Server{Handler: a.Handler()}
 	go srv.Serve(ln)
 	t.Cleanup(func() {

@@ -221,6 +221,20 @@ func (r *Registry) Registrations(workflowID string) []Registration {
 	return slices.Clone(t.byWF[workflowID])
 }
 
+// Workflows returns the ids of the workflows with registrations, sorted.
+func (r *Registry) Workflows() []string {
+	t := r.tab.Load()
+	if t == nil {
+		return nil
+	}
+	ids := make([]string, 0, len(t.byWF))
+	for id := range t.byWF {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // trimPath removes one leading and one trailing slash, as n8n does with
 // request paths.
 func trimPath(p string) string {

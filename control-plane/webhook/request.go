@@ -51,10 +51,11 @@ type Request struct {
 	Test bool
 }
 
-// BadRequestError is a request the webhook cannot take: its body does not
-// parse. Status is what n8n answers: 422 (n8n's UnprocessableRequestError)
-// for a JSON, XML, form or text body that does not decode, 400 for a
-// multipart body that does not parse. Response gives n8n's answer.
+// BadRequestError is a request the webhook cannot take: its body is not
+// what its Content-Type says. Status is 400 (n8n answers 422 for a JSON,
+// XML, form or text body that does not decode; Weft answers every body that
+// does not parse with 400 Bad Request), with n8n's body. Response gives the
+// answer.
 type BadRequestError struct {
 	// Status is the HTTP status to answer with.
 	Status int
@@ -80,7 +81,7 @@ func (e *BadRequestError) Response() Response {
 }
 
 func unprocessable(hint string) *BadRequestError {
-	return &BadRequestError{Status: 422, Message: "Failed to parse request body", Hint: hint}
+	return &BadRequestError{Status: 400, Message: "Failed to parse request body", Hint: hint}
 }
 
 // RequestItem builds the item a Webhook node outputs for a request, as

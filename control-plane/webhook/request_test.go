@@ -163,14 +163,14 @@ func TestRequestItem_badBodies(t *testing.T) {
 		status         int
 		hint           []string
 	}{
-		{"json syntax", "application/json", `{"name": nope}`, 422, []string{"application/json", "invalid character 'o'", "position 10"}},
-		{"json truncated", "application/json", `{"a":`, 422, []string{"application/json", "unexpected end", "position 5"}},
-		{"json trailing data", "application/json", `{"a":1} {"b":2}`, 422, []string{"application/json", "after JSON at position 8"}},
-		{"json position counts characters", "application/json", `{"é":x}`, 422, []string{"position 5"}},
-		{"json with a byte order mark", "application/json", "\uFEFF{}", 422, []string{"application/json", "position 0"}},
-		{"unknown charset", "application/json; charset=iso-8859-1", `{}`, 422, []string{"unknown encoding: iso-8859-1"}},
-		{"xml", "application/xml", `<a><b></a>`, 422, []string{"application/xml", "not valid XML"}},
-		{"xml text outside the root", "text/xml", `hello`, 422, []string{"text/xml"}},
+		{"json syntax", "application/json", `{"name": nope}`, 400, []string{"application/json", "invalid character 'o'", "position 10"}},
+		{"json truncated", "application/json", `{"a":`, 400, []string{"application/json", "unexpected end", "position 5"}},
+		{"json trailing data", "application/json", `{"a":1} {"b":2}`, 400, []string{"application/json", "after JSON at position 8"}},
+		{"json position counts characters", "application/json", `{"é":x}`, 400, []string{"position 5"}},
+		{"json with a byte order mark", "application/json", "\uFEFF{}", 400, []string{"application/json", "position 0"}},
+		{"unknown charset", "application/json; charset=iso-8859-1", `{}`, 400, []string{"unknown encoding: iso-8859-1"}},
+		{"xml", "application/xml", `<a><b></a>`, 400, []string{"application/xml", "not valid XML"}},
+		{"xml text outside the root", "text/xml", `hello`, 400, []string{"text/xml"}},
 		{"multipart without a boundary", "multipart/form-data", "x", 400, []string{"multipart/form-data", "boundary"}},
 		{"broken multipart", "multipart/form-data; boundary=XyZ", "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated", 400, []string{"multipart/form-data"}},
 	}

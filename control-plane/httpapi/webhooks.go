@@ -1,0 +1,409 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/orchestrator"
+	"github.com/weftrun/weft/control-plane/webhook"
+	"github.com/weftrun/weft/store"
+)
+
+// Hooks keeps the webhook registries: Live holds the Webhook nodes of
+// active workflows (their active versions), served under /webhook/; Test
+// holds those of every workflow's current version, served under
+// /webhook-test/. Both follow the store: Reload after a change made here,
+// Follow for changes made by other control planes.
+type Hooks struct {
+	Store store.Store
+	Live  *webhook.Registry
+	Test  *webhook.Registry
+	// Logf reports registrations that cannot be served.
+	Logf func(format string, args ...any)
+
+	mu        sync.Mutex
+	versions  sync.Map // workflow id -> active version (int), for Live
+	current   sync.Map // workflow id -> current version (int), for Test
+	lastEvent int64
+}
+
+// NewHooks returns empty registries over st.
+func NewHooks(st store.Store, logf func(string, ...any)) *Hooks {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	return &Hooks{Store: st, Live: webhook.NewRegistry(), Test: webhook.NewRegistry(), Logf: logf}
+}
+
+// Load registers the webhooks of every workflow in the store.
+func (h *Hooks) Load(ctx context.Context) error {
+	// Remember where the change log is now, so Follow starts after it.
+	last, err := h.latestEvent(ctx)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	h.lastEvent = last
+	h.mu.Unlock()
+	after := ""
+	for {
+		ws, next, err := h.Store.ListWorkflows(ctx, store.Page{After: after, Limit: store.MaxPageSize})
+		if err != nil {
+			return err
+		}
+		for _, w := range ws {
+			if err := h.Reload(ctx, w.ID); err != nil {
+				h.Logf("webhooks of workflow %s: %v", w.ID, err)
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		after = next
+	}
+}
+
+func (h *Hooks) latestEvent(ctx context.Context) (int64, error) {
+	var last int64
+	for {
+		evs, err := h.Store.Events(ctx, last, 1000)
+		if err != nil {
+			return 0, err
+		}
+		if len(evs) == 0 {
+			return last, nil
+		}
+		last = evs[len(evs)-1].ID
+	}
+}
+
+// registrations parses a workflow document's webhook registrations.
+func registrations(id string, doc []byte) ([]webhook.Registration, error) {
+	wf, err := api.ParseWorkflow(doc)
+	if err != nil {
+		return nil, err
+	}
+	wf.ID = id
+	return webhook.Registrations(wf)
+}
+
+// Reload re-registers one workflow's webhooks from the store (removing
+// them when it is gone or inactive).
+func (h *Hooks) Reload(ctx context.Context, id string) error {
+	w, err := h.Store.GetWorkflow(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		h.Live.Remove(id)
+		h.Test.Remove(id)
+		h.versions.Delete(id)
+		h.current.Delete(id)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if regs, err := registrations(id, w.Document); err == nil {
+		if err := h.Test.Set(id, regs); err != nil {
+			h.Logf("test webhooks of workflow %s: %v", id, err)
+		}
+		h.current.Store(id, w.Version)
+	}
+	if !w.Active() {
+		h.Live.Remove(id)
+		h.versions.Delete(id)
+		return nil
+	}
+	doc := w.Document
+	if w.ActiveVersion != w.Version {
+		v, err := h.Store.GetVersion(ctx, id, w.ActiveVersion)
+		if err != nil {
+			return err
+		}
+		doc = v.Document
+	}
+	regs, err := registrations(id, doc)
+	if err != nil {
+		return err
+	}
+	if err := h.Live.Set(id, regs); err != nil {
+		return err
+	}
+	h.versions.Store(id, w.ActiveVersion)
+	return nil
+}
+
+// CheckActivation reports whether a workflow document's webhooks could be
+// served if it were activated: a *webhook.ConflictError when another
+// active workflow holds one of its paths.
+func (h *Hooks) CheckActivation(id string, doc []byte) error {
+	regs, err := registrations(id, doc)
+	if err != nil {
+		return err
+	}
+	probe := webhook.NewRegistry()
+	for _, other := range h.Live.Workflows() {
+		if other == id {
+			continue
+		}
+		if err := probe.Set(other, h.Live.Registrations(other)); err != nil {
+			return err
+		}
+	}
+	return probe.Set(id, regs)
+}
+
+// Follow applies workflow changes from the store's change log, as other
+// control planes make them, every interval until ctx ends.
+func (h *Hooks) Follow(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		h.mu.Lock()
+		after := h.lastEvent
+		h.mu.Unlock()
+		evs, err := h.Store.Events(ctx, after, 1000)
+		if err != nil {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, ev := range evs {
+			after = ev.ID
+			if strings.HasPrefix(ev.Kind, "workflow.") && ev.WorkflowID != "" && !seen[ev.WorkflowID] {
+				seen[ev.WorkflowID] = true
+				if err := h.Reload(ctx, ev.WorkflowID); err != nil {
+					h.Logf("webhooks of workflow %s: %v", ev.WorkflowID, err)
+				}
+			}
+		}
+		h.mu.Lock()
+		h.lastEvent = after
+		h.mu.Unlock()
+	}
+}
+
+// writeWebhookResponse sends a webhook answer.
+func writeWebhookResponse(ctx *fasthttp.RequestCtx, r webhook.Response) {
+	for k, v := range r.Headers {
+		ctx.Response.Header.Set(k, v)
+	}
+	if r.ContentType != "" {
+		ctx.SetContentType(r.ContentType)
+	} else {
+		ctx.Response.Header.SetContentLength(len(r.Body))
+		ctx.Response.Header.Del("Content-Type")
+		ctx.Response.Header.SetNoDefaultContentType(true)
+	}
+	ctx.SetStatusCode(r.Status)
+	ctx.SetBody(r.Body)
+}
+
+// webhookRequest turns the HTTP request into the webhook package's view.
+func webhookRequest(ctx *fasthttp.RequestCtx, path string, params map[string]string, test bool) webhook.Request {
+	headers := make(map[string]string, ctx.Request.Header.Len())
+	for k, v := range ctx.Request.Header.All() {
+		key := strings.ToLower(string(k))
+		if have, ok := headers[key]; ok {
+			headers[key] = have + ", " + string(v)
+		} else {
+			headers[key] = string(v)
+		}
+	}
+	scheme := "http"
+	if ctx.IsTLS() {
+		scheme = "https"
+	}
+	base := scheme + "://" + string(ctx.Host())
+	return webhook.Request{
+		Method:      string(ctx.Method()),
+		Path:        path,
+		URL:         base + string(ctx.RequestURI()),
+		BaseURL:     base,
+		Headers:     headers,
+		Query:       webhook.ParseQuery(string(ctx.QueryArgs().QueryString())),
+		Params:      params,
+		ContentType: string(ctx.Request.Header.ContentType()),
+		Body:        ctx.PostBody(),
+		Test:        test,
+	}
+}
+
+// serveWebhook runs the workflow a webhook belongs to and answers as its
+// Webhook node says. The execution is committed before any answer, so a
+// 2xx answer always has its execution.
+func (a *API) serveWebhook(ctx *fasthttp.RequestCtx, prefix string, test bool) {
+	path := strings.TrimPrefix(string(ctx.Path()), prefix)
+	method := string(ctx.Method())
+	reg := a.Hooks.Live
+	if test {
+		reg = a.Hooks.Test
+	}
+	r, params, ok := reg.Match(method, path)
+	if !ok {
+		writeWebhookResponse(ctx, webhook.NotFound(method, path, reg.Methods(path)))
+		return
+	}
+	if a.MaxBodyBytes > 0 && len(ctx.PostBody()) > a.MaxBodyBytes {
+		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the body is %d bytes; the limit is %d", len(ctx.PostBody()), a.MaxBodyBytes))
+		return
+	}
+	ep := r.Endpoint
+	req := webhookRequest(ctx, path, params, test)
+	if resp, refused := webhook.Refuse(ep, req, ctx.RemoteIP().String()); refused {
+		writeWebhookResponse(ctx, resp)
+		return
+	}
+	item, err := webhook.RequestItem(req, ep)
+	if err != nil {
+		var bad *webhook.BadRequestError
+		if errors.As(err, &bad) {
+			writeWebhookResponse(ctx, bad.Response())
+			return
+		}
+		writeProblem(ctx, fasthttp.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	version, mode := 0, "webhook"
+	if test {
+		mode = "manual"
+		if v, ok := a.Hooks.current.Load(r.WorkflowID); ok {
+			version = v.(int)
+		}
+	} else if v, ok := a.Hooks.versions.Load(r.WorkflowID); ok {
+		version = v.(int)
+	}
+	h, err := a.Orch.Start(ctx, orchestrator.StartRequest{
+		WorkflowID: r.WorkflowID, Version: version, Mode: mode, StartNode: r.Node,
+		StartData: webhook.StartData(ep, method, item),
+	})
+	if err != nil {
+		// Nothing was accepted: the client may send it again.
+		writeProblem(ctx, fasthttp.StatusServiceUnavailable, "not_started", "the workflow could not be started: "+err.Error())
+		return
+	}
+	a.answerWebhook(ctx, ep, h)
+}
+
+// answerWebhook answers per the Webhook node's response mode.
+func (a *API) answerWebhook(ctx *fasthttp.RequestCtx, ep webhook.Endpoint, h *orchestrator.Handle) {
+	timeout := a.RunTimeout
+	if timeout <= 0 {
+		timeout = 5 * time.Minute
+	}
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	slow := func() {
+		ctx.Response.Header.Set("Location", "/api/v1/executions/"+h.ID)
+		writeProblem(ctx, fasthttp.StatusAccepted, "still_running", fmt.Sprintf("execution %s is still running after %v; follow it at /api/v1/executions/%s", h.ID, timeout, h.ID))
+	}
+	switch ep.ResponseMode {
+	case webhook.ModeLastNode:
+		select {
+		case <-h.Done():
+		case <-timer.C:
+			slow()
+			return
+		case <-ctx.Done():
+			return
+		}
+		exec := h.Execution()
+		if exec == nil || exec.Status != "success" {
+			msg := "the execution did not finish"
+			if exec != nil && exec.Error != nil {
+				msg = exec.Error.Message
+			}
+			writeWebhookResponse(ctx, webhook.Failed(ep, msg))
+			return
+		}
+		var items []api.Item
+		if runs := exec.RunData[exec.LastNodeExecuted]; len(runs) > 0 {
+			if outs := runs[len(runs)-1].Outputs(); len(outs) > 0 {
+				items = outs[0]
+				if items == nil {
+					items = []api.Item{}
+				}
+			}
+		}
+		resp, _ := webhook.LastNode(ep, items)
+		writeWebhookResponse(ctx, resp)
+	case webhook.ModeResponseNode:
+		select {
+		case doc := <-h.Response():
+			resp, err := webhook.FromNode(doc)
+			if err != nil {
+				writeWebhookResponse(ctx, webhook.Failed(ep, err.Error()))
+				return
+			}
+			writeWebhookResponse(ctx, webhook.AddEndpointHeaders(ep, resp))
+		case <-h.Done():
+			// The Respond node may have answered as the execution ended.
+			select {
+			case doc := <-h.Response():
+				if resp, err := webhook.FromNode(doc); err == nil {
+					writeWebhookResponse(ctx, webhook.AddEndpointHeaders(ep, resp))
+					return
+				}
+			default:
+			}
+			if exec := h.Execution(); exec == nil || exec.Status != "success" {
+				writeWebhookResponse(ctx, webhook.Failed(ep, "the execution failed before responding"))
+				return
+			}
+			writeWebhookResponse(ctx, webhook.NoResponse(ep))
+		case <-timer.C:
+			slow()
+		case <-ctx.Done():
+		}
+	default:
+		writeWebhookResponse(ctx, webhook.Received(ep))
+	}
+}
+
+// serveWaiting resumes an execution parked at a Wait node that waits for
+// a webhook call.
+func (a *API) serveWaiting(ctx *fasthttp.RequestCtx) {
+	rest := strings.TrimPrefix(string(ctx.Path()), "/webhook-waiting/")
+	id, _, _ := strings.Cut(rest, "/")
+	if id == "" {
+		writeProblem(ctx, fasthttp.StatusNotFound, "no_route", "want /webhook-waiting/{executionId}")
+		return
+	}
+	if a.MaxBodyBytes > 0 && len(ctx.PostBody()) > a.MaxBodyBytes {
+		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the body is %d bytes; the limit is %d", len(ctx.PostBody()), a.MaxBodyBytes))
+		return
+	}
+	method := string(ctx.Method())
+	ep := webhook.Endpoint{TypeVersion: 2, Methods: []string{method}, ResponseMode: webhook.ModeOnReceived, ResponseCode: 200}
+	item, err := webhook.RequestItem(webhookRequest(ctx, rest, map[string]string{}, false), ep)
+	if err != nil {
+		var bad *webhook.BadRequestError
+		if errors.As(err, &bad) {
+			writeWebhookResponse(ctx, bad.Response())
+			return
+		}
+		writeProblem(ctx, fasthttp.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	if _, err := a.Orch.ResumeWebhook(ctx, id, method, item); err != nil {
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			writeProblem(ctx, fasthttp.StatusNotFound, "not_found", "no execution "+id)
+		case errors.Is(err, orchestrator.ErrNotWaiting):
+			writeProblem(ctx, fasthttp.StatusConflict, "not_waiting", err.Error())
+		default:
+			writeProblem(ctx, fasthttp.StatusServiceUnavailable, "not_resumed", err.Error())
+		}
+		return
+	}
+	writeWebhookResponse(ctx, webhook.Received(ep))
+}

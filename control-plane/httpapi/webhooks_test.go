@@ -1,0 +1,192 @@
+package httpapi
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// raw sends a request and returns the status, headers and body as sent.
+func raw(t *testing.T, method, url, contentType, body string) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, string(b)
+}
+
+// activate saves and activates a workflow and returns its id.
+func activate(t *testing.T, base, doc string) string {
+	t.Helper()
+	r := call(t, "POST", base+"/api/v1/workflows", doc)
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	id := r.body["id"].(string)
+	if r := call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", ""); r.status != 200 {
+		t.Fatalf("activate: %d %s", r.status, r.raw)
+	}
+	return id
+}
+
+func TestWebhookLastNode(t *testing.T) {
+	base := serve(t)
+	doc, err := os.ReadFile("../../examples/workflows/webhook-greeting.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Not served before activation, except on the test URL.
+	status, _, body := raw(t, "POST", base+"/webhook/greeting", "application/json", `{"name":"ann","n":21}`)
+	if status != 404 {
+		t.Fatalf("before activation: %d %s", status, body)
+	}
+	id := activate(t, base, string(doc))
+	status, hdr, body := raw(t, "POST", base+"/webhook/greeting", "application/json", `{"name":"ann","n":21}`)
+	if status != 200 || body != `{"greeting":"hello ann","double":42}` || !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") {
+		t.Fatalf("webhook: %d %q %s", status, hdr.Get("Content-Type"), body)
+	}
+	// The execution was saved with the request as the Webhook node's item.
+	l := call(t, "GET", base+"/api/v1/executions?workflowId="+id, "")
+	data := l.body["data"].([]any)
+	if len(data) != 1 || data[0].(map[string]any)["mode"] != "webhook" || data[0].(map[string]any)["status"] != "success" {
+		t.Fatalf("executions: %s", l.raw)
+	}
+	e := call(t, "GET", base+"/api/v1/executions/"+data[0].(map[string]any)["id"].(string), "")
+	in := firstItem(t, e, "Webhook")
+	if in["body"].(map[string]any)["name"] != "ann" || in["executionMode"] != "production" {
+		t.Fatalf("webhook item: %v", in)
+	}
+
+	// Errors: wrong method, unknown path, a body that is not JSON, too big.
+	status, hdr, body = raw(t, "GET", base+"/webhook/greeting", "", "")
+	if status != 405 || hdr.Get("Allow") != "POST" {
+		t.Fatalf("GET: %d allow %q %s", status, hdr.Get("Allow"), body)
+	}
+	if status, _, body = raw(t, "POST", base+"/webhook/nope", "application/json", `{}`); status != 404 || !strings.Contains(body, "nope") {
+		t.Fatalf("unknown path: %d %s", status, body)
+	}
+	status, _, body = raw(t, "POST", base+"/webhook/greeting", "application/json", `{"name": nope}`)
+	if status != 400 || !strings.Contains(body, "Failed to parse request body") || !strings.Contains(body, "position") {
+		t.Fatalf("bad JSON: %d %s", status, body)
+	}
+	big := `{"name":"` + strings.Repeat("x", 70<<10) + `","n":1}`
+	if status, _, body = raw(t, "POST", base+"/webhook/greeting", "application/json", big); status != 413 {
+		t.Fatalf("too big: %d %s", status, body)
+	}
+	// Neither refused request left an execution behind.
+	if l := call(t, "GET", base+"/api/v1/executions?workflowId="+id, ""); len(l.body["data"].([]any)) != 1 {
+		t.Fatalf("refused requests started executions: %s", l.raw)
+	}
+
+	// Deactivated: gone from /webhook/, still on /webhook-test/.
+	call(t, "POST", base+"/api/v1/workflows/"+id+"/deactivate", "")
+	if status, _, _ := raw(t, "POST", base+"/webhook/greeting", "application/json", `{"name":"a","n":1}`); status != 404 {
+		t.Fatalf("after deactivation: %d", status)
+	}
+	status, _, body = raw(t, "POST", base+"/webhook-test/greeting", "application/json", `{"name":"bo","n":2}`)
+	if status != 200 || body != `{"greeting":"hello bo","double":4}` {
+		t.Fatalf("test URL: %d %s", status, body)
+	}
+}
+
+const respondWorkflow = `{"name":"respond %[1]s","nodes":[
+ {"id":"w","name":"Hook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,0],"webhookId":"%[1]s-id",
+  "parameters":{"httpMethod":"POST","path":"%[1]s","responseMode":"%[2]s","options":{}}},
+ {"id":"r","name":"Respond","type":"n8n-nodes-base.respondToWebhook","typeVersion":1.1,"position":[200,0],
+  "parameters":{"respondWith":"json","responseBody":"={{ JSON.stringify({got: $json.body.x, when: 'now'}) }}","options":{"responseCode":201,"responseHeaders":{"entries":[{"name":"X-Weft","value":"yes"}]}}}},
+ {"id":"s","name":"After","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[400,0],"parameters":{}}
+],"connections":{"Hook":{"main":[[{"node":"Respond","type":"main","index":0}]]},"Respond":{"main":[[{"node":"After","type":"main","index":0}]]}}}`
+
+func TestWebhookRespondNodeAndOnReceived(t *testing.T) {
+	base := serve(t)
+	activate(t, base, fmt.Sprintf(respondWorkflow, "answer", "responseNode"))
+	status, hdr, body := raw(t, "POST", base+"/webhook/answer", "application/json", `{"x":7}`)
+	if status != 201 || hdr.Get("X-Weft") != "yes" || body != `{"got":7,"when":"now"}` {
+		t.Fatalf("responseNode: %d %v %s", status, hdr, body)
+	}
+	id := activate(t, base, fmt.Sprintf(respondWorkflow, "later", "onReceived"))
+	status, _, body = raw(t, "POST", base+"/webhook/later", "application/json", `{"x":8}`)
+	if status != 200 || body != `{"message":"Workflow was started"}` {
+		t.Fatalf("onReceived: %d %s", status, body)
+	}
+	// Answered at once; the execution was committed first and finishes.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		l := call(t, "GET", base+"/api/v1/executions?workflowId="+id+"&status=success", "")
+		if len(l.body["data"].([]any)) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the onReceived execution did not finish: %s", l.raw)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A second workflow cannot take a path an active one holds.
+	r := call(t, "POST", base+"/api/v1/workflows", fmt.Sprintf(respondWorkflow, "answer", "onReceived"))
+	dup := r.body["id"].(string)
+	expectProblem(t, call(t, "POST", base+"/api/v1/workflows/"+dup+"/activate", ""), 409, "webhook_conflict")
+}
+
+const waitingWorkflow = `{"name":"approval","nodes":[
+ {"id":"w","name":"Hook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,0],"webhookId":"ap-id",
+  "parameters":{"httpMethod":"POST","path":"approve","responseMode":"onReceived","options":{}}},
+ {"id":"x","name":"Wait","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"resume":"webhook","httpMethod":"POST"}},
+ {"id":"y","name":"Done","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[400,0],"parameters":{}}
+],"connections":{"Hook":{"main":[[{"node":"Wait","type":"main","index":0}]]},"Wait":{"main":[[{"node":"Done","type":"main","index":0}]]}}}`
+
+func TestWebhookWaiting(t *testing.T) {
+	base := serve(t)
+	id := activate(t, base, waitingWorkflow)
+	if status, _, body := raw(t, "POST", base+"/webhook/approve", "application/json", `{"order":5}`); status != 200 {
+		t.Fatalf("start: %d %s", status, body)
+	}
+	var execID string
+	deadline := time.Now().Add(30 * time.Second)
+	for execID == "" {
+		l := call(t, "GET", base+"/api/v1/executions?workflowId="+id+"&status=waiting", "")
+		if data := l.body["data"].([]any); len(data) == 1 {
+			execID = data[0].(map[string]any)["id"].(string)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the execution did not park at the Wait node")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	status, _, body := raw(t, "POST", base+"/webhook-waiting/"+execID, "application/json", `{"approved":true}`)
+	if status != 200 {
+		t.Fatalf("resume: %d %s", status, body)
+	}
+	for {
+		e := call(t, "GET", base+"/api/v1/executions/"+execID, "")
+		if e.body["status"] == "success" {
+			if got := firstItem(t, e, "Done")["body"].(map[string]any)["approved"]; got != true {
+				t.Fatalf("Done got %v", firstItem(t, e, "Done"))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not resumed: %s", e.raw)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if status, _, body = raw(t, "POST", base+"/webhook-waiting/"+execID, "application/json", `{}`); status != 409 {
+		t.Fatalf("second call: %d %s", status, body)
+	}
+	if status, _, body = raw(t, "POST", base+"/webhook-waiting/nope", "application/json", `{}`); status != 404 {
+		t.Fatalf("unknown execution: %d %s", status, body)
+	}
+}
