@@ -58,6 +58,12 @@ type Config struct {
 	Duplicates time.Duration
 	// Replicas of each stream, for clustered NATS (default 1).
 	Replicas int
+	// Memory keeps the task and result streams in memory instead of on
+	// disk. Safe only where the store is the sole record, as in the
+	// embedded mode: the store holds every execution and committed result,
+	// and a restarted control plane republishes the tasks of the
+	// executions it resumes.
+	Memory bool
 }
 
 func (c Config) withDefaults() Config {
@@ -85,12 +91,26 @@ func Setup(ctx context.Context, js jetstream.JetStream, cfg Config) error {
 		{Name: ResultsStream, Subjects: []string{ResultSubject + ">"}, Retention: jetstream.WorkQueuePolicy},
 		{Name: DeadStream, Subjects: []string{DeadSubject}, Retention: jetstream.LimitsPolicy, MaxAge: 14 * 24 * time.Hour},
 	}
-	for _, sc := range streams {
+	for i, sc := range streams {
 		sc.Storage = jetstream.FileStorage
+		if cfg.Memory && i < 2 {
+			sc.Storage = jetstream.MemoryStorage
+		}
 		sc.Duplicates = cfg.Duplicates
 		sc.Replicas = cfg.Replicas
 		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
-			return fmt.Errorf("bus: stream %s: %w", sc.Name, err)
+			// A stream kept on disk by an earlier run cannot change its
+			// storage in place; in memory mode its contents can be
+			// dropped (the store holds what matters).
+			if !cfg.Memory || sc.Storage != jetstream.MemoryStorage {
+				return fmt.Errorf("bus: stream %s: %w", sc.Name, err)
+			}
+			if derr := js.DeleteStream(ctx, sc.Name); derr != nil {
+				return fmt.Errorf("bus: stream %s: %w", sc.Name, err)
+			}
+			if _, err := js.CreateStream(ctx, sc); err != nil {
+				return fmt.Errorf("bus: stream %s: %w", sc.Name, err)
+			}
 		}
 	}
 	consumers := []struct {

@@ -2,6 +2,7 @@ package nodes_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -121,4 +122,23 @@ func BenchmarkNoOp(b *testing.B) {
 	}
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/task")
 	b.ReportMetric(float64(faults()-flt0)/float64(b.N), "faults/task")
+}
+
+// BenchmarkWebhookSet runs the webhook benchmark's Set node (two
+// expressions over the request body) on a webhook item, in process: the
+// node task's share of a webhook execution.
+func BenchmarkWebhookSet(b *testing.B) {
+	c := loadCore(b)
+	wf := chain(b, node{"Edit Fields", "n8n-nodes-base.set", 3.4, os.Getenv("BENCH_PARAMS")})
+	item := api.Item{JSON: []byte(os.Getenv("BENCH_ITEM"))}
+	ex := c.Executor()
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		e, err := ex.Run(b.Context(), wf, engine.StartOptions{StartData: [][]api.Item{{item}}})
+		if err != nil || e.Status != engine.StatusSuccess {
+			b.Fatal(err, e.Error)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/task")
 }

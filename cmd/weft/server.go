@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log"
 	"net"
+	"net/http"
+	_ "net/http/pprof" // served only with WEFT_PPROF
 	goruntime "runtime"
 	"strconv"
 	"time"
@@ -167,6 +169,10 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 		return fail(exitFailed, "%v", err)
 	}
 	defer svc.Close()
+	if addr := envOr("WEFT_PPROF", ""); addr != "" {
+		// Profiling endpoints on their own listener, never on the API's.
+		go func() { logger.Printf("pprof: %v", http.ListenAndServe(addr, nil)) }()
+	}
 	ln, err := net.Listen("tcp", p.listen)
 	if err != nil {
 		return fail(exitFailed, "%v", err)

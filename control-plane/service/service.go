@@ -128,6 +128,10 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		u.UseBlobs(cfg.Blobs, cfg.PayloadThreshold)
 	}
 	if cfg.NATSURL == "" {
+		// In process, the store is the only record that matters: a crash
+		// takes NATS down with the control plane, which then resumes
+		// every execution from the store and republishes its tasks.
+		cfg.Bus.Memory = true
 		if cfg.DataDir == "" {
 			return nil, errors.New("service: the embedded NATS server needs a data directory")
 		}

@@ -18,23 +18,18 @@ func (s *Store) SaveTaskResults(ctx context.Context, rs []store.TaskResult) erro
 		return nil
 	}
 	now := ms(s.now())
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		// Multi-row inserts keep one round trip per few hundred results.
-		const perStatement = 200
-		for start := 0; start < len(rs); start += perStatement {
-			part := rs[start:min(start+perStatement, len(rs))]
-			var b strings.Builder
-			b.WriteString(`INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES `)
-			args := make([]any, 0, 4*len(part))
-			for i, r := range part {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString("(?, ?, ?, ?)")
-				args = append(args, r.TaskID, r.ExecutionID, string(r.Result), now)
-			}
-			b.WriteString(` ON CONFLICT (task_id) DO NOTHING`)
-			if _, err := tx.ExecContext(ctx, s.q(b.String()), args...); err != nil {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if s.dialect == Postgres {
+			return s.insertResultRows(ctx, tx, rs, now)
+		}
+		// SQLite runs in process: a prepared statement per row is the
+		// cheapest.
+		st, err := s.stmt(ctx, tx, sqlInsertResult)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if _, err := st.ExecContext(ctx, r.TaskID, r.ExecutionID, string(r.Result), now); err != nil {
 				return err
 			}
 		}
@@ -42,6 +37,30 @@ func (s *Store) SaveTaskResults(ctx context.Context, rs []store.TaskResult) erro
 	})
 	if err != nil {
 		return fmt.Errorf("store: save %d task results: %w", len(rs), err)
+	}
+	return nil
+}
+
+// insertResultRows inserts results with multi-row statements: one round
+// trip per few hundred results.
+func (s *Store) insertResultRows(ctx context.Context, tx *sql.Tx, rs []store.TaskResult, now int64) error {
+	const perStatement = 200
+	for start := 0; start < len(rs); start += perStatement {
+		part := rs[start:min(start+perStatement, len(rs))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES `)
+		args := make([]any, 0, 4*len(part))
+		for i, r := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?)")
+			args = append(args, r.TaskID, r.ExecutionID, string(r.Result), now)
+		}
+		b.WriteString(` ON CONFLICT (task_id) DO NOTHING`)
+		if _, err := tx.ExecContext(ctx, s.q(b.String()), args...); err != nil {
+			return err
+		}
 	}
 	return nil
 }

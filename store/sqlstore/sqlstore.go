@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
@@ -47,6 +49,68 @@ type Store struct {
 	// database.
 	blobs   blob.Store
 	blobMin int
+	// batch groups execution writes into shared transactions.
+	batch *batcher
+	// stmts caches prepared statements by query text.
+	stmts     sync.Map
+	prepared  atomic.Bool
+	prepareMu sync.Mutex
+}
+
+// stmt returns query (written with ? placeholders) as a statement of tx:
+// the cached prepared statement when there is one, else one prepared in
+// tx alone. Statements are cached by prepareHot, outside transactions: a
+// SQLite store has one connection, which the transaction holds.
+func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(query); ok {
+		return tx.StmtContext(ctx, st.(*sql.Stmt)), nil
+	}
+	return tx.PrepareContext(ctx, s.q(query))
+}
+
+// Hot statements, prepared once per store.
+const (
+	sqlInsertEvent     = `INSERT INTO events (at, kind, workflow_id, execution_id, detail) VALUES (?, ?, ?, ?, ?)`
+	sqlInsertExecution = `INSERT INTO executions (id, workflow_id, workflow_version, status, mode, started_at, retry_of, parent_id, start_node, start_data, owner, lease_until)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlFinishExecution = `UPDATE executions SET status = ?, finished_at = ?, error = ?, last_node_executed = ?, owner = '', lease_until = 0 WHERE id = ? RETURNING workflow_id`
+	sqlDropResults     = `DELETE FROM task_results WHERE execution_id = ?`
+	sqlUpsertRunData   = `INSERT INTO execution_data (execution_id, run_data) VALUES (?, ?)
+				ON CONFLICT (execution_id) DO UPDATE SET run_data = excluded.run_data`
+	sqlInsertResult = `INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`
+)
+
+// prepareHot prepares the hot statements once the schema exists; until it
+// succeeds they are prepared per transaction.
+func (s *Store) prepareHot(ctx context.Context) {
+	if s.prepared.Load() {
+		return
+	}
+	s.prepareMu.Lock()
+	defer s.prepareMu.Unlock()
+	if s.prepared.Load() {
+		return
+	}
+	for _, q := range []string{sqlInsertEvent, sqlInsertExecution, sqlFinishExecution, sqlDropResults, sqlUpsertRunData, sqlInsertResult} {
+		if _, ok := s.stmts.Load(q); ok {
+			continue
+		}
+		st, err := s.db.PrepareContext(ctx, s.q(q))
+		if err != nil {
+			return // no schema yet: try again on the next write
+		}
+		s.stmts.Store(q, st)
+	}
+	s.prepared.Store(true)
+}
+
+// exec runs a cached prepared statement in tx.
+func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 // runDataBlobPrefix marks a run_data value that names a blob.
@@ -95,6 +159,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		s.db.Close()
 		return nil, fmt.Errorf("store: connecting to %s: %w", s.dialect, err)
 	}
+	committers := 1
+	if s.dialect == Postgres {
+		committers = 4
+	}
+	s.startBatcher(committers)
 	return s, nil
 }
 
@@ -102,7 +171,13 @@ func Open(ctx context.Context, url string) (*Store, error) {
 func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close implements store.Store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.batch != nil {
+		s.batch.close()
+	}
+	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	return s.db.Close()
+}
 
 // q rewrites a query written with ? placeholders for the dialect.
 func (s *Store) q(query string) string {
@@ -178,8 +253,7 @@ func (s *Store) event(ctx context.Context, tx *sql.Tx, kind, workflowID, executi
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO events (at, kind, workflow_id, execution_id, detail) VALUES (?, ?, ?, ?, ?)`),
-		ms(s.now()), kind, workflowID, executionID, nullText(d))
+	_, err := s.exec(ctx, tx, sqlInsertEvent, ms(s.now()), kind, workflowID, executionID, nullText(d))
 	return err
 }
 
@@ -428,9 +502,8 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution) (*store
 	if c.Status == "" {
 		c.Status = store.StatusNew
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO executions (id, workflow_id, workflow_version, status, mode, started_at, retry_of, parent_id, start_node, start_data, owner, lease_until)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID,
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := s.exec(ctx, tx, sqlInsertExecution, c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID,
 			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil)); err != nil {
 			return err
 		}
@@ -452,25 +525,23 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 		}
 		stored = runDataBlobPrefix + string(ref)
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		st, err := s.stmt(ctx, tx, sqlFinishExecution)
+		if err != nil {
+			return err
+		}
 		var workflowID string
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT workflow_id FROM executions WHERE id = ?`), id).Scan(&workflowID); err != nil {
+		if err := st.QueryRowContext(ctx, status, ms(s.now()), nullText(errDoc), lastNode, id).Scan(&workflowID); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return store.ErrNotFound
 			}
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = ?, finished_at = ?, error = ?, last_node_executed = ?, owner = '', lease_until = 0 WHERE id = ?`),
-			status, ms(s.now()), nullText(errDoc), lastNode, id); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM task_results WHERE execution_id = ?`), id); err != nil {
+		if _, err := s.exec(ctx, tx, sqlDropResults, id); err != nil {
 			return err
 		}
 		if runData != nil {
-			upsert := `INSERT INTO execution_data (execution_id, run_data) VALUES (?, ?)
-				ON CONFLICT (execution_id) DO UPDATE SET run_data = excluded.run_data`
-			if _, err := tx.ExecContext(ctx, s.q(upsert), id, stored); err != nil {
+			if _, err := s.exec(ctx, tx, sqlUpsertRunData, id, stored); err != nil {
 				return err
 			}
 		}

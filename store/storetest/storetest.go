@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TaskResultsIdempotent", testTaskResults},
 		{"ClaimAndRenewLeases", testLeases},
 		{"WaitingExecutions", testWaiting},
+		{"ConcurrentWritesOneFails", testConcurrentWrites},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -564,5 +565,48 @@ func testWaiting(t *testing.T, s store.Store) {
 	}
 	if err := s.ResumeWaiting(ctx, hooked, json.RawMessage(`{}`)); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("second webhook resume: %v, want ErrConflict", err)
+	}
+}
+
+// testConcurrentWrites runs many execution writes at once (implementations
+// may commit them together) with one that must fail: it fails alone.
+func testConcurrentWrites(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "busy")
+	const n = 200
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	ids := make([]string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning})
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			ids[i] = e.ID
+			id := e.ID
+			if i == n/2 {
+				id = "no-such-execution"
+			}
+			errs[i] = s.FinishExecution(ctx, id, store.StatusSuccess, nil, "x", json.RawMessage(fmt.Sprintf(`{"i":%d}`, i)))
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if i == n/2 {
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("finishing a missing execution: %v, want ErrNotFound", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+		e, err := s.GetExecution(ctx, ids[i])
+		if err != nil || e.Status != store.StatusSuccess || string(e.RunData) != fmt.Sprintf(`{"i":%d}`, i) {
+			t.Fatalf("execution %d: %+v %v", i, e, err)
+		}
 	}
 }
