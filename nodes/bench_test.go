@@ -2,7 +2,6 @@ package nodes_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -129,8 +128,10 @@ func BenchmarkNoOp(b *testing.B) {
 // node task's share of a webhook execution.
 func BenchmarkWebhookSet(b *testing.B) {
 	c := loadCore(b)
-	wf := chain(b, node{"Edit Fields", "n8n-nodes-base.set", 3.4, os.Getenv("BENCH_PARAMS")})
-	item := api.Item{JSON: []byte(os.Getenv("BENCH_ITEM"))}
+	wf := chain(b, node{"Edit Fields", "n8n-nodes-base.set", 3.4, `{"assignments":{"assignments":[
+		{"id":"a1","name":"greeting","value":"={{ 'hello ' + $json.body.name }}","type":"string"},
+		{"id":"a2","name":"double","value":"={{ $json.body.n * 2 }}","type":"number"}]},"options":{}}`})
+	item := api.Item{JSON: []byte(`{"headers":{"host":"127.0.0.1:5678","content-type":"application/json","content-length":"21"},"params":{},"query":{},"body":{"name":"ann","n":21},"webhookUrl":"http://127.0.0.1:5678/webhook/bench","executionMode":"production"}`)}
 	ex := c.Executor()
 	b.ResetTimer()
 	cpu0 := cpuTime()
