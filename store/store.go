@@ -186,6 +186,18 @@ type Store interface {
 	// task (the webhook call's data) and makes it running again, in one
 	// transaction. ErrConflict when it does not wait for a webhook call.
 	ResumeWaiting(ctx context.Context, id string, result json.RawMessage) error
+	// SetSchedules makes entries the schedules of a workflow version:
+	// rows of other nodes go; a node already scheduled for the same
+	// version keeps its NextAt and LastFired; others take the entry's
+	// NextAt. No entries removes the workflow's schedules.
+	SetSchedules(ctx context.Context, workflowID string, version int, entries []Schedule) error
+	// DueSchedules returns schedules whose NextAt is at or before now.
+	DueSchedules(ctx context.Context, now time.Time, limit int) ([]Schedule, error)
+	// FireSchedule records that s fired at firedAt (its NextAt as read)
+	// and fires next at next, and when e is not nil commits e with it, in
+	// one transaction. It returns false, committing nothing, when another
+	// control plane fired that instant first (NextAt changed).
+	FireSchedule(ctx context.Context, s Schedule, firedAt, next time.Time, e *Execution) (*Execution, bool, error)
 	// RenewLeases extends the lease of every running execution owner
 	// holds, and returns how many there are.
 	RenewLeases(ctx context.Context, owner string, until time.Time) (int, error)
@@ -201,6 +213,17 @@ type Store interface {
 
 	// Close releases the store's connections.
 	Close() error
+}
+
+// Schedule is one Schedule Trigger node of an active workflow.
+type Schedule struct {
+	WorkflowID      string
+	Node            string
+	WorkflowVersion int
+	// NextAt is the instant it fires next; LastFired the last one it
+	// fired (zero: never).
+	NextAt    time.Time
+	LastFired time.Time
 }
 
 // Retention says which executions to keep; zero fields keep everything.

@@ -199,8 +199,14 @@ func (a *API) route(ctx *fasthttp.RequestCtx, seg []string) {
 	}
 }
 
-// reloadHooks brings a changed workflow's webhooks up to date.
+// reloadHooks brings a changed workflow's webhooks and schedules up to
+// date.
 func (a *API) reloadHooks(ctx context.Context, id string) {
+	if a.Orch != nil {
+		if err := a.Orch.SyncSchedules(context.WithoutCancel(ctx), id); err != nil && a.Hooks != nil {
+			a.Hooks.Logf("schedules of workflow %s: %v", id, err)
+		}
+	}
 	if a.Hooks == nil {
 		return
 	}

@@ -41,6 +41,7 @@ type Orchestrator struct {
 	mu      sync.Mutex
 	running map[string]*Handle
 	wfs     sync.Map // wfVersionKey -> *loadedWorkflow
+	sched   schedules
 	wg      sync.WaitGroup
 }
 

@@ -241,10 +241,17 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	if _, err := s.Orchestrator.Resume(setupCtx, cfg.Alone); err != nil {
 		logf("resuming executions: %v", err)
 	}
-	s.wg.Add(1)
+	if err := s.Orchestrator.SyncAllSchedules(setupCtx); err != nil {
+		logf("syncing schedules: %v", err)
+	}
+	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()
 		s.Orchestrator.Maintain(base)
+	}()
+	go func() {
+		defer s.wg.Done()
+		s.Orchestrator.RunSchedules(base, time.Second)
 	}()
 	return s, nil
 }

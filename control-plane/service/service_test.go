@@ -483,3 +483,88 @@ func TestWaitParksAndResumes(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+const everySecond = `{"name":"ticker","nodes":[
+ {"id":"t1","name":"Every second","type":"n8n-nodes-base.scheduleTrigger","typeVersion":1.2,"position":[0,0],
+  "parameters":{"rule":{"interval":[{"field":"seconds","secondsInterval":1}]}}},
+ {"id":"t2","name":"Note","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[200,0],"parameters":{}}
+],"connections":{"Every second":{"main":[[{"node":"Note","type":"main","index":0}]]}},"settings":{"timezone":"Europe/Berlin"}}`
+
+// TestScheduleFiresOncePerInstant runs two control planes on one store
+// with a workflow that fires every second: each instant starts exactly one
+// execution, with n8n's trigger item.
+func TestScheduleFiresOncePerInstant(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	var svcs []*service.Service
+	var stores []store.Store
+	for i := range 2 {
+		st := sqliteStore(t, dir)
+		stores = append(stores, st)
+		svc, err := service.Start(ctx, service.Config{Store: st, Core: loadCore(t), DataDir: filepath.Join(dir, fmt.Sprint(i)), Runners: 1, RunnerConcurrency: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svcs = append(svcs, svc)
+	}
+	defer func() {
+		for i := range svcs {
+			svcs[i].Close()
+			stores[i].Close()
+		}
+	}()
+	st := stores[0]
+	w, err := st.CreateWorkflow(ctx, "ticker", json.RawMessage(everySecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SetActiveVersion(ctx, w.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := svcs[0].Orchestrator.SyncSchedules(ctx, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3500 * time.Millisecond)
+	if _, err := st.SetActiveVersion(ctx, w.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := svcs[1].Orchestrator.SyncSchedules(ctx, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond) // let started executions finish
+	es, _, err := st.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: w.ID}, store.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) < 2 || len(es) > 5 {
+		t.Fatalf("%d executions in about 3.5 seconds of a once-a-second schedule", len(es))
+	}
+	seen := map[string]bool{}
+	for _, e := range es {
+		full, err := st.GetExecution(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.Mode != "trigger" || full.Status != store.StatusSuccess {
+			t.Fatalf("execution %s: mode %s status %s %s", e.ID, full.Mode, full.Status, full.Error)
+		}
+		var rd map[string][]engine.TaskData
+		if err := json.Unmarshal(full.RunData, &rd); err != nil {
+			t.Fatal(err)
+		}
+		var item struct {
+			Timestamp string `json:"timestamp"`
+			Timezone  string `json:"Timezone"`
+		}
+		if err := json.Unmarshal(rd["Every second"][0].Outputs()[0][0].JSON, &item); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(item.Timezone, "Europe/Berlin") || item.Timestamp == "" {
+			t.Fatalf("trigger item %+v", item)
+		}
+		if seen[item.Timestamp] {
+			t.Fatalf("instant %s fired twice", item.Timestamp)
+		}
+		seen[item.Timestamp] = true
+	}
+}

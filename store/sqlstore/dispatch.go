@@ -223,3 +223,125 @@ func (s *Store) ResumeWaiting(ctx context.Context, id string, result json.RawMes
 	}
 	return nil
 }
+
+// SetSchedules implements store.Store.
+func (s *Store) SetSchedules(ctx context.Context, workflowID string, version int, entries []store.Schedule) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		keep := map[string]bool{}
+		for _, e := range entries {
+			keep[e.Node] = true
+			var have int
+			err := tx.QueryRowContext(ctx, s.q(`SELECT workflow_version FROM schedules WHERE workflow_id = ? AND node = ?`), workflowID, e.Node).Scan(&have)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO schedules (workflow_id, node, workflow_version, next_at) VALUES (?, ?, ?, ?)`),
+					workflowID, e.Node, version, ms(e.NextAt)); err != nil {
+					return err
+				}
+			case err != nil:
+				return err
+			case have != version:
+				if _, err := tx.ExecContext(ctx, s.q(`UPDATE schedules SET workflow_version = ?, next_at = ? WHERE workflow_id = ? AND node = ?`),
+					version, ms(e.NextAt), workflowID, e.Node); err != nil {
+					return err
+				}
+			}
+		}
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT node FROM schedules WHERE workflow_id = ?`), workflowID)
+		if err != nil {
+			return err
+		}
+		var drop []string
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				rows.Close()
+				return err
+			}
+			if !keep[n] {
+				drop = append(drop, n)
+			}
+		}
+		rows.Close()
+		for _, n := range drop {
+			if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM schedules WHERE workflow_id = ? AND node = ?`), workflowID, n); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("store: schedules of workflow %q: %w", workflowID, err)
+	}
+	return nil
+}
+
+// DueSchedules implements store.Store.
+func (s *Store) DueSchedules(ctx context.Context, now time.Time, limit int) ([]store.Schedule, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT workflow_id, node, workflow_version, next_at, last_fired FROM schedules WHERE next_at <= ? ORDER BY next_at LIMIT ?`), ms(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: due schedules: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Schedule
+	for rows.Next() {
+		var sc store.Schedule
+		var next, last int64
+		if err := rows.Scan(&sc.WorkflowID, &sc.Node, &sc.WorkflowVersion, &next, &last); err != nil {
+			return nil, fmt.Errorf("store: due schedules: %w", err)
+		}
+		sc.NextAt, sc.LastFired = fromMS(next), fromMS(last)
+		out = append(out, sc)
+	}
+	return out, rows.Err()
+}
+
+// FireSchedule implements store.Store.
+func (s *Store) FireSchedule(ctx context.Context, sc store.Schedule, firedAt, next time.Time, e *store.Execution) (*store.Execution, bool, error) {
+	var c store.Execution
+	if e != nil {
+		c = *e
+		if c.ID == "" {
+			c.ID = s.executionID()
+		}
+		if c.StartedAt.IsZero() {
+			c.StartedAt = s.now()
+		}
+		c.StartedAt = c.StartedAt.UTC().Truncate(time.Millisecond)
+	}
+	won := false
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		last := ms(firedAt)
+		if e == nil {
+			// Skipped, not fired: keep the last firing.
+			last = ms(sc.LastFired)
+		}
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE schedules SET next_at = ?, last_fired = ? WHERE workflow_id = ? AND node = ? AND next_at = ?`),
+			ms(next), last, sc.WorkflowID, sc.Node, ms(sc.NextAt))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil
+		}
+		won = true
+		if e == nil {
+			return nil
+		}
+		if _, err := s.exec(ctx, tx, sqlInsertExecution, c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID,
+			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil)); err != nil {
+			return err
+		}
+		return s.event(ctx, tx, "execution.created", c.WorkflowID, c.ID, map[string]any{"mode": c.Mode, "schedule": sc.Node})
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("store: fire schedule %s/%s: %w", sc.WorkflowID, sc.Node, err)
+	}
+	if !won || e == nil {
+		return nil, won, nil
+	}
+	return &c, true, nil
+}

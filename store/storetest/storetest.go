@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ClaimAndRenewLeases", testLeases},
 		{"WaitingExecutions", testWaiting},
 		{"ConcurrentWritesOneFails", testConcurrentWrites},
+		{"SchedulesFireOnce", testSchedules},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -608,5 +609,61 @@ func testConcurrentWrites(t *testing.T, s store.Store) {
 		if err != nil || e.Status != store.StatusSuccess || string(e.RunData) != fmt.Sprintf(`{"i":%d}`, i) {
 			t.Fatalf("execution %d: %+v %v", i, e, err)
 		}
+	}
+}
+
+func testSchedules(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "cron")
+	t0 := time.Now().Truncate(time.Second).Add(-time.Minute)
+	set := func(version int, entries ...store.Schedule) {
+		t.Helper()
+		if err := s.SetSchedules(ctx, w.ID, version, entries); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(1, store.Schedule{Node: "A", NextAt: t0}, store.Schedule{Node: "B", NextAt: t0.Add(time.Hour)})
+	// The same version again keeps the planned instants.
+	set(1, store.Schedule{Node: "A", NextAt: t0.Add(time.Hour)}, store.Schedule{Node: "B", NextAt: t0.Add(2 * time.Hour)})
+	due, err := s.DueSchedules(ctx, time.Now(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 1 || due[0].Node != "A" || !due[0].NextAt.Equal(t0) || due[0].WorkflowVersion != 1 {
+		t.Fatalf("due = %+v, want A at %v", due, t0)
+	}
+	// Two control planes fire the same instant: one wins, one execution.
+	var wg sync.WaitGroup
+	wins := make([]bool, 2)
+	for i := range wins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, won, err := s.FireSchedule(ctx, due[0], t0, t0.Add(time.Hour), &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "trigger", Status: store.StatusRunning, StartNode: "A"})
+			if err != nil {
+				t.Error(err)
+			}
+			wins[i] = won
+		}()
+	}
+	wg.Wait()
+	if wins[0] == wins[1] {
+		t.Fatalf("wins = %v, want exactly one", wins)
+	}
+	es, _, err := s.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: w.ID}, store.Page{})
+	if err != nil || len(es) != 1 || es[0].StartNode != "A" || es[0].Mode != "trigger" {
+		t.Fatalf("executions after firing: %+v %v", es, err)
+	}
+	if due, _ := s.DueSchedules(ctx, time.Now(), 10); len(due) != 0 {
+		t.Fatalf("still due after firing: %+v", due)
+	}
+	// A new version re-plans; a node that is gone loses its schedule.
+	set(2, store.Schedule{Node: "B", NextAt: t0})
+	due, _ = s.DueSchedules(ctx, time.Now(), 10)
+	if len(due) != 1 || due[0].Node != "B" || due[0].WorkflowVersion != 2 {
+		t.Fatalf("after version 2: %+v", due)
+	}
+	set(2)
+	if due, _ := s.DueSchedules(ctx, t0.Add(24*time.Hour), 10); len(due) != 0 {
+		t.Fatalf("schedules left after removing them: %+v", due)
 	}
 }
