@@ -33,8 +33,9 @@ type Task struct {
 	Source          []*engine.SourceRef `json:"source,omitempty"`
 	// RunData holds the runs the node's expressions may read (outputs and
 	// source only); absent when the node reads no other node.
-	RunData   map[string][]engine.TaskData `json:"runData,omitempty"`
-	NodeState json.RawMessage              `json:"nodeState,omitempty"`
+	RunData    map[string][]engine.TaskData `json:"runData,omitempty"`
+	NodeState  json.RawMessage              `json:"nodeState,omitempty"`
+	StaticData json.RawMessage              `json:"staticData,omitempty"`
 	// PayloadRef names the blob holding Inputs, ConnectionInput, RunData
 	// and NodeState when they were too large for the message.
 	PayloadRef string `json:"payloadRef,omitempty"`
@@ -51,6 +52,8 @@ type Result struct {
 	Response    json.RawMessage `json:"response,omitempty"`
 	// Wait asks the control plane to pause the execution (Wait node).
 	Wait *engine.Wait `json:"wait,omitempty"`
+	// StaticData is the workflow's static data as the node left it.
+	StaticData json.RawMessage `json:"staticData,omitempty"`
 	// Failure is an infrastructure failure (the task could not be run at
 	// all); the execution fails with it.
 	Failure string `json:"failure,omitempty"`
@@ -93,6 +96,7 @@ func NewTask(t *engine.NodeTask, workflowKey string, withRunData bool) *Task {
 		Try:         t.Try,
 		Source:      t.Source,
 		NodeState:   t.NodeState,
+		StaticData:  t.StaticData,
 	}
 	if len(t.Inputs) == 0 || !sameItems(t.Inputs[0], t.ConnectionInput) {
 		m.ConnectionInput = t.ConnectionInput
@@ -134,6 +138,7 @@ func (m *Task) NodeTask(wf *api.Workflow) (*engine.NodeTask, error) {
 		Source:          m.Source,
 		RunData:         engine.NewRunDataView(m.RunData),
 		NodeState:       m.NodeState,
+		StaticData:      m.StaticData,
 	}
 	if t.ConnectionInput == nil {
 		for _, in := range t.Inputs {
@@ -150,7 +155,7 @@ func (m *Task) NodeTask(wf *api.Workflow) (*engine.NodeTask, error) {
 func NewResult(m *Task, r *engine.NodeResult, runner string) *Result {
 	return &Result{
 		ID: m.ID, ExecutionID: m.ExecutionID, Outputs: r.Outputs, Error: r.Error,
-		NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, Runner: runner,
+		NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, StaticData: r.StaticData, Runner: runner,
 	}
 }
 
@@ -163,7 +168,7 @@ func (r *Result) NodeResult() (*engine.NodeResult, error) {
 	if r.Failure != "" {
 		return nil, fmt.Errorf("%w: %s", ErrTaskFailed, r.Failure)
 	}
-	return &engine.NodeResult{Outputs: r.Outputs, Error: r.Error, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait}, nil
+	return &engine.NodeResult{Outputs: r.Outputs, Error: r.Error, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, StaticData: r.StaticData}, nil
 }
 
 // workflowEnvelope is a workflow as the workflows bucket keeps it: the

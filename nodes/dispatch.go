@@ -46,6 +46,7 @@ type taskContext struct {
 	Source          []*engine.SourceRef `json:"source"`
 	RunData         map[string][]runDoc `json:"runData,omitempty"`
 	NodeState       json.RawMessage     `json:"nodeState,omitempty"`
+	StaticData      json.RawMessage     `json:"staticData,omitempty"`
 	Vars            map[string]string   `json:"vars"`
 }
 
@@ -112,11 +113,12 @@ type runDoc struct {
 type resultDoc struct {
 	// Outputs holds items, or references to input items: i for input 0's
 	// item i, [k, i] for input k's.
-	Outputs   [][]json.RawMessage `json:"outputs"`
-	Error     *api.NodeError      `json:"error"`
-	Logs      []api.LogEntry      `json:"logs"`
-	NodeState json.RawMessage     `json:"nodeState"`
-	Wait      *struct {
+	Outputs    [][]json.RawMessage `json:"outputs"`
+	Error      *api.NodeError      `json:"error"`
+	Logs       []api.LogEntry      `json:"logs"`
+	NodeState  json.RawMessage     `json:"nodeState"`
+	StaticData json.RawMessage     `json:"staticData"`
+	Wait       *struct {
 		// MS is null for a wait without a time limit (webhook).
 		MS      *float64 `json:"ms"`
 		Webhook *struct {
@@ -171,6 +173,9 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		Source:    t.Source,
 		NodeState: t.NodeState,
 		Vars:      map[string]string{},
+	}
+	if t.Node.Type == "n8n-nodes-base.code" {
+		tc.StaticData = t.StaticData
 	}
 	for i, in := range t.Inputs {
 		if in == nil {
@@ -231,6 +236,9 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		c.compiled.add(key, res.Compiled)
 	}
 	nr := &engine.NodeResult{Error: res.Error, NodeState: res.NodeState, Logs: append(out.Logs, res.Logs...)}
+	if len(res.StaticData) > 0 && string(res.StaticData) != "null" {
+		nr.StaticData = res.StaticData
+	}
 	if len(res.Response) > 0 && string(res.Response) != "null" {
 		nr.Response = res.Response
 	}

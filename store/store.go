@@ -29,7 +29,10 @@ type Workflow struct {
 	ActiveVersion int
 	// Document is the n8n workflow export of the current version, byte for
 	// byte as it was saved.
-	Document  json.RawMessage
+	Document json.RawMessage
+	// StaticData is what its executions kept with $getWorkflowStaticData
+	// (nil until one does); GetWorkflow fills it.
+	StaticData json.RawMessage
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -73,9 +76,10 @@ type Execution struct {
 	// RetryOf and ParentID link retries and sub-workflow runs.
 	RetryOf  string
 	ParentID string
-	// RunData is n8n's runData document; GetExecution fills it,
-	// ListExecutions does not.
+	// RunData is n8n's runData document and Logs the lines nodes logged;
+	// GetExecution fills them, ListExecutions does not.
 	RunData json.RawMessage
+	Logs    json.RawMessage
 	// StartNode and StartData are where the execution starts and with
 	// what input (n8n's [[items]] per input; nil: one empty item), kept so
 	// any control plane can resume it. GetExecution and ClaimExecutions
@@ -146,15 +150,18 @@ type Store interface {
 	ListVersions(ctx context.Context, id string) ([]*WorkflowVersion, error)
 	// GetVersion returns one version.
 	GetVersion(ctx context.Context, id string, version int) (*WorkflowVersion, error)
+	// SetStaticData replaces a workflow's static data.
+	SetStaticData(ctx context.Context, id string, data json.RawMessage) error
 	// SetActiveVersion activates a version (0 deactivates).
 	SetActiveVersion(ctx context.Context, id string, version int) (*Workflow, error)
 
 	// CreateExecution saves a new execution (its ID is assigned when
 	// empty) and returns it.
 	CreateExecution(ctx context.Context, e *Execution) (*Execution, error)
-	// FinishExecution records the outcome of an execution and drops its
-	// task results (the run data holds them now).
-	FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData json.RawMessage) error
+	// FinishExecution records the outcome of an execution, with its run
+	// data and the lines its nodes logged (a JSON array, or nil), and
+	// drops its task results (the run data holds them now).
+	FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData, logs json.RawMessage) error
 	// GetExecution returns an execution with its run data.
 	GetExecution(ctx context.Context, id string) (*Execution, error)
 	// ListExecutions returns executions newest first, without run data.

@@ -134,7 +134,7 @@ type run struct {
 func (e *Executor) Run(ctx context.Context, wf *api.Workflow, start StartOptions) (*Execution, error) {
 	r := &run{
 		e: e, ctx: ctx, wf: wf, start: start,
-		exec:     &Execution{ID: start.ExecutionID, RunData: map[string][]TaskData{}},
+		exec:     &Execution{ID: start.ExecutionID, RunData: map[string][]TaskData{}, StaticData: start.StaticData},
 		waiting:  map[string]map[int]*waitEntry{},
 		state:    map[string]json.RawMessage{},
 		inputsOf: connectedInputs(wf),
@@ -405,6 +405,7 @@ func (r *run) runNode(ent *stackEntry, inputs [][]api.Item, runIndex, try int) (
 		Source:          ent.source,
 		RunData:         RunDataView{m: r.exec.RunData},
 		NodeState:       r.state[node.Name],
+		StaticData:      r.exec.StaticData,
 	}
 	res, err := r.e.d.Run(r.ctx, t)
 	if err != nil {
@@ -425,6 +426,9 @@ func (r *run) runNode(ent *stackEntry, inputs [][]api.Item, runIndex, try int) (
 	}
 	if res.NodeState != nil {
 		r.state[node.Name] = res.NodeState
+	}
+	if res.StaticData != nil {
+		r.exec.StaticData, r.exec.StaticDataChanged = res.StaticData, true
 	}
 	return res, nil
 }

@@ -73,6 +73,9 @@ type NodeTask struct {
 	// node's previous run in this execution left it; nil on the first run.
 	// Loop Over Items keeps its remaining items here.
 	NodeState json.RawMessage
+	// StaticData is the workflow's static data as the execution has it so
+	// far ($getWorkflowStaticData), nil when there is none.
+	StaticData json.RawMessage
 }
 
 // NodeResult is what a node run produced.
@@ -94,6 +97,9 @@ type NodeResult struct {
 	// Wait, when set, asks the execution to pause after this node (a Wait
 	// node whose dispatcher hands the waiting to the control plane).
 	Wait *Wait `json:"wait,omitempty"`
+	// StaticData, when set, is the workflow's static data as the node
+	// left it.
+	StaticData json.RawMessage
 }
 
 // Wait is a node's request to pause the execution after it: until a time,
@@ -170,6 +176,10 @@ type Execution struct {
 	RunData map[string][]TaskData `json:"runData"`
 	// Logs are the lines nodes logged, in the order they ran.
 	Logs []LogEntry `json:"logs,omitempty"`
+	// StaticData is the workflow's static data at the end, and
+	// StaticDataChanged whether a node changed it.
+	StaticData        json.RawMessage `json:"-"`
+	StaticDataChanged bool            `json:"-"`
 }
 
 // RunDataView is a read-only view of run data. The items it returns are
@@ -224,4 +234,6 @@ type StartOptions struct {
 	// Mode is how the execution started, passed to every task (empty:
 	// manual).
 	Mode string
+	// StaticData is the workflow's static data when the execution starts.
+	StaticData json.RawMessage
 }

@@ -450,11 +450,12 @@ type executionDoc struct {
 	LastNodeExecuted string          `json:"lastNodeExecuted,omitempty"`
 	RetryOf          string          `json:"retryOf,omitempty"`
 	RunData          json.RawMessage `json:"runData,omitempty"`
+	Logs             json.RawMessage `json:"logs,omitempty"`
 }
 
 func toExecDoc(e *store.Execution) executionDoc {
 	d := executionDoc{ID: e.ID, WorkflowID: e.WorkflowID, WorkflowVersion: e.WorkflowVersion, Status: e.Status, Mode: e.Mode,
-		StartedAt: e.StartedAt, Error: e.Error, LastNodeExecuted: e.LastNodeExecuted, RetryOf: e.RetryOf, RunData: e.RunData}
+		StartedAt: e.StartedAt, Error: e.Error, LastNodeExecuted: e.LastNodeExecuted, RetryOf: e.RetryOf, RunData: e.RunData, Logs: e.Logs}
 	if !e.FinishedAt.IsZero() {
 		t := e.FinishedAt
 		d.FinishedAt = &t

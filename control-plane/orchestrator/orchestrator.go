@@ -11,6 +11,7 @@
 package orchestrator
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -147,6 +148,8 @@ type loadedWorkflow struct {
 	wf      *api.Workflow
 	key     string
 	version int
+	// usesStatic: a node may read the workflow's static data.
+	usesStatic bool
 }
 
 func wfVersionKey(id string, version int) string { return id + "@" + strconv.Itoa(version) }
@@ -184,7 +187,7 @@ func (o *Orchestrator) workflow(ctx context.Context, id string, version int) (*l
 	if err != nil {
 		return nil, err
 	}
-	lw := &loadedWorkflow{wf: wf, key: key, version: version}
+	lw := &loadedWorkflow{wf: wf, key: key, version: version, usesStatic: bytes.Contains(doc, []byte("$getWorkflowStaticData"))}
 	actual, _ := o.wfs.LoadOrStore(wfVersionKey(id, version), lw)
 	return actual.(*loadedWorkflow), nil
 }
@@ -270,10 +273,16 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		close(h.done)
 	}()
 	x := engine.New(execDispatcher{o: o, r: o.remote, h: h, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
-	exec, runErr := x.Run(ctx, lw.wf, engine.StartOptions{
+	opts := engine.StartOptions{
 		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode,
 		IgnorePinData: e.Mode != "manual",
-	})
+	}
+	if lw.usesStatic {
+		if w, err := o.store.GetWorkflow(ctx, e.WorkflowID); err == nil {
+			opts.StaticData = w.StaticData
+		}
+	}
+	exec, runErr := x.Run(ctx, lw.wf, opts)
 	h.exec, h.err = exec, runErr
 	o.mu.Lock()
 	stopped := h.stopped
@@ -288,10 +297,13 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		return
 	}
 	status, lastNode := store.StatusError, ""
-	var errDoc, runData json.RawMessage
+	var errDoc, runData, logs json.RawMessage
 	if exec != nil {
 		status, lastNode = exec.Status, exec.LastNodeExecuted
 		runData, _ = json.Marshal(exec.RunData)
+		if len(exec.Logs) > 0 {
+			logs, _ = json.Marshal(exec.Logs)
+		}
 		if exec.Error != nil {
 			errDoc, _ = json.Marshal(exec.Error)
 		}
@@ -307,9 +319,15 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	}
 	fctx := context.WithoutCancel(o.base)
 	if err := retry(o.base, func() error {
-		return o.store.FinishExecution(fctx, e.ID, status, errDoc, lastNode, runData)
+		return o.store.FinishExecution(fctx, e.ID, status, errDoc, lastNode, runData, logs)
 	}); err != nil {
 		o.logf("execution %s: recording the outcome: %v", e.ID, err)
+	}
+	// As n8n does, manual runs do not keep what they put in static data.
+	if exec != nil && exec.StaticDataChanged && e.Mode != "manual" {
+		if err := o.store.SetStaticData(fctx, e.WorkflowID, exec.StaticData); err != nil {
+			o.logf("execution %s: saving the workflow's static data: %v", e.ID, err)
+		}
 	}
 	o.publishEvent(Event{Type: "executionFinished", ExecutionID: e.ID, Status: status})
 	if status == store.StatusError {
@@ -366,7 +384,7 @@ func (o *Orchestrator) Resume(ctx context.Context, takeOver bool) (int, error) {
 			if err := o.resumeOne(ctx, e); err != nil {
 				o.logf("execution %s: cannot resume: %v", e.ID, err)
 				errDoc, _ := json.Marshal(map[string]string{"message": "could not be resumed: " + err.Error()})
-				_ = o.store.FinishExecution(ctx, e.ID, store.StatusError, errDoc, "", nil)
+				_ = o.store.FinishExecution(ctx, e.ID, store.StatusError, errDoc, "", nil, nil)
 				continue
 			}
 			n++

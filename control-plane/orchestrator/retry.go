@@ -66,7 +66,7 @@ func (o *Orchestrator) Retry(ctx context.Context, req RetryRequest) (*Handle, er
 	if req.FromFailedNode && len(old.RunData) > 0 {
 		if prior, err = o.carryOver(ctx, old, e.ID); err != nil {
 			errDoc, _ := json.Marshal(map[string]string{"message": "could not carry over the results of " + old.ID + ": " + err.Error()})
-			_ = o.store.FinishExecution(context.WithoutCancel(ctx), e.ID, store.StatusError, errDoc, "", nil)
+			_ = o.store.FinishExecution(context.WithoutCancel(ctx), e.ID, store.StatusError, errDoc, "", nil, nil)
 			return nil, err
 		}
 	}

@@ -568,3 +568,56 @@ func TestScheduleFiresOncePerInstant(t *testing.T) {
 		seen[item.Timestamp] = true
 	}
 }
+
+// TestStaticDataAndLogs checks that a Code node's static data carries over
+// between production executions (not manual ones, as in n8n) and that
+// console.log lines are saved with the execution.
+func TestStaticDataAndLogs(t *testing.T) {
+	svc := embedded(t, 0)
+	ctx := context.Background()
+	w, err := svc.Store.CreateWorkflow(ctx, "counter", json.RawMessage(`{"name":"counter","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Count","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0],"parameters":{"jsCode":"const g = $getWorkflowStaticData('global'); g.runs = (g.runs || 0) + 1; console.log('run', g.runs); return [{json: {runs: g.runs}}];"}}
+],"connections":{"Start":{"main":[[{"node":"Count","type":"main","index":0}]]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := func(mode string) (int, *store.Execution) {
+		t.Helper()
+		h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, Mode: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := h.Wait(ctx)
+		if err != nil || x.Status != "success" {
+			t.Fatalf("%v %+v", err, x)
+		}
+		var out struct{ Runs int }
+		_ = json.Unmarshal(x.RunData["Count"][0].Outputs()[0][0].JSON, &out)
+		saved, err := svc.Store.GetExecution(ctx, h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Runs, saved
+	}
+	if n, _ := runs("trigger"); n != 1 {
+		t.Fatalf("first run counted %d", n)
+	}
+	n, saved := runs("trigger")
+	if n != 2 {
+		t.Fatalf("second run counted %d, want 2: static data was not kept", n)
+	}
+	if !strings.Contains(string(saved.Logs), `"message":"run 2"`) || !strings.Contains(string(saved.Logs), `"node":"Count"`) {
+		t.Fatalf("saved logs %s", saved.Logs)
+	}
+	if n, _ := runs("manual"); n != 3 {
+		t.Fatalf("a manual run counted %d, want 3", n)
+	}
+	if n, _ := runs("trigger"); n != 3 {
+		t.Fatalf("after a manual run the count is %d, want 3: manual runs do not keep static data", n)
+	}
+	wf, _ := svc.Store.GetWorkflow(ctx, w.ID)
+	if string(wf.StaticData) != `{"global":{"runs":3}}` {
+		t.Fatalf("stored static data %s", wf.StaticData)
+	}
+}

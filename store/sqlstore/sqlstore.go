@@ -75,8 +75,8 @@ const (
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlFinishExecution = `UPDATE executions SET status = ?, finished_at = ?, error = ?, last_node_executed = ?, owner = '', lease_until = 0 WHERE id = ? RETURNING workflow_id`
 	sqlDropResults     = `DELETE FROM task_results WHERE execution_id = ?`
-	sqlUpsertRunData   = `INSERT INTO execution_data (execution_id, run_data) VALUES (?, ?)
-				ON CONFLICT (execution_id) DO UPDATE SET run_data = excluded.run_data`
+	sqlUpsertRunData   = `INSERT INTO execution_data (execution_id, run_data, logs) VALUES (?, ?, ?)
+				ON CONFLICT (execution_id) DO UPDATE SET run_data = excluded.run_data, logs = excluded.logs`
 	sqlInsertResult = `INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`
 )
 
@@ -285,17 +285,33 @@ func (s *Store) CreateWorkflow(ctx context.Context, name string, doc json.RawMes
 	return w, nil
 }
 
-const workflowColumns = `w.id, w.name, w.version, w.active_version, w.created_at, w.updated_at, v.document`
+const workflowColumns = `w.id, w.name, w.version, w.active_version, w.created_at, w.updated_at, v.document, w.static_data`
 
 func scanWorkflow(row interface{ Scan(...any) error }) (*store.Workflow, error) {
 	var w store.Workflow
 	var created, updated int64
 	var doc string
-	if err := row.Scan(&w.ID, &w.Name, &w.Version, &w.ActiveVersion, &created, &updated, &doc); err != nil {
+	var static sql.NullString
+	if err := row.Scan(&w.ID, &w.Name, &w.Version, &w.ActiveVersion, &created, &updated, &doc, &static); err != nil {
 		return nil, err
 	}
 	w.CreatedAt, w.UpdatedAt, w.Document = fromMS(created), fromMS(updated), json.RawMessage(doc)
+	if static.Valid {
+		w.StaticData = json.RawMessage(static.String)
+	}
 	return &w, nil
+}
+
+// SetStaticData implements store.Store.
+func (s *Store) SetStaticData(ctx context.Context, id string, data json.RawMessage) error {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE workflows SET static_data = ? WHERE id = ?`), nullText(data), id)
+	if err != nil {
+		return fmt.Errorf("store: static data of workflow %q: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: workflow %q: %w", id, store.ErrNotFound)
+	}
+	return nil
 }
 
 // GetWorkflow implements store.Store.
@@ -516,7 +532,7 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution) (*store
 }
 
 // FinishExecution implements store.Store.
-func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData json.RawMessage) error {
+func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData, logs json.RawMessage) error {
 	stored := string(runData)
 	if s.blobs != nil && runData != nil && len(runData) > s.blobMin {
 		ref, err := s.blobs.Put(ctx, runData)
@@ -541,7 +557,7 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 			return err
 		}
 		if runData != nil {
-			if _, err := s.exec(ctx, tx, sqlUpsertRunData, id, stored); err != nil {
+			if _, err := s.exec(ctx, tx, sqlUpsertRunData, id, stored, nullText(logs)); err != nil {
 				return err
 			}
 		}
@@ -574,9 +590,9 @@ func scanExecution(row interface{ Scan(...any) error }, extra ...any) (*store.Ex
 
 // GetExecution implements store.Store.
 func (s *Store) GetExecution(ctx context.Context, id string) (*store.Execution, error) {
-	var runData, startData sql.NullString
-	e, err := scanExecution(s.db.QueryRowContext(ctx, s.q(`SELECT `+executionColumns+`, e.start_data, d.run_data FROM executions e
-		LEFT JOIN execution_data d ON d.execution_id = e.id WHERE e.id = ?`), id), &startData, &runData)
+	var runData, startData, logs sql.NullString
+	e, err := scanExecution(s.db.QueryRowContext(ctx, s.q(`SELECT `+executionColumns+`, e.start_data, d.run_data, d.logs FROM executions e
+		LEFT JOIN execution_data d ON d.execution_id = e.id WHERE e.id = ?`), id), &startData, &runData, &logs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: execution %q: %w", id, store.ErrNotFound)
 	}
@@ -593,6 +609,9 @@ func (s *Store) GetExecution(ctx context.Context, id string) (*store.Execution, 
 	}
 	if startData.Valid {
 		e.StartData = json.RawMessage(startData.String)
+	}
+	if logs.Valid {
+		e.Logs = json.RawMessage(logs.String)
 	}
 	return e, nil
 }

@@ -140,7 +140,7 @@ func TestLargeRunDataGoesToBlobs(t *testing.T) {
 			t.Fatal(err)
 		}
 		runData := json.RawMessage(`{"x":"` + strings.Repeat("a", size) + `"}`)
-		if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "x", runData); err != nil {
+		if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "x", runData, nil); err != nil {
 			t.Fatal(err)
 		}
 		var raw string

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"WaitingExecutions", testWaiting},
 		{"ConcurrentWritesOneFails", testConcurrentWrites},
 		{"SchedulesFireOnce", testSchedules},
+		{"LogsAndStaticData", testLogsAndStatic},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -200,7 +201,7 @@ func testExecutions(t *testing.T, s store.Store) {
 	}
 	runData := json.RawMessage(`{"Start":[{"startTime":1,"data":{"main":[[{"json":{}}]]}}]}`)
 	errDoc := json.RawMessage(`{"node":"Set","message":"boom"}`)
-	if err := s.FinishExecution(ctx, e.ID, store.StatusError, errDoc, "Set", runData); err != nil {
+	if err := s.FinishExecution(ctx, e.ID, store.StatusError, errDoc, "Set", runData, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err = s.GetExecution(ctx, e.ID)
@@ -214,7 +215,7 @@ func testExecutions(t *testing.T, s store.Store) {
 	if got, _ := s.GetExecution(ctx, retry.ID); got.RetryOf != e.ID {
 		t.Fatalf("retry-of lost: %+v", got)
 	}
-	if err := s.FinishExecution(ctx, "missing", store.StatusSuccess, nil, "", nil); !errors.Is(err, store.ErrNotFound) {
+	if err := s.FinishExecution(ctx, "missing", store.StatusSuccess, nil, "", nil, nil); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("finishing a missing execution: %v", err)
 	}
 }
@@ -237,7 +238,7 @@ func testListExecutions(t *testing.T, s store.Store) {
 		if i%2 == 1 {
 			status = store.StatusError
 		}
-		if err := s.FinishExecution(ctx, e.ID, status, nil, "", nil); err != nil {
+		if err := s.FinishExecution(ctx, e.ID, status, nil, "", nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		time.Sleep(2 * time.Millisecond) // ids sort by creation time
@@ -280,7 +281,7 @@ func testDeleteCascades(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", json.RawMessage(`{}`)); err != nil {
+	if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", json.RawMessage(`{}`), nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteWorkflow(ctx, w.ID, 5); !errors.Is(err, store.ErrConflict) {
@@ -317,7 +318,7 @@ func testEvents(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	e, _ := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 2, Mode: "webhook"})
-	_ = s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", nil)
+	_ = s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", nil, nil)
 	evs, err := s.Events(ctx, 0, 100)
 	if err != nil {
 		t.Fatal(err)
@@ -373,7 +374,7 @@ func testRetention(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 		if i != 0 { // the oldest stays running: never pruned
-			if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", json.RawMessage(`{}`)); err != nil {
+			if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", json.RawMessage(`{}`), nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -446,7 +447,7 @@ func testTaskResults(t *testing.T, s store.Store) {
 	if _, err := s.TaskResult(ctx, "nope/x/0/0"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("missing task result: %v, want ErrNotFound", err)
 	}
-	if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "C", json.RawMessage(`{}`)); err != nil {
+	if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "C", json.RawMessage(`{}`), nil); err != nil {
 		t.Fatal(err)
 	}
 	if all, _ := s.TaskResults(ctx, e.ID); len(all) != 0 {
@@ -591,7 +592,7 @@ func testConcurrentWrites(t *testing.T, s store.Store) {
 			if i == n/2 {
 				id = "no-such-execution"
 			}
-			errs[i] = s.FinishExecution(ctx, id, store.StatusSuccess, nil, "x", json.RawMessage(fmt.Sprintf(`{"i":%d}`, i)))
+			errs[i] = s.FinishExecution(ctx, id, store.StatusSuccess, nil, "x", json.RawMessage(fmt.Sprintf(`{"i":%d}`, i)), nil)
 		}()
 	}
 	wg.Wait()
@@ -665,5 +666,34 @@ func testSchedules(t *testing.T, s store.Store) {
 	set(2)
 	if due, _ := s.DueSchedules(ctx, t0.Add(24*time.Hour), 10); len(due) != 0 {
 		t.Fatalf("schedules left after removing them: %+v", due)
+	}
+}
+
+func testLogsAndStatic(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "logger")
+	e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "manual", Status: store.StatusRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := json.RawMessage(`[{"node":"Code","level":"info","message":"hello"}]`)
+	if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "Code", json.RawMessage(`{}`), logs); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetExecution(ctx, e.ID)
+	if err != nil || string(got.Logs) != string(logs) {
+		t.Fatalf("logs = %s, %v", got.Logs, err)
+	}
+	if w2, _ := s.GetWorkflow(ctx, w.ID); w2.StaticData != nil {
+		t.Fatalf("static data of a new workflow: %s", w2.StaticData)
+	}
+	if err := s.SetStaticData(ctx, w.ID, json.RawMessage(`{"global":{"n":3}}`)); err != nil {
+		t.Fatal(err)
+	}
+	w2, err := s.GetWorkflow(ctx, w.ID)
+	if err != nil || string(w2.StaticData) != `{"global":{"n":3}}` {
+		t.Fatalf("static data = %s, %v", w2.StaticData, err)
+	}
+	if err := s.SetStaticData(ctx, "nope", json.RawMessage(`{}`)); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("static data of a missing workflow: %v", err)
 	}
 }

@@ -150,6 +150,7 @@ function finish(ctx, outputs, error) {
   if (ctx.nodeStateOut !== undefined) result.nodeState = ctx.nodeStateOut;
   if (ctx.requests.wait) result.wait = ctx.requests.wait;
   if (ctx.requests.response) result.response = ctx.requests.response;
+  if (ctx.requests.staticData) result.staticData = ctx.requests.staticData;
   if (ctx.requests.executeWorkflow) result.executeWorkflow = ctx.requests.executeWorkflow;
   const compiled = endTask();
   if (compiled !== null) result.compiled = compiled;

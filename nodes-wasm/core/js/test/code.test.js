@@ -225,3 +225,17 @@ test('an error raised inside a built-in gets the line of the code that called it
   assert.match(r.error.message, / \[line 3\]$/);
   assert.equal(r.error.description, 'SyntaxError');
 });
+
+test('$getWorkflowStaticData starts from the host\'s data and returns it when changed', () => {
+  const params = { mode: 'runOnceForAllItems', jsCode: "const g = $getWorkflowStaticData('global'); g.n = (g.n || 0) + 1; $getWorkflowStaticData('node').seen = true; return [{json: {n: g.n}}];" };
+  const first = code(params, itemsOf([{}]));
+  assert.deepEqual(jsonOf(first), [[{ n: 1 }]]);
+  assert.deepEqual(first.staticData, { global: { n: 1 }, 'node:Node': { seen: true } });
+  const second = code(params, itemsOf([{}]), { staticData: first.staticData });
+  assert.deepEqual(jsonOf(second), [[{ n: 2 }]]);
+  assert.deepEqual(second.staticData.global, { n: 2 });
+  // Reading without changing returns nothing to keep.
+  const read = code({ mode: 'runOnceForAllItems', jsCode: "return [{json: {n: $getWorkflowStaticData('global').n}}];" }, itemsOf([{}]), { staticData: { global: { n: 5 } } });
+  assert.deepEqual(jsonOf(read), [[{ n: 5 }]]);
+  assert.equal(read.staticData, undefined);
+});

@@ -250,10 +250,13 @@ function sandbox(ctx, itemIndex, mode, staticData, used) {
     vars.item = input ? input.item : ctx.getInputData()[itemIndex];
   }
   if (used.has('$getWorkflowStaticData')) {
+    // n8n keeps a workflow's static data as {global: {...}, "node:<name>":
+    // {...}}; the host sends it and keeps what the node leaves.
     vars.$getWorkflowStaticData = (type) => {
       if (type !== 'global' && type !== 'node') throw new Error("The type needs to either be 'node' or 'global'!");
-      if (!staticData[type]) staticData[type] = {};
-      return staticData[type];
+      const key = type === 'global' ? 'global' : `node:${ctx.node.name}`;
+      if (!staticData[key] || typeof staticData[key] !== 'object') staticData[key] = {};
+      return staticData[key];
     };
   }
   if (used.has('$getNodeParameter')) {
@@ -314,7 +317,9 @@ export default {
     }
     const code = String(ctx.getNodeParameter('jsCode', 0) ?? '');
     const items = ctx.getInputData();
-    const staticData = {};
+    const given = ctx.context.staticData;
+    const before = given && typeof given === 'object' ? JSON.stringify(given) : '{}';
+    const staticData = JSON.parse(before);
     const used = identifiers(code);
     const first = sandbox(ctx, 0, mode, staticData, used);
     const names = variableNames(first);
@@ -324,8 +329,15 @@ export default {
       if (syntaxError) throw syntaxError;
       return factory(...names.map((n) => vars[n]))();
     };
-    if (mode === 'runOnceForEachItem') return runEachItem(ctx, code, items, call, first, staticData, used, syntaxError);
-    return runAllItems(ctx, code, call, first, syntaxError);
+    const keep = () => {
+      if (used.has('$getWorkflowStaticData') && JSON.stringify(staticData) !== before) ctx.requests.staticData = staticData;
+    };
+    const out = mode === 'runOnceForEachItem'
+      ? runEachItem(ctx, code, items, call, first, staticData, used, syntaxError)
+      : runAllItems(ctx, code, call, first, syntaxError);
+    if (isThenable(out)) return out.then((v) => { keep(); return v; }, (e) => { keep(); throw e; });
+    keep();
+    return out;
   },
 };
 
