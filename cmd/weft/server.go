@@ -20,6 +20,7 @@ import (
 	"github.com/weftrun/weft/control-plane/service"
 	"github.com/weftrun/weft/runner"
 	"github.com/weftrun/weft/runtime"
+	"github.com/weftrun/weft/store"
 	"github.com/weftrun/weft/store/sqlstore"
 )
 
@@ -28,7 +29,8 @@ type planeFlags struct {
 	listen, data, postgres, nats, natsListen, maxBody string
 	insecure                                          bool
 	concurrency, runners                              int
-	lease, ackWait                                    time.Duration
+	lease, ackWait, keepFor                           time.Duration
+	keepCount                                         int
 	blobs                                             blobFlags
 }
 
@@ -39,6 +41,8 @@ func (p *planeFlags) register(fs *flag.FlagSet, embedded bool) {
 	fs.BoolVar(&p.insecure, "insecure-no-auth", false, "serve on a non-loopback address although the API has no authentication yet")
 	fs.StringVar(&p.maxBody, "max-body", envOr("WEFT_MAX_BODY", "16MiB"), "largest request body accepted (env WEFT_MAX_BODY)")
 	fs.DurationVar(&p.lease, "lease", envDuration("WEFT_LEASE", 30*time.Second), "how long an execution stays with a control plane that stopped renewing it (env WEFT_LEASE)")
+	fs.DurationVar(&p.keepFor, "keep-executions-for", envDuration("WEFT_KEEP_EXECUTIONS_FOR", 14*24*time.Hour), "delete finished executions older than this; 0 keeps them (env WEFT_KEEP_EXECUTIONS_FOR)")
+	fs.IntVar(&p.keepCount, "keep-executions", envInt("WEFT_KEEP_EXECUTIONS", 10000), "keep at most this many finished executions; 0 keeps all (env WEFT_KEEP_EXECUTIONS)")
 	fs.DurationVar(&p.ackWait, "ack-wait", envDuration("WEFT_ACK_WAIT", 30*time.Second), "how long a task may go without a sign of life from its runner before it is redelivered (env WEFT_ACK_WAIT)")
 	if embedded {
 		fs.StringVar(&p.data, "data", envOr("WEFT_DATA", defaultDataDir), "data directory: SQLite database, NATS store (env WEFT_DATA)")
@@ -161,9 +165,10 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	svc, err := service.Start(ctx, service.Config{
 		Store: st, Core: core, NATSURL: p.nats, DataDir: p.data, NATSListen: p.natsListen, Blobs: blobs, PayloadThreshold: threshold,
 		Runners: p.runners, RunnerConcurrency: p.concurrency, Lease: p.lease,
-		Bus:   bus.Config{AckWait: p.ackWait},
-		Alone: embedded && p.postgres == "" && p.nats == "",
-		Logf:  logger.Printf,
+		Bus:       bus.Config{AckWait: p.ackWait},
+		Retention: store.Retention{MaxAge: p.keepFor, MaxCount: p.keepCount},
+		Alone:     embedded && p.postgres == "" && p.nats == "",
+		Logf:      logger.Printf,
 	})
 	if err != nil {
 		return fail(exitFailed, "%v", err)

@@ -64,6 +64,10 @@ type Config struct {
 	Alone bool
 	// Logf reports problems; nil discards them.
 	Logf func(format string, args ...any)
+	// Retention says which finished executions to keep; zero fields keep
+	// everything. Pruning runs every PruneEvery (default a minute).
+	Retention  store.Retention
+	PruneEvery time.Duration
 }
 
 // Service is a running control plane.
@@ -244,10 +248,14 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	if err := s.Orchestrator.SyncAllSchedules(setupCtx); err != nil {
 		logf("syncing schedules: %v", err)
 	}
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go func() {
 		defer s.wg.Done()
 		s.Orchestrator.Maintain(base)
+	}()
+	go func() {
+		defer s.wg.Done()
+		prune(base, cfg, logf)
 	}()
 	go func() {
 		defer s.wg.Done()
@@ -278,5 +286,32 @@ func (s *Service) Close() {
 	}
 	if s.NATS != nil {
 		s.NATS.Shutdown()
+	}
+}
+
+// prune deletes executions the retention settings no longer keep, in
+// batches, every cfg.PruneEvery.
+func prune(ctx context.Context, cfg Config, logf func(string, ...any)) {
+	if cfg.Retention.MaxAge <= 0 && cfg.Retention.MaxCount <= 0 {
+		return
+	}
+	every := cfg.PruneEvery
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := cfg.Store.PruneExecutions(ctx, cfg.Retention)
+		if err != nil && ctx.Err() == nil {
+			logf("pruning executions: %v", err)
+		} else if n > 0 {
+			logf("pruned %d executions (retention: max age %v, max count %d)", n, cfg.Retention.MaxAge, cfg.Retention.MaxCount)
+		}
 	}
 }

@@ -621,3 +621,45 @@ func TestStaticDataAndLogs(t *testing.T) {
 		t.Fatalf("stored static data %s", wf.StaticData)
 	}
 }
+
+// TestRetentionPrunes checks the service prunes finished executions beyond
+// the retention count.
+func TestRetentionPrunes(t *testing.T) {
+	dir := t.TempDir()
+	st := sqliteStore(t, dir)
+	defer st.Close()
+	ctx := context.Background()
+	svc, err := service.Start(ctx, service.Config{Store: st, Core: loadCore(t), DataDir: dir, Runners: 1, Alone: true,
+		Retention: store.Retention{MaxCount: 2}, PruneEvery: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	w, err := st.CreateWorkflow(ctx, "chain", json.RawMessage(chainWorkflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		es, _, err := st.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: w.ID}, store.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(es) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d executions kept, want 2", len(es))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
