@@ -9,17 +9,22 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/blob"
+	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/control-plane/engine"
 	"github.com/weftrun/weft/control-plane/orchestrator"
 	"github.com/weftrun/weft/control-plane/service"
 	"github.com/weftrun/weft/internal/conformance"
 	"github.com/weftrun/weft/internal/testmodules"
 	"github.com/weftrun/weft/nodes"
+	"github.com/weftrun/weft/runner"
 	"github.com/weftrun/weft/runtime"
 	"github.com/weftrun/weft/store"
 	"github.com/weftrun/weft/store/sqlstore"
@@ -661,5 +666,74 @@ func TestRetentionPrunes(t *testing.T) {
 			t.Fatalf("%d executions kept, want 2", len(es))
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// hangingExec stands for a node that never finishes on any runner (as a
+// runner crashing on it would): it holds each task until its context ends.
+type hangingExec struct{ calls atomic.Int32 }
+
+func (h *hangingExec) Run(ctx context.Context, _ *engine.NodeTask) (*engine.NodeResult, error) {
+	h.calls.Add(1)
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestDeadLetter checks that a task delivered MaxDeliver times without a
+// result fails its execution with the reason, and lands on the dead-letter
+// stream.
+func TestDeadLetter(t *testing.T) {
+	dir := t.TempDir()
+	st := sqliteStore(t, dir)
+	defer st.Close()
+	ctx := context.Background()
+	svc, err := service.Start(ctx, service.Config{Store: st, Core: loadCore(t), DataDir: dir, Alone: true,
+		Bus: bus.Config{AckWait: time.Second, MaxDeliver: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	nc, err := svc.NATS.Connect("hanging-runner")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	stub := &hangingExec{}
+	r := &runner.Runner{NC: nc, Exec: stub, ID: "hanging", Concurrency: 2, InProgressEvery: time.Hour, DrainTimeout: time.Second}
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go r.Run(rctx)
+
+	w, err := st.CreateWorkflow(ctx, "chain", json.RawMessage(chainWorkflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	x, _ := h.Wait(wctx)
+	if x == nil || x.Status != "error" || x.Error == nil || !strings.Contains(x.Error.Message, "delivered to runners 2 times") || !strings.Contains(x.Error.Message, `"Set"`) {
+		t.Fatalf("execution: %+v", x)
+	}
+	if n := stub.calls.Load(); n != 2 {
+		t.Fatalf("the task was run %d times, want 2 (MaxDeliver)", n)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := js.Stream(ctx, bus.DeadStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := stream.GetLastMsgForSubject(ctx, bus.DeadSubject)
+	if err != nil {
+		t.Fatalf("nothing on the dead-letter subject: %v", err)
+	}
+	if reason := m.Header.Get("Weft-Reason"); !strings.Contains(reason, "2 times") {
+		t.Fatalf("dead letter reason %q", reason)
 	}
 }
