@@ -188,7 +188,7 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	}
 	go hooks.Follow(ctx, time.Second)
 	a := &httpapi.API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: int(limit), Metrics: svc.Metrics, Hooks: hooks}
-	srv := &fasthttp.Server{Handler: a.Handler(), MaxRequestBodySize: int(limit) + 1, Name: "weft", ReadTimeout: time.Minute}
+	srv := &fasthttp.Server{Handler: a.Handler(), ErrorHandler: a.ErrorHandler, MaxRequestBodySize: int(limit) + 1, Name: "weft", ReadTimeout: time.Minute}
 	natsDesc := "embedded NATS"
 	if p.nats != "" {
 		natsDesc = "NATS " + p.nats

@@ -285,7 +285,7 @@ func TestServerServesTheAPI(t *testing.T) {
 	done := make(chan int, 1)
 	go func() {
 		c := cli{stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard}
-		done <- c.run(ctx, []string{"server", "--listen", "127.0.0.1:0", "--data", t.TempDir()})
+		done <- c.run(ctx, []string{"server", "--listen", "127.0.0.1:0", "--data", t.TempDir(), "--max-body", "64KiB"})
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -318,6 +318,17 @@ func TestServerServesTheAPI(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 || !strings.Contains(string(body), `"status":"success"`) || !strings.Contains(string(body), "hello ada") {
 		t.Fatalf("run through the server: %d %s", res.StatusCode, body)
+	}
+	// A body over --max-body is refused with a problem document, whatever
+	// the path.
+	res, err = http.Post(base+"/webhook/anything", "application/json", strings.NewReader(strings.Repeat("x", 200<<10)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 413 || !strings.Contains(string(body), "body_too_large") {
+		t.Fatalf("oversized body: %d %s", res.StatusCode, body)
 	}
 	cancel()
 	if code := <-done; code != exitOK {

@@ -82,6 +82,17 @@ func storeError(ctx *fasthttp.RequestCtx, err error) {
 	}
 }
 
+// ErrorHandler answers requests the server could not read (set it as the
+// fasthttp.Server's ErrorHandler): a body over the server's limit gets 413,
+// anything else 400, both as problem documents.
+func (a *API) ErrorHandler(ctx *fasthttp.RequestCtx, err error) {
+	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the body is over the limit of %d bytes", a.MaxBodyBytes))
+		return
+	}
+	writeProblem(ctx, fasthttp.StatusBadRequest, "bad_request", "the request could not be read: "+err.Error())
+}
+
 // Handler returns the request handler.
 func (a *API) Handler() fasthttp.RequestHandler {
 	return func(ctx *fasthttp.RequestCtx) {
