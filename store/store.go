@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -152,6 +153,10 @@ type Store interface {
 	GetVersion(ctx context.Context, id string, version int) (*WorkflowVersion, error)
 	// SetStaticData replaces a workflow's static data.
 	SetStaticData(ctx context.Context, id string, data json.RawMessage) error
+	// SetWebhooks makes routes the webhook routes a workflow holds (none:
+	// it holds none). A route another workflow holds fails the whole call
+	// with a *RouteConflictError.
+	SetWebhooks(ctx context.Context, workflowID string, routes []WebhookRoute) error
 	// SetActiveVersion activates a version (0 deactivates).
 	SetActiveVersion(ctx context.Context, id string, version int) (*Workflow, error)
 
@@ -232,6 +237,26 @@ type Schedule struct {
 	NextAt    time.Time
 	LastFired time.Time
 }
+
+// WebhookRoute is a method and path an active workflow's Webhook node
+// holds.
+type WebhookRoute struct {
+	Method, Path string
+	Node         string
+}
+
+// RouteConflictError names the workflow already holding a webhook route; it
+// wraps ErrConflict.
+type RouteConflictError struct {
+	Route      WebhookRoute
+	WorkflowID string
+}
+
+func (e *RouteConflictError) Error() string {
+	return fmt.Sprintf("%s /webhook/%s is already served by workflow %s", e.Route.Method, e.Route.Path, e.WorkflowID)
+}
+
+func (e *RouteConflictError) Unwrap() error { return ErrConflict }
 
 // Retention says which executions to keep; zero fields keep everything.
 type Retention struct {

@@ -210,6 +210,21 @@ func (a *API) route(ctx *fasthttp.RequestCtx, seg []string) {
 	}
 }
 
+// webhookRoutes lists the routes a workflow document's Webhook nodes hold.
+func webhookRoutes(id string, doc []byte) ([]store.WebhookRoute, error) {
+	regs, err := registrations(id, doc)
+	if err != nil {
+		return nil, err
+	}
+	var routes []store.WebhookRoute
+	for _, r := range regs {
+		for _, m := range r.Endpoint.Methods {
+			routes = append(routes, store.WebhookRoute{Method: m, Path: r.Endpoint.Path, Node: r.Node})
+		}
+	}
+	return routes, nil
+}
+
 // reloadHooks brings a changed workflow's webhooks and schedules up to
 // date.
 func (a *API) reloadHooks(ctx context.Context, id string) {
@@ -437,12 +452,36 @@ func (a *API) activate(ctx *fasthttp.RequestCtx, id string, on bool) {
 				writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
 				return
 			}
+			routes, err := webhookRoutes(id, doc)
+			if err != nil {
+				writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
+				return
+			}
+			// The store's table makes the claim atomic across control
+			// planes.
+			if err := a.Store.SetWebhooks(ctx, id, routes); err != nil {
+				if errors.Is(err, store.ErrConflict) {
+					writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
+					return
+				}
+				storeError(ctx, err)
+				return
+			}
 		}
 	}
 	w, err := a.Store.SetActiveVersion(ctx, id, version)
 	if err != nil {
+		if on {
+			_ = a.Store.SetWebhooks(context.WithoutCancel(ctx), id, nil)
+		}
 		storeError(ctx, err)
 		return
+	}
+	if !on {
+		if err := a.Store.SetWebhooks(ctx, id, nil); err != nil {
+			storeError(ctx, err)
+			return
+		}
 	}
 	a.reloadHooks(ctx, id)
 	writeJSON(ctx, 200, toDoc(w, false))

@@ -345,3 +345,32 @@ func (s *Store) FireSchedule(ctx context.Context, sc store.Schedule, firedAt, ne
 	}
 	return &c, true, nil
 }
+
+// SetWebhooks implements store.Store.
+func (s *Store) SetWebhooks(ctx context.Context, workflowID string, routes []store.WebhookRoute) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM webhooks WHERE workflow_id = ?`), workflowID); err != nil {
+			return err
+		}
+		for _, r := range routes {
+			var holder string
+			err := tx.QueryRowContext(ctx, s.q(`SELECT workflow_id FROM webhooks WHERE method = ? AND path = ?`), r.Method, r.Path).Scan(&holder)
+			if err == nil {
+				return &store.RouteConflictError{Route: r, WorkflowID: holder}
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO webhooks (method, path, workflow_id, node) VALUES (?, ?, ?, ?)`), r.Method, r.Path, workflowID, r.Node); err != nil {
+				// Another control plane took it between the check and
+				// the insert.
+				return fmt.Errorf("%s /webhook/%s: %w", r.Method, r.Path, store.ErrConflict)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: webhooks of workflow %q: %w", workflowID, err)
+	}
+	return nil
+}

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentWritesOneFails", testConcurrentWrites},
 		{"SchedulesFireOnce", testSchedules},
 		{"LogsAndStaticData", testLogsAndStatic},
+		{"WebhookRoutesAreExclusive", testWebhookRoutes},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -695,5 +696,28 @@ func testLogsAndStatic(t *testing.T, s store.Store) {
 	}
 	if err := s.SetStaticData(ctx, "nope", json.RawMessage(`{}`)); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("static data of a missing workflow: %v", err)
+	}
+}
+
+func testWebhookRoutes(t *testing.T, s store.Store) {
+	a, b := mustCreate(t, s, "a"), mustCreate(t, s, "b")
+	if err := s.SetWebhooks(ctx, a.ID, []store.WebhookRoute{{Method: "POST", Path: "orders", Node: "Hook"}, {Method: "GET", Path: "orders", Node: "Hook"}}); err != nil {
+		t.Fatal(err)
+	}
+	err := s.SetWebhooks(ctx, b.ID, []store.WebhookRoute{{Method: "PUT", Path: "orders", Node: "H"}, {Method: "POST", Path: "orders", Node: "H"}})
+	var rc *store.RouteConflictError
+	if !errors.As(err, &rc) || rc.WorkflowID != a.ID || rc.Route.Method != "POST" || !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("conflicting routes: %v", err)
+	}
+	// Nothing of the refused set was kept: PUT is still free.
+	if err := s.SetWebhooks(ctx, b.ID, []store.WebhookRoute{{Method: "PUT", Path: "orders", Node: "H"}}); err != nil {
+		t.Fatalf("PUT after the refused set: %v", err)
+	}
+	// Releasing a's routes frees them.
+	if err := s.SetWebhooks(ctx, a.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetWebhooks(ctx, b.ID, []store.WebhookRoute{{Method: "POST", Path: "orders", Node: "H"}}); err != nil {
+		t.Fatalf("after a released them: %v", err)
 	}
 }
