@@ -230,6 +230,17 @@ func (r *Runner) execute(ctx context.Context, kv jetstream.KeyValue, t *bus.Task
 		}
 		return fail("loading workflow %s: %v", t.Workflow, err)
 	}
+	// Binary data travels as blob references; the node gets the bytes.
+	if t.Inputs, err = r.Codec.InflateItems(ctx, t.Inputs); err != nil {
+		return fail("task %s: %v", t.ID, err)
+	}
+	if t.ConnectionInput != nil {
+		ci, err := r.Codec.InflateItems(ctx, [][]api.Item{t.ConnectionInput})
+		if err != nil {
+			return fail("task %s: %v", t.ID, err)
+		}
+		t.ConnectionInput = ci[0]
+	}
 	nt, err := t.NodeTask(wf)
 	if err != nil {
 		return fail("%v", err)
@@ -239,6 +250,9 @@ func (r *Runner) execute(ctx context.Context, kv jetstream.KeyValue, t *bus.Task
 		if ctx.Err() != nil {
 			return nil
 		}
+		return fail("node %q: %v", t.Node, err)
+	}
+	if res.Outputs, err = r.Codec.DeflateItems(ctx, res.Outputs); err != nil {
 		return fail("node %q: %v", t.Node, err)
 	}
 	return bus.NewResult(t, res, r.ID)

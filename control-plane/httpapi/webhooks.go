@@ -334,6 +334,14 @@ func (a *API) answerWebhook(ctx *fasthttp.RequestCtx, ep webhook.Endpoint, h *or
 				}
 			}
 		}
+		if ep.ResponseData == webhook.DataFirstEntryBinary && len(items) > 0 {
+			inflated, err := a.Orch.InflateItems(ctx, items[:1])
+			if err != nil {
+				writeWebhookResponse(ctx, webhook.Failed(ep, err.Error()))
+				return
+			}
+			items = inflated
+		}
 		resp, _ := webhook.LastNode(ep, items)
 		writeWebhookResponse(ctx, resp)
 	case webhook.ModeResponseNode:

@@ -200,6 +200,10 @@ func (o *Orchestrator) Start(ctx context.Context, req StartRequest) (*Handle, er
 	if err != nil {
 		return nil, err
 	}
+	// Binary data goes to the blob store before anything holds it.
+	if req.StartData, err = o.remote.Codec.DeflateItems(ctx, req.StartData); err != nil {
+		return nil, fmt.Errorf("start data: %w", err)
+	}
 	var startData json.RawMessage
 	if req.StartData != nil {
 		if startData, err = json.Marshal(req.StartData); err != nil {
@@ -351,6 +355,16 @@ func (o *Orchestrator) Stop(id string) bool {
 	}
 	h.cancel()
 	return true
+}
+
+// InflateItems puts binary data kept in the blob store back into items,
+// for whoever needs the bytes (a webhook answering with a file).
+func (o *Orchestrator) InflateItems(ctx context.Context, items []api.Item) ([]api.Item, error) {
+	out, err := o.remote.Codec.InflateItems(ctx, [][]api.Item{items})
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
 }
 
 // Handle returns the handle of an execution running here.

@@ -70,7 +70,11 @@ func (o *Orchestrator) ResumeWebhook(ctx context.Context, id, method string, ite
 	if e.Status != store.StatusWaiting || !e.WaitWebhook {
 		return nil, fmt.Errorf("execution %s is %s: %w", id, e.Status, ErrNotWaiting)
 	}
-	res, err := json.Marshal(bus.Result{ID: e.WaitTask, ExecutionID: id, Outputs: [][]api.Item{{item}}})
+	outs, err := o.remote.Codec.DeflateItems(ctx, [][]api.Item{{item}})
+	if err != nil {
+		return nil, err
+	}
+	res, err := json.Marshal(bus.Result{ID: e.WaitTask, ExecutionID: id, Outputs: outs})
 	if err != nil {
 		return nil, err
 	}
