@@ -6,4 +6,5 @@ ALTER TABLE executions ADD COLUMN wait_until BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE executions ADD COLUMN wait_task TEXT NOT NULL DEFAULT '';
 ALTER TABLE executions ADD COLUMN wait_webhook INTEGER NOT NULL DEFAULT 0;
 
-CREATE INDEX executions_waiting ON executions (status, wait_until);
+-- executions_by_status (status, id) finds the waiting ones; another index
+-- would cost every execution's insert and finish an update.
