@@ -34,8 +34,8 @@ type Workflow struct {
 	// StaticData is what its executions kept with $getWorkflowStaticData
 	// (nil until one does); GetWorkflow fills it.
 	StaticData json.RawMessage
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Active reports whether the workflow's triggers are enabled.
@@ -282,4 +282,25 @@ func (p Page) Size() int {
 		return MaxPageSize
 	}
 	return p.Limit
+}
+
+// EachWorkflow calls f with every workflow, a page at a time, and stops at
+// the first error.
+func EachWorkflow(ctx context.Context, st Store, f func(*Workflow) error) error {
+	after := ""
+	for {
+		ws, next, err := st.ListWorkflows(ctx, Page{After: after, Limit: MaxPageSize})
+		if err != nil {
+			return err
+		}
+		for _, w := range ws {
+			if err := f(w); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		after = next
+	}
 }

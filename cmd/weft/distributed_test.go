@@ -278,6 +278,23 @@ func checkOnce(t *testing.T, e execDoc, n int) {
 	}
 }
 
+// slowN returns the n of the item the Slow node passed on (-1 when it did
+// not run once with one item): the run's input, to check its output by.
+func slowN(e execDoc) int {
+	var slow []struct {
+		Data struct {
+			Main [][]struct {
+				JSON struct{ N int } `json:"json"`
+			} `json:"main"`
+		} `json:"data"`
+	}
+	raw, _ := json.Marshal(e.RunData["Slow"])
+	if json.Unmarshal(raw, &slow) == nil && len(slow) == 1 && len(slow[0].Data.Main) == 1 && len(slow[0].Data.Main[0]) == 1 {
+		return slow[0].Data.Main[0][0].JSON.N
+	}
+	return -1
+}
+
 // startRuns starts count runs concurrently and returns the accepted ones
 // (execution id -> n).
 func (c *cluster) startRuns(wf string, count int) map[string]int {
@@ -328,20 +345,7 @@ func TestDistributedRunnerKilledMidTask(t *testing.T) {
 		if e.Status == "running" {
 			e = c.waitExecution(e.ID, 2*time.Minute)
 		}
-		n := 0
-		// The item's n is in the Slow node's output.
-		var slow []struct {
-			Data struct {
-				Main [][]struct {
-					JSON struct{ N int } `json:"json"`
-				} `json:"main"`
-			} `json:"data"`
-		}
-		raw, _ := json.Marshal(e.RunData["Slow"])
-		if json.Unmarshal(raw, &slow) == nil && len(slow) == 1 && len(slow[0].Data.Main) == 1 && len(slow[0].Data.Main[0]) == 1 {
-			n = slow[0].Data.Main[0][0].JSON.N
-		}
-		checkOnce(t, e, n)
+		checkOnce(t, e, slowN(e))
 	}
 	if n := c.blobCount(); n == 0 {
 		t.Error("no payload went through S3, although the threshold is 300 bytes")
@@ -486,19 +490,7 @@ func TestDistributedControlPlaneKilledResumes(t *testing.T) {
 	}
 	for _, id := range all {
 		e := c.waitExecution(id, 2*time.Minute)
-		var slow []struct {
-			Data struct {
-				Main [][]struct {
-					JSON struct{ N int } `json:"json"`
-				} `json:"main"`
-			} `json:"data"`
-		}
-		raw, _ := json.Marshal(e.RunData["Slow"])
-		n := -1
-		if json.Unmarshal(raw, &slow) == nil && len(slow) == 1 && len(slow[0].Data.Main) == 1 && len(slow[0].Data.Main[0]) == 1 {
-			n = slow[0].Data.Main[0][0].JSON.N
-		}
-		checkOnce(t, e, n)
+		checkOnce(t, e, slowN(e))
 	}
 	if !strings.Contains(c.cp.output(), "resuming with") {
 		t.Errorf("the new control plane did not report resuming:\n%s", c.cp.output())

@@ -44,11 +44,7 @@ func (a *API) retry(ctx *fasthttp.RequestCtx, id string) {
 		storeError(ctx, err)
 		return
 	}
-	timeout := a.RunTimeout
-	if timeout <= 0 {
-		timeout = 5 * time.Minute
-	}
-	a.answerExecution(ctx, h, timeout)
+	a.answerExecution(ctx, h, a.runTimeout())
 }
 
 // stop stops a running execution, wherever it runs.

@@ -549,11 +549,15 @@ func (a *API) run(ctx *fasthttp.RequestCtx, id string) {
 		storeError(ctx, err)
 		return
 	}
-	timeout := a.RunTimeout
-	if timeout <= 0 {
-		timeout = 5 * time.Minute
+	a.answerExecution(ctx, h, a.runTimeout())
+}
+
+// runTimeout is how long a run is waited for before answering 202.
+func (a *API) runTimeout() time.Duration {
+	if a.RunTimeout > 0 {
+		return a.RunTimeout
 	}
-	a.answerExecution(ctx, h, timeout)
+	return 5 * time.Minute
 }
 
 // answerExecution waits up to timeout for an execution and answers with

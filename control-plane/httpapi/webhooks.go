@@ -11,6 +11,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/internal/tick"
 	"github.com/weftrun/weft/control-plane/orchestrator"
 	"github.com/weftrun/weft/control-plane/webhook"
 	"github.com/weftrun/weft/store"
@@ -52,22 +53,12 @@ func (h *Hooks) Load(ctx context.Context) error {
 	h.mu.Lock()
 	h.lastEvent = last
 	h.mu.Unlock()
-	after := ""
-	for {
-		ws, next, err := h.Store.ListWorkflows(ctx, store.Page{After: after, Limit: store.MaxPageSize})
-		if err != nil {
-			return err
+	return store.EachWorkflow(ctx, h.Store, func(w *store.Workflow) error {
+		if err := h.Reload(ctx, w.ID); err != nil {
+			h.Logf("webhooks of workflow %s: %v", w.ID, err)
 		}
-		for _, w := range ws {
-			if err := h.Reload(ctx, w.ID); err != nil {
-				h.Logf("webhooks of workflow %s: %v", w.ID, err)
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		after = next
-	}
+		return nil
+	})
 }
 
 func (h *Hooks) latestEvent(ctx context.Context) (int64, error) {
@@ -161,35 +152,30 @@ func (h *Hooks) CheckActivation(id string, doc []byte) error {
 // Follow applies workflow changes from the store's change log, as other
 // control planes make them, every interval until ctx ends.
 func (h *Hooks) Follow(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		h.mu.Lock()
-		after := h.lastEvent
-		h.mu.Unlock()
-		evs, err := h.Store.Events(ctx, after, 1000)
-		if err != nil {
-			continue
-		}
-		seen := map[string]bool{}
-		for _, ev := range evs {
-			after = ev.ID
-			if strings.HasPrefix(ev.Kind, "workflow.") && ev.WorkflowID != "" && !seen[ev.WorkflowID] {
-				seen[ev.WorkflowID] = true
-				if err := h.Reload(ctx, ev.WorkflowID); err != nil {
-					h.Logf("webhooks of workflow %s: %v", ev.WorkflowID, err)
-				}
+	tick.Every(ctx, every, func() { h.follow(ctx) })
+}
+
+func (h *Hooks) follow(ctx context.Context) {
+	h.mu.Lock()
+	after := h.lastEvent
+	h.mu.Unlock()
+	evs, err := h.Store.Events(ctx, after, 1000)
+	if err != nil {
+		return
+	}
+	seen := map[string]bool{}
+	for _, ev := range evs {
+		after = ev.ID
+		if strings.HasPrefix(ev.Kind, "workflow.") && ev.WorkflowID != "" && !seen[ev.WorkflowID] {
+			seen[ev.WorkflowID] = true
+			if err := h.Reload(ctx, ev.WorkflowID); err != nil {
+				h.Logf("webhooks of workflow %s: %v", ev.WorkflowID, err)
 			}
 		}
-		h.mu.Lock()
-		h.lastEvent = after
-		h.mu.Unlock()
 	}
+	h.mu.Lock()
+	h.lastEvent = after
+	h.mu.Unlock()
 }
 
 // writeWebhookResponse sends a webhook answer.
@@ -238,6 +224,31 @@ func webhookRequest(ctx *fasthttp.RequestCtx, path string, params map[string]str
 	}
 }
 
+// tooLarge answers 413 when the body is over the limit.
+func (a *API) tooLarge(ctx *fasthttp.RequestCtx) bool {
+	if a.MaxBodyBytes > 0 && len(ctx.PostBody()) > a.MaxBodyBytes {
+		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the body is %d bytes; the limit is %d", len(ctx.PostBody()), a.MaxBodyBytes))
+		return true
+	}
+	return false
+}
+
+// requestItem builds the webhook item of a request, or answers why it
+// cannot (400 with n8n's body for a body that does not parse).
+func requestItem(ctx *fasthttp.RequestCtx, req webhook.Request, ep webhook.Endpoint) (api.Item, bool) {
+	item, err := webhook.RequestItem(req, ep)
+	if err == nil {
+		return item, true
+	}
+	var bad *webhook.BadRequestError
+	if errors.As(err, &bad) {
+		writeWebhookResponse(ctx, bad.Response())
+	} else {
+		writeProblem(ctx, fasthttp.StatusBadRequest, "bad_request", err.Error())
+	}
+	return api.Item{}, false
+}
+
 // serveWebhook runs the workflow a webhook belongs to and answers as its
 // Webhook node says. The execution is committed before any answer, so a
 // 2xx answer always has its execution.
@@ -253,8 +264,7 @@ func (a *API) serveWebhook(ctx *fasthttp.RequestCtx, prefix string, test bool) {
 		writeWebhookResponse(ctx, webhook.NotFound(method, path, reg.Methods(path)))
 		return
 	}
-	if a.MaxBodyBytes > 0 && len(ctx.PostBody()) > a.MaxBodyBytes {
-		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the body is %d bytes; the limit is %d", len(ctx.PostBody()), a.MaxBodyBytes))
+	if a.tooLarge(ctx) {
 		return
 	}
 	ep := r.Endpoint
@@ -263,14 +273,8 @@ func (a *API) serveWebhook(ctx *fasthttp.RequestCtx, prefix string, test bool) {
 		writeWebhookResponse(ctx, resp)
 		return
 	}
-	item, err := webhook.RequestItem(req, ep)
-	if err != nil {
-		var bad *webhook.BadRequestError
-		if errors.As(err, &bad) {
-			writeWebhookResponse(ctx, bad.Response())
-			return
-		}
-		writeProblem(ctx, fasthttp.StatusBadRequest, "bad_request", err.Error())
+	item, ok := requestItem(ctx, req, ep)
+	if !ok {
 		return
 	}
 	version, mode := 0, "webhook"
@@ -296,10 +300,7 @@ func (a *API) serveWebhook(ctx *fasthttp.RequestCtx, prefix string, test bool) {
 
 // answerWebhook answers per the Webhook node's response mode.
 func (a *API) answerWebhook(ctx *fasthttp.RequestCtx, ep webhook.Endpoint, h *orchestrator.Handle) {
-	timeout := a.RunTimeout
-	if timeout <= 0 {
-		timeout = 5 * time.Minute
-	}
+	timeout := a.runTimeout()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	slow := func() {
@@ -386,20 +387,13 @@ func (a *API) serveWaiting(ctx *fasthttp.RequestCtx) {
 		writeProblem(ctx, fasthttp.StatusNotFound, "no_route", "want /webhook-waiting/{executionId}")
 		return
 	}
-	if a.MaxBodyBytes > 0 && len(ctx.PostBody()) > a.MaxBodyBytes {
-		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the body is %d bytes; the limit is %d", len(ctx.PostBody()), a.MaxBodyBytes))
+	if a.tooLarge(ctx) {
 		return
 	}
 	method := string(ctx.Method())
 	ep := webhook.Endpoint{TypeVersion: 2, Methods: []string{method}, ResponseMode: webhook.ModeOnReceived, ResponseCode: 200}
-	item, err := webhook.RequestItem(webhookRequest(ctx, rest, map[string]string{}, false), ep)
-	if err != nil {
-		var bad *webhook.BadRequestError
-		if errors.As(err, &bad) {
-			writeWebhookResponse(ctx, bad.Response())
-			return
-		}
-		writeProblem(ctx, fasthttp.StatusBadRequest, "bad_request", err.Error())
+	item, ok := requestItem(ctx, webhookRequest(ctx, rest, map[string]string{}, false), ep)
+	if !ok {
 		return
 	}
 	if _, err := a.Orch.ResumeWebhook(ctx, id, method, item); err != nil {

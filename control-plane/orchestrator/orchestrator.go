@@ -22,6 +22,7 @@ import (
 
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/control-plane/internal/tick"
 	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/store"
 )
@@ -433,14 +434,7 @@ func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution) error 
 // executions until ctx ends; then it waits for running executions to
 // notice the end of the base context.
 func (o *Orchestrator) Maintain(ctx context.Context) {
-	t := time.NewTicker(o.lease / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	tick.Every(ctx, o.lease/3, func() {
 		if _, err := o.store.RenewLeases(ctx, o.owner, time.Now().Add(o.lease)); err != nil && !errors.Is(err, context.Canceled) {
 			o.logf("renewing leases: %v", err)
 		}
@@ -450,7 +444,7 @@ func (o *Orchestrator) Maintain(ctx context.Context) {
 		if err := o.WakeDue(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			o.logf("waking waiting executions: %v", err)
 		}
-	}
+	})
 }
 
 // Wait waits until every execution launched here has returned.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/internal/tick"
 	"github.com/weftrun/weft/control-plane/schedule"
 	"github.com/weftrun/weft/store"
 )
@@ -82,22 +83,12 @@ func (o *Orchestrator) SyncSchedules(ctx context.Context, workflowID string) err
 
 // SyncAllSchedules syncs every workflow's schedules (at start).
 func (o *Orchestrator) SyncAllSchedules(ctx context.Context) error {
-	after := ""
-	for {
-		ws, next, err := o.store.ListWorkflows(ctx, store.Page{After: after, Limit: store.MaxPageSize})
-		if err != nil {
-			return err
+	return store.EachWorkflow(ctx, o.store, func(w *store.Workflow) error {
+		if err := o.SyncSchedules(ctx, w.ID); err != nil {
+			o.logf("schedules of workflow %s: %v", w.ID, err)
 		}
-		for _, w := range ws {
-			if err := o.SyncSchedules(ctx, w.ID); err != nil {
-				o.logf("schedules of workflow %s: %v", w.ID, err)
-			}
-		}
-		if next == "" {
-			return nil
-		}
-		after = next
-	}
+		return nil
+	})
 }
 
 // FireDue fires the schedules that are due, and returns how many
@@ -155,16 +146,9 @@ func (o *Orchestrator) FireDue(ctx context.Context) (int, error) {
 
 // RunSchedules fires due schedules every interval until ctx ends.
 func (o *Orchestrator) RunSchedules(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	tick.Every(ctx, every, func() {
 		if _, err := o.FireDue(ctx); err != nil && ctx.Err() == nil {
 			o.logf("firing schedules: %v", err)
 		}
-	}
+	})
 }

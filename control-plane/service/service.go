@@ -21,6 +21,7 @@ import (
 
 	"github.com/weftrun/weft/blob"
 	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/internal/tick"
 	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/control-plane/orchestrator"
 	"github.com/weftrun/weft/nodes"
@@ -299,19 +300,12 @@ func prune(ctx context.Context, cfg Config, logf func(string, ...any)) {
 	if every <= 0 {
 		every = time.Minute
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	tick.Every(ctx, every, func() {
 		n, err := cfg.Store.PruneExecutions(ctx, cfg.Retention)
 		if err != nil && ctx.Err() == nil {
 			logf("pruning executions: %v", err)
 		} else if n > 0 {
 			logf("pruned %d executions (retention: max age %v, max count %d)", n, cfg.Retention.MaxAge, cfg.Retention.MaxCount)
 		}
-	}
+	})
 }
