@@ -5,16 +5,14 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/control-plane/engine"
 	"github.com/weftrun/weft/internal/conformance"
-	"github.com/weftrun/weft/internal/testmodules"
+	"github.com/weftrun/weft/internal/coretest"
 	"github.com/weftrun/weft/nodes"
-	"github.com/weftrun/weft/runtime"
 )
 
 // knownFailures lists the conformance cases Weft does not reproduce yet, with
@@ -22,30 +20,9 @@ import (
 // the test fails if one of them starts passing, so the list stays true.
 var knownFailures = map[string]string{}
 
-var (
-	coreOnce sync.Once
-	coreMod  *nodes.Core
-	coreErr  error
-)
-
-// loadCore loads the core module once per test binary.
-func loadCore(t *testing.T) *nodes.Core {
-	t.Helper()
-	path := testmodules.Core(t)
-	coreOnce.Do(func() {
-		ctx := context.Background()
-		eng, err := runtime.NewEngine(ctx, runtime.NewConfig())
-		if err != nil {
-			coreErr = err
-			return
-		}
-		coreMod, coreErr = nodes.LoadFile(ctx, eng, path, nodes.WithSleep(func(ctx context.Context, d time.Duration) error { return ctx.Err() }))
-	})
-	if coreErr != nil {
-		t.Fatal(coreErr)
-	}
-	return coreMod
-}
+// loadCore loads the core module once per test binary; the Wait node does
+// not really wait.
+func loadCore(t testing.TB) *nodes.Core { return coretest.Load(t) }
 
 // TestCoreConformance runs every conformance case on the real core module
 // and compares the outcome with what n8n produced.

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,39 +21,16 @@ import (
 	"github.com/weftrun/weft/control-plane/orchestrator"
 	"github.com/weftrun/weft/control-plane/service"
 	"github.com/weftrun/weft/internal/conformance"
-	"github.com/weftrun/weft/internal/testmodules"
+	"github.com/weftrun/weft/internal/coretest"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/runner"
-	"github.com/weftrun/weft/runtime"
 	"github.com/weftrun/weft/store"
 	"github.com/weftrun/weft/store/sqlstore"
 )
 
-var (
-	coreOnce sync.Once
-	coreMod  *nodes.Core
-	coreErr  error
-)
-
 // loadCore loads the core module once per test binary; the Wait node does
 // not really wait.
-func loadCore(t testing.TB) *nodes.Core {
-	t.Helper()
-	path := testmodules.Core(t)
-	coreOnce.Do(func() {
-		ctx := context.Background()
-		eng, err := runtime.NewEngine(ctx, runtime.NewConfig())
-		if err != nil {
-			coreErr = err
-			return
-		}
-		coreMod, coreErr = nodes.LoadFile(ctx, eng, path, nodes.WithSleep(func(ctx context.Context, d time.Duration) error { return ctx.Err() }))
-	})
-	if coreErr != nil {
-		t.Fatal(coreErr)
-	}
-	return coreMod
-}
+func loadCore(t testing.TB) *nodes.Core { return coretest.Load(t) }
 
 // sqliteStore opens a migrated SQLite store in a temporary directory.
 func sqliteStore(t testing.TB, dir string) store.Store {
