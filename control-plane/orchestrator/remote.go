@@ -317,17 +317,20 @@ func (d *Remote) commitLoop(ctx context.Context, msgs <-chan jetstream.Msg) {
 				break fill
 			}
 		}
-		results := make([]*bus.Result, 0, len(batch))
 		rows := make([]store.TaskResult, 0, len(batch))
 		keep := batch[:0:0]
 		for _, m := range batch {
-			var r bus.Result
+			// Only the identity is needed here; the waiting execution
+			// decodes the rest.
+			var r struct {
+				ID          string `json:"id"`
+				ExecutionID string `json:"executionId"`
+			}
 			if err := json.Unmarshal(m.Data(), &r); err != nil || r.ID == "" || r.ExecutionID == "" {
 				d.logf("dropping a malformed result (%d bytes): %v", len(m.Data()), err)
 				_ = m.Term()
 				continue
 			}
-			results = append(results, &r)
 			rows = append(rows, store.TaskResult{TaskID: r.ID, ExecutionID: r.ExecutionID, Result: m.Data()})
 			keep = append(keep, m)
 		}
@@ -345,7 +348,7 @@ func (d *Remote) commitLoop(ctx context.Context, msgs <-chan jetstream.Msg) {
 		}
 		for i, m := range keep {
 			_ = m.Ack()
-			if !d.deliver(results[i].ID, m.Data()) {
+			if !d.deliver(rows[i].TaskID, m.Data()) {
 				_ = d.nc.Publish(bus.NotifySubject, m.Data())
 			}
 		}
