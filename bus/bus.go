@@ -156,6 +156,27 @@ func WaitForConsumer(ctx context.Context, js jetstream.JetStream, stream, name s
 	}
 }
 
+// WaitForBucket looks the workflows bucket up, retrying until it exists or
+// ctx ends (control planes create it after the streams).
+func WaitForBucket(ctx context.Context, js jetstream.JetStream) (jetstream.KeyValue, error) {
+	delay := 100 * time.Millisecond
+	for {
+		kv, err := js.KeyValue(ctx, WorkflowsBucket)
+		if err == nil {
+			return kv, nil
+		}
+		if !errors.Is(err, jetstream.ErrBucketNotFound) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, nats.ErrTimeout) {
+			return nil, fmt.Errorf("bus: bucket %s: %w", WorkflowsBucket, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("bus: waiting for bucket %s (is a control plane running?): %w", WorkflowsBucket, ctx.Err())
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 2*time.Second)
+	}
+}
+
 // Connect dials NATS at url with reconnects that never give up: a NATS
 // restart must not end a runner or a control plane.
 func Connect(url, name string, opts ...nats.Option) (*nats.Conn, error) {

@@ -78,12 +78,12 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		return fmt.Errorf("runner: %w", err)
 	}
-	kv, err := js.KeyValue(ctx, bus.WorkflowsBucket)
+	kv, err := bus.WaitForBucket(ctx, js)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("runner: workflow bucket: %w", err)
+		return fmt.Errorf("runner: %w", err)
 	}
 	conc := max(1, r.Concurrency)
 	it, err := cons.Messages(jetstream.PullMaxMessages(2 * conc))

@@ -3,7 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // Group commit: the writes every execution makes (creating it, committing
@@ -13,15 +17,40 @@ import (
 // transaction. With SQLite (one writer at a time) this turns thousands of
 // commits a second into tens; with Postgres it saves WAL flushes.
 //
-// An operation that fails makes the batch roll back; each operation of the
+// An operation is a list of statements, not code run in a transaction, so
+// that Postgres takes a whole batch in one round trip: every statement of
+// the batch goes out in one pipeline ending in a single Sync, and the
+// server runs everything before a Sync as one implicit transaction, which
+// commits at the Sync or rolls back entirely at the first error. Sent a
+// statement at a time, a batch of 16 executions would take about 70
+// sequential round trips. SQLite, in process, runs the statements through a
+// *sql.Tx.
+//
+// A statement that fails makes the batch roll back; each operation of the
 // batch is then run again in a transaction of its own, so one bad write
-// never fails the others and every caller learns its own outcome.
+// never fails the others and every caller learns its own outcome. A check
+// that fails (an update that matched no row) fails its operation but not
+// the batch: the results are read only after the pipeline has run, too late
+// to roll back, so such an operation is written to change nothing when its
+// check fails.
 
 const maxBatch = 256
 
+// statement is one SQL statement of a write, written with ? placeholders.
+type statement struct {
+	query string
+	args  []any
+	// check, when set, judges the statement by the number of rows it
+	// changed. Its error fails the operation, and the batch still
+	// commits: every other statement of the operation must then match no
+	// row, which it does by being conditioned on the rows the check
+	// counts.
+	check func(rows int64) error
+}
+
 type writeOp struct {
-	f    func(ctx context.Context, tx *sql.Tx) error
-	done chan error
+	stmts []statement
+	done  chan error
 }
 
 type batcher struct {
@@ -45,22 +74,21 @@ func (b *batcher) close() {
 	b.wg.Wait()
 }
 
-// write runs f in a transaction shared with other writers and returns its
-// outcome once committed. It waits for the outcome even when ctx ends
-// first: a write the caller gave up on may still commit, and the caller
-// must know.
-func (s *Store) write(ctx context.Context, f func(ctx context.Context, tx *sql.Tx) error) error {
+// write commits stmts, in a transaction shared with other writers, and
+// returns the outcome. It waits for the outcome even when ctx ends first: a
+// write the caller gave up on may still commit, and the caller must know.
+func (s *Store) write(ctx context.Context, stmts ...statement) error {
 	s.prepareHot(ctx)
+	op := &writeOp{stmts: stmts, done: make(chan error, 1)}
 	if s.batch == nil {
-		return s.tx(ctx, func(tx *sql.Tx) error { return f(ctx, tx) })
+		return s.commitOne(ctx, op)
 	}
-	op := &writeOp{f: f, done: make(chan error, 1)}
 	select {
 	case s.batch.ops <- op:
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-s.batch.stop:
-		return s.tx(ctx, func(tx *sql.Tx) error { return f(ctx, tx) })
+		return s.commitOne(ctx, op)
 	}
 	return <-op.done
 }
@@ -101,18 +129,10 @@ func (b *batcher) loop() {
 // the batch fails.
 func (b *batcher) run(batch []*writeOp) {
 	ctx := context.Background()
-	errs := make([]error, len(batch))
-	err := b.s.tx(ctx, func(tx *sql.Tx) error {
-		for i, op := range batch {
-			if errs[i] = op.f(ctx, tx); errs[i] != nil {
-				return errs[i]
-			}
-		}
-		return nil
-	})
+	errs, err := b.s.commit(ctx, batch)
 	if err == nil {
-		for _, op := range batch {
-			op.done <- nil
+		for i, op := range batch {
+			op.done <- errs[i]
 		}
 		return
 	}
@@ -121,6 +141,104 @@ func (b *batcher) run(batch []*writeOp) {
 		return
 	}
 	for _, op := range batch {
-		op.done <- b.s.tx(ctx, func(tx *sql.Tx) error { return op.f(ctx, tx) })
+		op.done <- b.s.commitOne(ctx, op)
 	}
+}
+
+// commitOne commits op in a transaction of its own.
+func (s *Store) commitOne(ctx context.Context, op *writeOp) error {
+	errs, err := s.commit(ctx, []*writeOp{op})
+	if err != nil {
+		return err
+	}
+	return errs[0]
+}
+
+// commit runs ops in one transaction. err is the failure that rolled it
+// back; otherwise it committed and errs holds each operation's failed
+// check, if any.
+func (s *Store) commit(ctx context.Context, ops []*writeOp) (errs []error, err error) {
+	if s.dialect == Postgres {
+		return s.commitPipeline(ctx, ops)
+	}
+	return s.commitTx(ctx, ops)
+}
+
+// commitTx runs ops through a *sql.Tx, a statement at a time.
+func (s *Store) commitTx(ctx context.Context, ops []*writeOp) ([]error, error) {
+	errs := make([]error, len(ops))
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for i, op := range ops {
+			for _, st := range op.stmts {
+				res, err := s.execStatement(ctx, tx, st)
+				if err != nil {
+					return err
+				}
+				if st.check == nil || errs[i] != nil {
+					continue
+				}
+				n, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				errs[i] = st.check(n)
+			}
+		}
+		return nil
+	})
+	return errs, err
+}
+
+// execStatement runs st in tx, through its cached prepared statement when
+// it is a hot one.
+func (s *Store) execStatement(ctx context.Context, tx *sql.Tx, st statement) (sql.Result, error) {
+	if cached, ok := s.stmts.Load(st.query); ok {
+		return tx.StmtContext(ctx, cached.(*sql.Stmt)).ExecContext(ctx, st.args...)
+	}
+	return tx.ExecContext(ctx, s.q(st.query), st.args...)
+}
+
+// commitPipeline sends every statement of ops to Postgres in one pipeline
+// and reads the results: one round trip, or two the first time a
+// connection meets a query and prepares it. With no BEGIN in it, the
+// pipeline is one implicit transaction.
+func (s *Store) commitPipeline(ctx context.Context, ops []*writeOp) ([]error, error) {
+	var b pgx.Batch
+	for _, op := range ops {
+		for _, st := range op.stmts {
+			b.Queue(s.q(st.query), st.args...)
+		}
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	errs := make([]error, len(ops))
+	err = conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("a Postgres connection of type %T, want *stdlib.Conn", driverConn)
+		}
+		br := c.Conn().SendBatch(ctx, &b)
+		for i, op := range ops {
+			for _, st := range op.stmts {
+				tag, err := br.Exec()
+				if err != nil {
+					_ = br.Close()
+					return err
+				}
+				if st.check != nil && errs[i] == nil {
+					errs[i] = st.check(tag.RowsAffected())
+				}
+			}
+		}
+		// The Sync's answer: an error here (a deferred constraint, a
+		// failed commit) means the transaction rolled back.
+		return br.Close()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return errs, nil
 }

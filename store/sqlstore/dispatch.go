@@ -17,34 +17,25 @@ func (s *Store) SaveTaskResults(ctx context.Context, rs []store.TaskResult) erro
 	if len(rs) == 0 {
 		return nil
 	}
-	now := ms(s.now())
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if s.dialect == Postgres {
-			return s.insertResultRows(ctx, tx, rs, now)
-		}
-		// SQLite runs in process: a prepared statement per row is the
-		// cheapest.
-		st, err := s.stmt(ctx, tx, sqlInsertResult)
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if _, err := st.ExecContext(ctx, r.TaskID, r.ExecutionID, string(r.Result), now); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.write(ctx, s.resultStatements(rs, ms(s.now()))...); err != nil {
 		return fmt.Errorf("store: save %d task results: %w", len(rs), err)
 	}
 	return nil
 }
 
-// insertResultRows inserts results with multi-row statements: one round
-// trip per few hundred results.
-func (s *Store) insertResultRows(ctx context.Context, tx *sql.Tx, rs []store.TaskResult, now int64) error {
+// resultStatements inserts results. SQLite runs in process: a prepared
+// statement per row is the cheapest. Postgres gets multi-row statements,
+// less work for the server per result.
+func (s *Store) resultStatements(rs []store.TaskResult, now int64) []statement {
+	if s.dialect != Postgres {
+		out := make([]statement, len(rs))
+		for i, r := range rs {
+			out[i] = statement{query: sqlInsertResult, args: []any{r.TaskID, r.ExecutionID, string(r.Result), now}}
+		}
+		return out
+	}
 	const perStatement = 200
+	var out []statement
 	for start := 0; start < len(rs); start += perStatement {
 		part := rs[start:min(start+perStatement, len(rs))]
 		var b strings.Builder
@@ -58,11 +49,9 @@ func (s *Store) insertResultRows(ctx context.Context, tx *sql.Tx, rs []store.Tas
 			args = append(args, r.TaskID, r.ExecutionID, string(r.Result), now)
 		}
 		b.WriteString(` ON CONFLICT (task_id) DO NOTHING`)
-		if _, err := tx.ExecContext(ctx, s.q(b.String()), args...); err != nil {
-			return err
-		}
+		out = append(out, statement{query: b.String(), args: args})
 	}
-	return nil
+	return out
 }
 
 // TaskResult implements store.Store.

@@ -73,11 +73,16 @@ const (
 	sqlInsertEvent     = `INSERT INTO events (at, kind, workflow_id, execution_id, detail) VALUES (?, ?, ?, ?, ?)`
 	sqlInsertExecution = `INSERT INTO executions (id, workflow_id, workflow_version, status, mode, started_at, retry_of, parent_id, start_node, start_data, owner, lease_until)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	sqlFinishExecution = `UPDATE executions SET status = ?, finished_at = ?, error = ?, last_node_executed = ?, owner = '', lease_until = 0 WHERE id = ? RETURNING workflow_id`
+	sqlFinishExecution = `UPDATE executions SET status = ?, finished_at = ?, error = ?, last_node_executed = ?, owner = '', lease_until = 0 WHERE id = ?`
 	sqlDropResults     = `DELETE FROM task_results WHERE execution_id = ?`
-	sqlUpsertRunData   = `INSERT INTO execution_data (execution_id, run_data, logs) VALUES (?, ?, ?)
+	// The statements that follow sqlFinishExecution take what they need
+	// from the execution's row: a pipelined write cannot pass one
+	// statement's result to the next, and finishing an execution that does
+	// not exist must change nothing (see statement.check).
+	sqlUpsertRunData = `INSERT INTO execution_data (execution_id, run_data, logs) SELECT id, ?, ? FROM executions WHERE id = ?
 				ON CONFLICT (execution_id) DO UPDATE SET run_data = excluded.run_data, logs = excluded.logs`
-	sqlInsertResult = `INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`
+	sqlInsertExecutionEvent = `INSERT INTO events (at, kind, workflow_id, execution_id, detail) SELECT ?, ?, workflow_id, id, ? FROM executions WHERE id = ?`
+	sqlInsertResult         = `INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`
 )
 
 // prepareHot prepares the hot statements once the schema exists; until it
@@ -91,7 +96,7 @@ func (s *Store) prepareHot(ctx context.Context) {
 	if s.prepared.Load() {
 		return
 	}
-	for _, q := range []string{sqlInsertEvent, sqlInsertExecution, sqlFinishExecution, sqlDropResults, sqlUpsertRunData, sqlInsertResult} {
+	for _, q := range []string{sqlInsertEvent, sqlInsertExecution, sqlFinishExecution, sqlDropResults, sqlUpsertRunData, sqlInsertExecutionEvent, sqlInsertResult} {
 		if _, ok := s.stmts.Load(q); ok {
 			continue
 		}
@@ -255,6 +260,19 @@ func (s *Store) event(ctx context.Context, tx *sql.Tx, kind, workflowID, executi
 	}
 	_, err := s.exec(ctx, tx, sqlInsertEvent, ms(s.now()), kind, workflowID, executionID, nullText(d))
 	return err
+}
+
+// eventDetail is the events.detail value of detail, for writes made of
+// statements.
+func eventDetail(detail any) (any, error) {
+	if detail == nil {
+		return nil, nil
+	}
+	d, err := json.Marshal(detail)
+	if err != nil {
+		return nil, err
+	}
+	return string(d), nil
 }
 
 func nullText(b []byte) any {
@@ -518,13 +536,14 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution) (*store
 	if c.Status == "" {
 		c.Status = store.StatusNew
 	}
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if _, err := s.exec(ctx, tx, sqlInsertExecution, c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID,
-			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil)); err != nil {
-			return err
-		}
-		return s.event(ctx, tx, "execution.created", c.WorkflowID, c.ID, map[string]any{"mode": c.Mode})
-	})
+	detail, err := eventDetail(map[string]any{"mode": c.Mode})
+	if err != nil {
+		return nil, fmt.Errorf("store: create execution: %w", err)
+	}
+	err = s.write(ctx,
+		statement{query: sqlInsertExecution, args: []any{c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID,
+			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil)}},
+		statement{query: sqlInsertEvent, args: []any{ms(s.now()), "execution.created", c.WorkflowID, c.ID, detail}})
 	if err != nil {
 		return nil, fmt.Errorf("store: create execution: %w", err)
 	}
@@ -541,29 +560,27 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 		}
 		stored = runDataBlobPrefix + string(ref)
 	}
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		st, err := s.stmt(ctx, tx, sqlFinishExecution)
-		if err != nil {
-			return err
-		}
-		var workflowID string
-		if err := st.QueryRowContext(ctx, status, ms(s.now()), nullText(errDoc), lastNode, id).Scan(&workflowID); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
+	detail, err := eventDetail(map[string]any{"status": status})
+	if err != nil {
+		return fmt.Errorf("store: finish execution %q: %w", id, err)
+	}
+	now := ms(s.now())
+	// Every statement after the update touches only rows of an existing
+	// execution, so finishing a missing one changes nothing.
+	stmts := []statement{
+		{query: sqlFinishExecution, args: []any{status, now, nullText(errDoc), lastNode, id}, check: func(n int64) error {
+			if n == 0 {
 				return store.ErrNotFound
 			}
-			return err
-		}
-		if _, err := s.exec(ctx, tx, sqlDropResults, id); err != nil {
-			return err
-		}
-		if runData != nil {
-			if _, err := s.exec(ctx, tx, sqlUpsertRunData, id, stored, nullText(logs)); err != nil {
-				return err
-			}
-		}
-		return s.event(ctx, tx, "execution.finished", workflowID, id, map[string]any{"status": status})
-	})
-	if err != nil {
+			return nil
+		}},
+		{query: sqlDropResults, args: []any{id}},
+	}
+	if runData != nil {
+		stmts = append(stmts, statement{query: sqlUpsertRunData, args: []any{stored, nullText(logs), id}})
+	}
+	stmts = append(stmts, statement{query: sqlInsertExecutionEvent, args: []any{now, "execution.finished", detail, id}})
+	if err := s.write(ctx, stmts...); err != nil {
 		return fmt.Errorf("store: finish execution %q: %w", id, err)
 	}
 	return nil

@@ -1,0 +1,206 @@
+package sqlstore
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/weftrun/weft/store"
+)
+
+// bothDialects runs f on a fresh, migrated SQLite store and, when
+// WEFT_TEST_POSTGRES_URL is set, on a Postgres one.
+func bothDialects(t *testing.T, f func(t *testing.T, s *Store)) {
+	for name, open := range map[string]func(*testing.T) *Store{"sqlite": openSQLite, "postgres": openPostgres} {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			t.Cleanup(func() { s.Close() })
+			migrated(t, s)
+			f(t, s)
+		})
+	}
+}
+
+// stallBatcher replaces s's committers with none, so that writes wait in
+// the queue until the test takes them.
+func stallBatcher(s *Store) *batcher {
+	s.batch.close()
+	s.batch = &batcher{s: s, ops: make(chan *writeOp, 4096), stop: make(chan struct{})}
+	return s.batch
+}
+
+// queue starts calls, each in a goroutine, and returns the operations they
+// queued once all are waiting, and a function that waits for the calls'
+// errors.
+func queue(t *testing.T, b *batcher, calls ...func() error) ([]*writeOp, func() []error) {
+	t.Helper()
+	errs := make([]error, len(calls))
+	done := make(chan struct{})
+	for i, call := range calls {
+		go func() {
+			errs[i] = call()
+			done <- struct{}{}
+		}()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(b.ops) < len(calls) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d writes queued", len(b.ops), len(calls))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	ops := make([]*writeOp, len(calls))
+	for i := range ops {
+		ops[i] = <-b.ops
+	}
+	return ops, func() []error {
+		for range calls {
+			<-done
+		}
+		return errs
+	}
+}
+
+func count(t *testing.T, s *Store, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := s.db.QueryRow(s.q(query), args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func running(w *store.Workflow) *store.Execution {
+	return &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning}
+}
+
+// TestBatch_FailedCheckFailsOnlyItsOperation: finishing a missing
+// execution in a batch fails that call alone, changes nothing, and the
+// batch commits as one.
+func TestBatch_FailedCheckFailsOnlyItsOperation(t *testing.T) {
+	bothDialects(t, func(t *testing.T, s *Store) {
+		w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := s.CreateExecution(ctx, running(w))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := stallBatcher(s)
+		var a *store.Execution
+		ops, wait := queue(t, b,
+			func() (err error) { a, err = s.CreateExecution(ctx, running(w)); return err },
+			func() error {
+				return s.FinishExecution(ctx, x.ID, store.StatusSuccess, nil, "n", json.RawMessage(`{"x":1}`), nil)
+			},
+			func() error {
+				return s.FinishExecution(ctx, "missing", store.StatusSuccess, nil, "n", json.RawMessage(`{"m":1}`), json.RawMessage(`[]`))
+			},
+		)
+		errs, err := s.commit(ctx, ops)
+		if err != nil {
+			t.Fatalf("the batch failed: %v", err)
+		}
+		for i, op := range ops {
+			op.done <- errs[i]
+		}
+		got := wait()
+		if got[0] != nil || got[1] != nil || !errors.Is(got[2], store.ErrNotFound) {
+			t.Fatalf("outcomes %v, want nil, nil, ErrNotFound", got)
+		}
+		if e, err := s.GetExecution(ctx, a.ID); err != nil || e.Status != store.StatusRunning {
+			t.Fatalf("created execution: %+v, %v", e, err)
+		}
+		if e, err := s.GetExecution(ctx, x.ID); err != nil || e.Status != store.StatusSuccess || string(e.RunData) != `{"x":1}` {
+			t.Fatalf("finished execution: %+v, %v", e, err)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM events WHERE execution_id = ?`, "missing"); n != 0 {
+			t.Errorf("%d events for the missing execution", n)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM execution_data WHERE execution_id = ?`, "missing"); n != 0 {
+			t.Errorf("%d run data rows for the missing execution", n)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM events WHERE kind = 'execution.finished' AND execution_id = ? AND workflow_id = ?`, x.ID, w.ID); n != 1 {
+			t.Errorf("%d execution.finished events for the finished execution, want 1", n)
+		}
+	})
+}
+
+// TestBatch_FailedStatementRollsBackTheBatch: one statement that fails
+// undoes the statements of every operation committed with it, those
+// before it included.
+func TestBatch_FailedStatementRollsBackTheBatch(t *testing.T) {
+	bothDialects(t, func(t *testing.T, s *Store) {
+		w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := stallBatcher(s)
+		ops, wait := queue(t, b,
+			func() error { _, err := s.CreateExecution(ctx, running(w)); return err },
+		)
+		bad := &writeOp{stmts: []statement{{query: sqlInsertExecution, args: []any{"bad", "no-such-workflow", 1, store.StatusRunning, "webhook", int64(1), "", "", "", nil, "", int64(0)}}}}
+		if _, err := s.commit(ctx, append(ops, bad)); err == nil {
+			t.Fatal("a batch with an execution of a missing workflow committed")
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM executions`); n != 0 {
+			t.Fatalf("%d executions after the batch rolled back", n)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM events WHERE kind = 'execution.created'`); n != 0 {
+			t.Fatalf("%d execution.created events after the batch rolled back", n)
+		}
+		ops[0].done <- nil
+		wait()
+	})
+}
+
+// TestBatch_FallbackGivesEachCallerItsOutcome: after a batch fails, each
+// operation runs alone; the good ones commit and the bad one's caller gets
+// its own error.
+func TestBatch_FallbackGivesEachCallerItsOutcome(t *testing.T) {
+	bothDialects(t, func(t *testing.T, s *Store) {
+		w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := s.CreateExecution(ctx, running(w))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := stallBatcher(s)
+		var a *store.Execution
+		ops, wait := queue(t, b,
+			func() (err error) { a, err = s.CreateExecution(ctx, running(w)); return err },
+			func() error {
+				_, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: "no-such-workflow", WorkflowVersion: 1, Mode: "webhook"})
+				return err
+			},
+			func() error {
+				return s.FinishExecution(ctx, x.ID, store.StatusError, json.RawMessage(`{"message":"m"}`), "n", nil, nil)
+			},
+			func() error { return s.FinishExecution(ctx, "missing", store.StatusSuccess, nil, "n", nil, nil) },
+			func() error {
+				return s.SaveTaskResults(ctx, []store.TaskResult{{TaskID: "t1", ExecutionID: x.ID, Result: json.RawMessage(`1`)}, {TaskID: "t2", ExecutionID: x.ID, Result: json.RawMessage(`2`)}})
+			},
+		)
+		if errs, err := s.commit(ctx, ops); err == nil {
+			t.Fatalf("the batch committed: %v", errs)
+		}
+		b.run(ops)
+		got := wait()
+		if got[0] != nil || got[1] == nil || errors.Is(got[1], store.ErrNotFound) || got[2] != nil || !errors.Is(got[3], store.ErrNotFound) || got[4] != nil {
+			t.Fatalf("outcomes %v, want nil, a foreign key error, nil, ErrNotFound, nil", got)
+		}
+		if _, err := s.GetExecution(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if e, err := s.GetExecution(ctx, x.ID); err != nil || e.Status != store.StatusError {
+			t.Fatalf("finished execution: %+v, %v", e, err)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM executions`); n != 2 {
+			t.Fatalf("%d executions, want 2", n)
+		}
+	})
+}

@@ -1,0 +1,83 @@
+package sqlstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/weftrun/weft/internal/pgtest"
+	"github.com/weftrun/weft/store"
+)
+
+// BenchmarkStore_ExecutionWrites makes the writes of the webhook
+// benchmark's executions (create, one task result, finish with run data)
+// from 16 goroutines at once, as a control plane under load does.
+//
+//	WEFT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
+//	  go test -run '^$' -bench ExecutionWrites -benchtime 5s ./store/sqlstore/
+func BenchmarkStore_ExecutionWrites(b *testing.B) {
+	open := map[string]func(b *testing.B) string{
+		"sqlite":   func(b *testing.B) string { return "sqlite:" + filepath.Join(b.TempDir(), "weft.db") },
+		"postgres": func(b *testing.B) string { return pgtest.URL(b) },
+	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			s, err := Open(ctx, open[name](b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.Migrate(ctx); err != nil {
+				b.Fatal(err)
+			}
+			w, err := s.CreateWorkflow(ctx, "bench", json.RawMessage(`{"name":"bench","nodes":[],"connections":{}}`))
+			if err != nil {
+				b.Fatal(err)
+			}
+			result := json.RawMessage(`{"json":{"greeting":"hello ann","double":42}}`)
+			runData := json.RawMessage(`{"Webhook":[{"data":{"main":[[{"json":{"body":{"name":"ann","n":21}}}]]}}],"Edit Fields":[{"data":{"main":[[{"json":{"greeting":"hello ann","double":42}}]]}}]}`)
+			const writers = 16
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			errs := make(chan error, writers)
+			b.ResetTimer()
+			start := time.Now()
+			for range writers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for next.Add(1) <= int64(b.N) {
+						e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning})
+						if err == nil {
+							err = s.SaveTaskResults(ctx, []store.TaskResult{{TaskID: e.ID + "-1", ExecutionID: e.ID, Result: result}})
+						}
+						if err == nil {
+							err = s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "Edit Fields", runData, nil)
+						}
+						if err != nil {
+							errs <- fmt.Errorf("execution writes: %w", err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			elapsed := time.Since(start)
+			b.StopTimer()
+			select {
+			case err := <-errs:
+				b.Fatal(err)
+			default:
+			}
+			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "executions/s")
+			// Each writer waits for its writes: the time an execution
+			// spends in them.
+			b.ReportMetric(writers*elapsed.Seconds()*1e3/float64(b.N), "ms/execution")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
