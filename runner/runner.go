@@ -71,7 +71,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("runner: %w", err)
 	}
+	waiting := time.AfterFunc(5*time.Second, func() {
+		r.logf("runner %s: waiting for a control plane to create the task stream on NATS", r.ID)
+	})
 	cons, err := bus.WaitForConsumer(ctx, js, bus.TasksStream, bus.RunnersConsumer)
+	waiting.Stop()
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
