@@ -603,7 +603,17 @@ func (a *API) listExecutions(ctx *fasthttp.RequestCtx) {
 	}
 	args := ctx.QueryArgs()
 	f := store.ExecutionFilter{WorkflowID: string(args.Peek("workflowId")), Status: string(args.Peek("status"))}
-	for name, dst := range map[string]*time.Time{"startedAfter": &f.StartedAfter, "startedBefore": &f.StartedBefore} {
+	switch f.Status {
+	case "", store.StatusNew, store.StatusRunning, store.StatusWaiting, store.StatusSuccess, store.StatusError, store.StatusCanceled:
+	default:
+		writeProblem(ctx, fasthttp.StatusBadRequest, "bad_status", fmt.Sprintf("status %q is not one of new, running, waiting, success, error, canceled", f.Status))
+		return
+	}
+	for _, tf := range []struct {
+		name string
+		dst  *time.Time
+	}{{"startedAfter", &f.StartedAfter}, {"startedBefore", &f.StartedBefore}} {
+		name, dst := tf.name, tf.dst
 		if v := args.Peek(name); len(v) > 0 {
 			t, err := time.Parse(time.RFC3339, string(v))
 			if err != nil {

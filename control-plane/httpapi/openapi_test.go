@@ -559,6 +559,7 @@ func (c *checker) badInputs(t *testing.T) {
 		{method: "POST", path: wfURL + "/run", body: `{"items":[{"json":"x"}]}`, request: malformed, status: 400, code: "invalid_item"},
 		{method: "POST", path: "/api/v1/workflows/nope/run", status: 404, code: "not_found"},
 		{method: "GET", path: "/api/v1/executions?startedAfter=monday", request: malformed, status: 400, code: "bad_time"},
+		{method: "GET", path: "/api/v1/executions?status=done", request: malformed, status: 400, code: "bad_status"},
 		{method: "GET", path: "/api/v1/executions?startedBefore=2026-13-01T00:00:00Z", request: malformed, status: 400, code: "bad_time"},
 		{method: "GET", path: "/api/v1/executions?limit=-1", request: malformed, status: 400, code: "bad_limit"},
 		{method: "GET", path: "/api/v1/executions/nope", status: 404, code: "not_found"},
