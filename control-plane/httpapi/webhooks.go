@@ -310,7 +310,7 @@ func (a *API) answerWebhook(ctx *fasthttp.RequestCtx, ep webhook.Endpoint, h *or
 	switch ep.ResponseMode {
 	case webhook.ModeLastNode:
 		select {
-		case <-h.Done():
+		case <-h.Ran():
 		case <-timer.C:
 			slow()
 			return

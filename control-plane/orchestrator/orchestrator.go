@@ -103,8 +103,11 @@ type StartRequest struct {
 
 // Handle follows one execution this control plane runs.
 type Handle struct {
-	ID     string
-	done   chan struct{}
+	ID   string
+	done chan struct{}
+	// ran is closed when the walk has ended and exec holds the outcome,
+	// before that outcome is in the store.
+	ran    chan struct{}
 	exec   *engine.Execution
 	err    error
 	cancel context.CancelFunc
@@ -121,15 +124,23 @@ type Handle struct {
 // such node runs (wait for Done as well).
 func (h *Handle) Response() <-chan json.RawMessage { return h.response }
 
-// Execution returns the finished execution (nil before Done).
+// Execution returns the execution's outcome once Ran or Done is closed
+// (nil before).
 func (h *Handle) Execution() *engine.Execution {
 	select {
-	case <-h.done:
+	case <-h.ran:
 		return h.exec
 	default:
 		return nil
 	}
 }
+
+// Ran is closed when the execution's outcome is known: with its node
+// results committed, before the outcome itself is (Done follows once it
+// is). A webhook answering with the last node's output needs no more: a
+// control plane that died before recording the outcome would resume the
+// execution and replay the same one.
+func (h *Handle) Ran() <-chan struct{} { return h.ran }
 
 // Done is closed when the execution has finished and been recorded.
 func (h *Handle) Done() <-chan struct{} { return h.done }
@@ -232,7 +243,7 @@ func (o *Orchestrator) launch(e *store.Execution, lw *loadedWorkflow, startData 
 		o.met.ExecutionsStarted.Inc(e.Mode)
 	}
 	ctx, cancel := context.WithCancel(o.base)
-	h := &Handle{ID: e.ID, done: make(chan struct{}), cancel: cancel, response: make(chan json.RawMessage, 1)}
+	h := &Handle{ID: e.ID, done: make(chan struct{}), ran: make(chan struct{}), cancel: cancel, response: make(chan json.RawMessage, 1)}
 	o.mu.Lock()
 	o.running[e.ID] = h
 	o.mu.Unlock()
@@ -275,6 +286,11 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		o.mu.Lock()
 		delete(o.running, e.ID)
 		o.mu.Unlock()
+		select {
+		case <-h.ran:
+		default:
+			close(h.ran)
+		}
 		close(h.done)
 	}()
 	x := engine.New(execDispatcher{o: o, r: o.remote, h: h, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
@@ -292,6 +308,12 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	o.mu.Lock()
 	stopped := h.stopped
 	o.mu.Unlock()
+	if runErr == nil && !stopped && exec != nil && exec.Status != "" {
+		// The outcome is final: every node result it holds is committed,
+		// so a control plane resuming this execution would replay the
+		// same outcome. Whoever only needs the outcome may go on now.
+		close(h.ran)
+	}
 	if runErr != nil && o.base.Err() != nil && !stopped {
 		// This control plane is shutting down: the execution stays
 		// running in the store and is resumed by whoever comes next.
