@@ -713,3 +713,59 @@ func TestDeadLetter(t *testing.T) {
 		t.Fatalf("dead letter reason %q", reason)
 	}
 }
+
+// gatedStore holds FinishExecution until its gate opens.
+type gatedStore struct {
+	store.Store
+	gate chan struct{}
+}
+
+func (g gatedStore) FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData, logs json.RawMessage) error {
+	<-g.gate
+	return g.Store.FinishExecution(ctx, id, status, errDoc, lastNode, runData, logs)
+}
+
+// TestOutcomeKnownBeforeRecorded checks that a handle reports the outcome
+// (Ran) as soon as the walk ends, while Done waits for the outcome's
+// commit.
+func TestOutcomeKnownBeforeRecorded(t *testing.T) {
+	dir := t.TempDir()
+	st := sqliteStore(t, dir)
+	defer st.Close()
+	gs := gatedStore{Store: st, gate: make(chan struct{})}
+	ctx := context.Background()
+	svc, err := service.Start(ctx, service.Config{Store: gs, Core: loadCore(t), DataDir: dir, Runners: 1, Alone: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	w, err := st.CreateWorkflow(ctx, "chain", json.RawMessage(chainWorkflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-h.Ran():
+	case <-time.After(time.Minute):
+		t.Fatal("the outcome was not reported")
+	}
+	if x := h.Execution(); x == nil || x.Status != "success" {
+		t.Fatalf("outcome %+v", x)
+	}
+	select {
+	case <-h.Done():
+		t.Fatal("Done before the outcome was recorded")
+	default:
+	}
+	if e, _ := st.GetExecution(ctx, h.ID); e.Status != store.StatusRunning {
+		t.Fatalf("stored status %s before the commit", e.Status)
+	}
+	close(gs.gate)
+	<-h.Done()
+	if e, _ := st.GetExecution(ctx, h.ID); e.Status != store.StatusSuccess {
+		t.Fatalf("stored status %s after the commit", e.Status)
+	}
+}
