@@ -129,9 +129,6 @@ type cluster struct {
 
 func newCluster(t *testing.T) *cluster {
 	t.Helper()
-	if os.Getenv("WEFT_REQUIRE_SERVICES") != "1" && testing.Short() {
-		t.Skip("starts processes")
-	}
 	pg := pgtest.URL(t)
 	// Tag this test's Postgres sessions so the test can terminate them
 	// without touching anyone else's.

@@ -45,6 +45,40 @@ func sqliteStore(t testing.TB, dir string) store.Store {
 	return st
 }
 
+// save stores a workflow and returns its id.
+func save(t testing.TB, st store.Store, doc string) string {
+	t.Helper()
+	var head struct{ Name string }
+	_ = json.Unmarshal([]byte(doc), &head)
+	w, err := st.CreateWorkflow(context.Background(), head.Name, json.RawMessage(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w.ID
+}
+
+// start starts an execution and returns its handle.
+func start(t testing.TB, svc *service.Service, req orchestrator.StartRequest) *orchestrator.Handle {
+	t.Helper()
+	h, err := svc.Orchestrator.Start(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// finish waits for an execution run on svc and returns its outcome.
+func finish(t testing.TB, h *orchestrator.Handle) *engine.Execution {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	x, err := h.Wait(ctx)
+	if x == nil {
+		t.Fatalf("execution %s: %v", h.ID, err)
+	}
+	return x
+}
+
 // embedded starts the embedded mode: SQLite, in-process NATS, one runner;
 // payloads above threshold bytes go through the blob store.
 func embedded(t testing.TB, threshold int) *service.Service {
@@ -164,20 +198,14 @@ func TestResumeReplaysCommittedResults(t *testing.T) {
 	st := sqliteStore(t, dir)
 	defer st.Close()
 	ctx := context.Background()
-	w, err := st.CreateWorkflow(ctx, "chain", json.RawMessage(chainWorkflow))
-	if err != nil {
-		t.Fatal(err)
-	}
+	wID := save(t, st, chainWorkflow)
 	// A control plane without runners: the first task waits in the stream.
 	svc, err := service.Start(ctx, service.Config{Store: st, Core: loadCore(t), DataDir: dir, Alone: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := [][]api.Item{{{JSON: json.RawMessage(`{"n":20}`)}}}
-	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, Mode: "manual", StartData: start})
-	if err != nil {
-		t.Fatal(err)
-	}
+	input := [][]api.Item{{{JSON: json.RawMessage(`{"n":20}`)}}}
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, Mode: "manual", StartData: input})
 	// Commit the Set node's result by hand, as a runner would have before
 	// the crash, and stop the control plane.
 	setID := h.ID + "/Set/0/0"
@@ -238,51 +266,32 @@ func waitFinished(t *testing.T, st store.Store, id string) *store.Execution {
 // up by id from the runner through the control plane.
 func TestExecuteWorkflowByID(t *testing.T) {
 	svc := embedded(t, 0)
-	ctx := context.Background()
-	sub, err := svc.Store.CreateWorkflow(ctx, "times ten", json.RawMessage(`{"name":"times ten","nodes":[
+	subID := save(t, svc.Store, `{"name":"times ten","nodes":[
  {"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
  {"name":"Times","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[200,0],"parameters":{"assignments":{"assignments":[
    {"id":"a","name":"m","value":"={{ $json.n * 10 }}","type":"number"},
    {"id":"b","name":"wf","value":"={{ $workflow.id }}","type":"string"}]},"options":{}}}
-],"connections":{"In":{"main":[[{"node":"Times","type":"main","index":0}]]}}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+],"connections":{"In":{"main":[[{"node":"Times","type":"main","index":0}]]}}}`)
 	main := fmt.Sprintf(`{"name":"caller","nodes":[
  {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
  {"name":"Call","type":"n8n-nodes-base.executeWorkflow","typeVersion":1.1,"position":[200,0],"parameters":{"source":"database","workflowId":{"__rl":true,"value":%q,"mode":"id"},"options":{}}}
-],"connections":{"Start":{"main":[[{"node":"Call","type":"main","index":0}]]}}}`, sub.ID)
-	w, err := svc.Store.CreateWorkflow(ctx, "caller", json.RawMessage(main))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":7}`)}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := h.Wait(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+],"connections":{"Start":{"main":[[{"node":"Call","type":"main","index":0}]]}}}`, subID)
+	wID := save(t, svc.Store, main)
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":7}`)}}}})
+	x := finish(t, h)
 	if x.Status != "success" {
 		t.Fatalf("status %s: %+v", x.Status, x.Error)
 	}
 	got := string(x.RunData["Call"][0].Outputs()[0][0].JSON)
-	if want := fmt.Sprintf(`{"m":70,"wf":%q}`, sub.ID); got != want {
+	if want := fmt.Sprintf(`{"m":70,"wf":%q}`, subID); got != want {
 		t.Fatalf("Call output %s, want %s", got, want)
 	}
 
 	// An unknown id is the node's error, naming the id.
-	bad := strings.Replace(main, sub.ID, "nope", 1)
-	w2, err := svc.Store.CreateWorkflow(ctx, "bad caller", json.RawMessage(bad))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err = svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w2.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, _ = h.Wait(ctx)
+	bad := strings.Replace(main, subID, "nope", 1)
+	w2ID := save(t, svc.Store, bad)
+	h = start(t, svc, orchestrator.StartRequest{WorkflowID: w2ID})
+	x = finish(t, h)
 	if x.Status != "error" || x.Error == nil || !strings.Contains(x.Error.Message, `"nope"`) {
 		t.Fatalf("unknown id: %s %+v", x.Status, x.Error)
 	}
@@ -293,33 +302,24 @@ func TestExecuteWorkflowByID(t *testing.T) {
 func TestErrorWorkflow(t *testing.T) {
 	svc := embedded(t, 0)
 	ctx := context.Background()
-	handler, err := svc.Store.CreateWorkflow(ctx, "on error", json.RawMessage(`{"name":"on error","nodes":[
+	handlerID := save(t, svc.Store, `{"name":"on error","nodes":[
  {"name":"Error Trigger","type":"n8n-nodes-base.errorTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
  {"name":"Note","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[200,0],"parameters":{"assignments":{"assignments":[
    {"id":"a","name":"summary","value":"={{ $json.workflow.name + ' failed at ' + $json.execution.lastNodeExecuted + ': ' + $json.execution.error.message }}","type":"string"}]},"options":{}}}
-],"connections":{"Error Trigger":{"main":[[{"node":"Note","type":"main","index":0}]]}}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+],"connections":{"Error Trigger":{"main":[[{"node":"Note","type":"main","index":0}]]}}}`)
 	failing := fmt.Sprintf(`{"name":"fragile","nodes":[
  {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
  {"name":"Boom","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0],"parameters":{"jsCode":"throw new Error('kaput');"}}
-],"connections":{"Start":{"main":[[{"node":"Boom","type":"main","index":0}]]}},"settings":{"errorWorkflow":%q}}`, handler.ID)
-	w, err := svc.Store.CreateWorkflow(ctx, "fragile", json.RawMessage(failing))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+],"connections":{"Start":{"main":[[{"node":"Boom","type":"main","index":0}]]}},"settings":{"errorWorkflow":%q}}`, handlerID)
+	wID := save(t, svc.Store, failing)
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID})
 	if x, _ := h.Wait(ctx); x == nil || x.Status != "error" {
 		t.Fatalf("the failing workflow did not fail: %+v", x)
 	}
 	var errExec *store.Execution
 	deadline := time.Now().Add(time.Minute)
 	for errExec == nil && time.Now().Before(deadline) {
-		es, _, err := svc.Store.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: handler.ID}, store.Page{})
+		es, _, err := svc.Store.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: handlerID}, store.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -353,7 +353,7 @@ func TestErrorWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	if payload.Execution.ID != h.ID || payload.Execution.Mode != "manual" || payload.Execution.LastNodeExecuted != "Boom" ||
-		!strings.Contains(payload.Execution.Error.Message, "kaput") || payload.Workflow.ID != w.ID || payload.Workflow.Name != "fragile" {
+		!strings.Contains(payload.Execution.Error.Message, "kaput") || payload.Workflow.ID != wID || payload.Workflow.Name != "fragile" {
 		t.Fatalf("error payload %+v", payload)
 	}
 	note := string(rd["Note"][0].Outputs()[0][0].JSON)
@@ -392,16 +392,10 @@ func waitStatus(t *testing.T, st store.Store, id, status string) *store.Executio
 func TestWaitParksAndResumes(t *testing.T) {
 	svc := embedded(t, 0)
 	ctx := context.Background()
-	start := [][]api.Item{{{JSON: json.RawMessage(`{"order":1}`)}}}
+	input := [][]api.Item{{{JSON: json.RawMessage(`{"order":1}`)}}}
 
-	w, err := svc.Store.CreateWorkflow(ctx, "approval", json.RawMessage(fmt.Sprintf(webhookWaitWorkflow, "")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: start})
-	if err != nil {
-		t.Fatal(err)
-	}
+	wID := save(t, svc.Store, fmt.Sprintf(webhookWaitWorkflow, ""))
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, StartData: input})
 	parked := waitStatus(t, svc.Store, h.ID, store.StatusWaiting)
 	if !parked.WaitWebhook || !parked.WaitUntil.IsZero() {
 		t.Fatalf("parked execution: webhook %v until %v", parked.WaitWebhook, parked.WaitUntil)
@@ -431,15 +425,9 @@ func TestWaitParksAndResumes(t *testing.T) {
 
 	// With a time limit and no call, the execution resumes by time with
 	// the Wait node's input.
-	w2, err := svc.Store.CreateWorkflow(ctx, "approval with limit", json.RawMessage(fmt.Sprintf(webhookWaitWorkflow,
-		`,"limitWaitTime":true,"limitType":"afterTimeInterval","resumeAmount":2,"resumeUnit":"seconds"`)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err = svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w2.ID, StartData: start})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w2ID := save(t, svc.Store, fmt.Sprintf(webhookWaitWorkflow,
+		`,"limitWaitTime":true,"limitType":"afterTimeInterval","resumeAmount":2,"resumeUnit":"seconds"`))
+	h = start(t, svc, orchestrator.StartRequest{WorkflowID: w2ID, StartData: input})
 	parked = waitStatus(t, svc.Store, h.ID, store.StatusWaiting)
 	if parked.WaitUntil.IsZero() {
 		t.Fatal("a limited wait has no time")
@@ -495,25 +483,22 @@ func TestScheduleFiresOncePerInstant(t *testing.T) {
 		}
 	}()
 	st := stores[0]
-	w, err := st.CreateWorkflow(ctx, "ticker", json.RawMessage(everySecond))
-	if err != nil {
+	wID := save(t, st, everySecond)
+	if _, err := st.SetActiveVersion(ctx, wID, 1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.SetActiveVersion(ctx, w.ID, 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := svcs[0].Orchestrator.SyncSchedules(ctx, w.ID); err != nil {
+	if err := svcs[0].Orchestrator.SyncSchedules(ctx, wID); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(3500 * time.Millisecond)
-	if _, err := st.SetActiveVersion(ctx, w.ID, 0); err != nil {
+	if _, err := st.SetActiveVersion(ctx, wID, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := svcs[1].Orchestrator.SyncSchedules(ctx, w.ID); err != nil {
+	if err := svcs[1].Orchestrator.SyncSchedules(ctx, wID); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(1500 * time.Millisecond) // let started executions finish
-	es, _, err := st.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: w.ID}, store.Page{})
+	es, _, err := st.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: wID}, store.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -556,19 +541,13 @@ func TestScheduleFiresOncePerInstant(t *testing.T) {
 func TestStaticDataAndLogs(t *testing.T) {
 	svc := embedded(t, 0)
 	ctx := context.Background()
-	w, err := svc.Store.CreateWorkflow(ctx, "counter", json.RawMessage(`{"name":"counter","nodes":[
+	wID := save(t, svc.Store, `{"name":"counter","nodes":[
  {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
  {"name":"Count","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0],"parameters":{"jsCode":"const g = $getWorkflowStaticData('global'); g.runs = (g.runs || 0) + 1; console.log('run', g.runs); return [{json: {runs: g.runs}}];"}}
-],"connections":{"Start":{"main":[[{"node":"Count","type":"main","index":0}]]}}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+],"connections":{"Start":{"main":[[{"node":"Count","type":"main","index":0}]]}}}`)
 	runs := func(mode string) (int, *store.Execution) {
 		t.Helper()
-		h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, Mode: mode})
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, Mode: mode})
 		x, err := h.Wait(ctx)
 		if err != nil || x.Status != "success" {
 			t.Fatalf("%v %+v", err, x)
@@ -597,7 +576,7 @@ func TestStaticDataAndLogs(t *testing.T) {
 	if n, _ := runs("trigger"); n != 3 {
 		t.Fatalf("after a manual run the count is %d, want 3: manual runs do not keep static data", n)
 	}
-	wf, _ := svc.Store.GetWorkflow(ctx, w.ID)
+	wf, _ := svc.Store.GetWorkflow(ctx, wID)
 	if string(wf.StaticData) != `{"global":{"runs":3}}` {
 		t.Fatalf("stored static data %s", wf.StaticData)
 	}
@@ -616,22 +595,16 @@ func TestRetentionPrunes(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer svc.Close()
-	w, err := st.CreateWorkflow(ctx, "chain", json.RawMessage(chainWorkflow))
-	if err != nil {
-		t.Fatal(err)
-	}
+	wID := save(t, st, chainWorkflow)
 	for range 5 {
-		h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
 		if _, err := h.Wait(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		es, _, err := st.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: w.ID}, store.Page{})
+		es, _, err := st.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: wID}, store.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -680,14 +653,8 @@ func TestDeadLetter(t *testing.T) {
 	defer stop()
 	go r.Run(rctx)
 
-	w, err := st.CreateWorkflow(ctx, "chain", json.RawMessage(chainWorkflow))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	wID := save(t, st, chainWorkflow)
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
 	wctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	x, _ := h.Wait(wctx)
@@ -739,14 +706,8 @@ func TestOutcomeKnownBeforeRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer svc.Close()
-	w, err := st.CreateWorkflow(ctx, "chain", json.RawMessage(chainWorkflow))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := svc.Orchestrator.Start(ctx, orchestrator.StartRequest{WorkflowID: w.ID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	wID := save(t, st, chainWorkflow)
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
 	select {
 	case <-h.Ran():
 	case <-time.After(time.Minute):

@@ -75,19 +75,26 @@ func running(w *store.Workflow) *store.Execution {
 	return &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning}
 }
 
+// workflowWithExecution stores a workflow and one running execution of it.
+func workflowWithExecution(t *testing.T, s *Store) (*store.Workflow, *store.Execution) {
+	t.Helper()
+	w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := s.CreateExecution(ctx, running(w))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, x
+}
+
 // TestBatch_FailedCheckFailsOnlyItsOperation: finishing a missing
 // execution in a batch fails that call alone, changes nothing, and the
 // batch commits as one.
 func TestBatch_FailedCheckFailsOnlyItsOperation(t *testing.T) {
 	bothDialects(t, func(t *testing.T, s *Store) {
-		w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, err := s.CreateExecution(ctx, running(w))
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, x := workflowWithExecution(t, s)
 		b := stallBatcher(s)
 		var a *store.Execution
 		ops, wait := queue(t, b,
@@ -161,14 +168,7 @@ func TestBatch_FailedStatementRollsBackTheBatch(t *testing.T) {
 // its own error.
 func TestBatch_FallbackGivesEachCallerItsOutcome(t *testing.T) {
 	bothDialects(t, func(t *testing.T, s *Store) {
-		w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		x, err := s.CreateExecution(ctx, running(w))
-		if err != nil {
-			t.Fatal(err)
-		}
+		w, x := workflowWithExecution(t, s)
 		b := stallBatcher(s)
 		var a *store.Execution
 		ops, wait := queue(t, b,
