@@ -292,6 +292,20 @@ func slowN(e execDoc) int {
 	return -1
 }
 
+// runAsync starts count runs of wf (items n = from, from+1, …) without
+// waiting; the channel gets each run's answer (empty when the request
+// failed).
+func (c *cluster) runAsync(wf string, from, count int) <-chan execDoc {
+	out := make(chan execDoc, count)
+	for i := range count {
+		go func() {
+			e, _, _ := c.run(wf, from+i)
+			out <- e
+		}()
+	}
+	return out
+}
+
 // startRuns starts count runs concurrently and returns the accepted ones
 // (execution id -> n).
 func (c *cluster) startRuns(wf string, count int) map[string]int {
@@ -319,16 +333,7 @@ func TestDistributedRunnerKilledMidTask(t *testing.T) {
 	c := newCluster(t)
 	victim := c.startRunner(2)
 	wf := c.createWorkflow(slowWorkflow(1500))
-	results := make(chan execDoc, 4)
-	for i := range 4 {
-		go func() {
-			e, _, err := c.run(wf, i)
-			if err != nil {
-				t.Error(err)
-			}
-			results <- e
-		}()
-	}
+	results := c.runAsync(wf, 0, 4)
 	// Let the victim take tasks, then kill it without warning; a second
 	// runner picks them up once their ack wait runs out.
 	time.Sleep(700 * time.Millisecond)
@@ -353,13 +358,7 @@ func TestDistributedRunnerDrainsOnSIGTERM(t *testing.T) {
 	c := newCluster(t)
 	r := c.startRunner(2)
 	wf := c.createWorkflow(slowWorkflow(1000))
-	results := make(chan execDoc, 2)
-	for i := range 2 {
-		go func() {
-			e, _, _ := c.run(wf, i+10)
-			results <- e
-		}()
-	}
+	results := c.runAsync(wf, 10, 2)
 	time.Sleep(500 * time.Millisecond)
 	if code := r.term(t); code != 0 {
 		t.Fatalf("runner exited %d after SIGTERM:\n%s", code, r.output())
@@ -451,13 +450,7 @@ func TestDistributedControlPlaneKilledResumes(t *testing.T) {
 	c := newCluster(t)
 	c.startRunner(4)
 	wf := c.createWorkflow(slowWorkflow(1500))
-	ids := make(chan execDoc, 3)
-	for i := range 3 {
-		go func() {
-			e, _, _ := c.run(wf, i+100)
-			ids <- e
-		}()
-	}
+	ids := c.runAsync(wf, 100, 3)
 	// The runs are committed within milliseconds; kill the control plane
 	// while their Slow tasks run.
 	time.Sleep(700 * time.Millisecond)
