@@ -39,21 +39,19 @@ $(NODES)/wrap.wasm: runtime/testdata/wrap.wasm
 	@mkdir -p $(NODES)
 	cp $< $@
 
-# The core module (nodes-wasm/core): QuickJS compiled to WASI, the C reactor
-# and the JavaScript bundle (core nodes, expression runtime, Luxon). QuickJS's
+# The core module (nodes-wasm/core): QuickJS-ng compiled to WASI, the C reactor
+# and the JavaScript bundle (core nodes, expression runtime, Luxon). QuickJS-ng's
 # C sources come pinned through the Go module proxy; the bundle's packages
 # through npm (nodes-wasm/core/js/package-lock.json).
 CORE        := $(NODES)/core.wasm
 COREBUILD   := $(BIN)/core
-QJS_MOD     := github.com/lithdew/quickjs@v0.0.0-20200714182134-aaa42285c9d2
-QJS_UNITS   := quickjs libregexp libunicode cutils libbf
+QJS_MOD     := github.com/quickjs-ng/quickjs@v0.10.1
+QJS_UNITS   := quickjs libregexp libunicode cutils xsum
 QJS_OBJS    := $(QJS_UNITS:%=$(COREBUILD)/qjs/%.o)
 WASI_CC     := clang --target=wasm32-wasi --sysroot=/usr
-# wasm has only round-to-nearest: QuickJS's directed rounding requests fall
-# back to it. EMSCRIPTEN selects QuickJS's configuration for targets without
-# threads and without a native stack probe; overflowing the stack placed
-# first in memory traps instead.
-QJS_CFLAGS  := -O2 -DEMSCRIPTEN -DFE_DOWNWARD=0x400 -DFE_UPWARD=0x800 -DCONFIG_VERSION='"2020-07-05"' -DCONFIG_BIGNUM -w
+# QuickJS-ng builds for WASI as it is (no threads, no native stack probe:
+# overflowing the stack placed first in memory traps).
+QJS_CFLAGS  := -O2 -DNDEBUG -w
 CORE_JS     := $(shell find nodes-wasm/core/js/src -name '*.js')
 
 core: $(CORE)

@@ -1,6 +1,6 @@
-// Built-ins newer than the engine (QuickJS 2020-07-05, ES2020) that user
-// expressions and Code nodes commonly call. Each is installed once, only
-// when missing, as a non-enumerable method, so it behaves like a native one.
+// Built-ins that user expressions and Code nodes commonly call and that an
+// engine may lack (older QuickJS builds stop at ES2020). Each is installed
+// once, only when missing, as a non-enumerable method, so it behaves like a native one.
 
 function define(target, name, value) {
   if (target && typeof target[name] !== 'function') {

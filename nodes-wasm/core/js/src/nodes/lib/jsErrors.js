@@ -22,10 +22,10 @@ export function v8Message(name, message) {
 }
 
 // Frames of code compiled from a string: QuickJS names the source <input>
-// ("at fn (<input>:3)"; a syntax error's position is "at <input>:3");
+// ("at fn (<input>:3:7)"; a syntax error's position is "at <input>:3:7");
 // V8 reports "(eval at …, <anonymous>:3:7)".
-const RUNTIME_FRAME = /\(<input>:(\d+)\)|<anonymous>:(\d+):\d+\)?$/;
-const COMPILE_FRAME = /^\s*at <input>:(\d+)\s*$/;
+const RUNTIME_FRAME = /\(<input>:(\d+)(?::\d+)?\)|<anonymous>:(\d+):\d+\)?$/;
+const COMPILE_FRAME = /^\s*at <input>:(\d+)(?::\d+)?\s*$/;
 
 // sourceLine returns the line in the compiled source where the error was
 // raised (the first frame in compiled code), or undefined.
