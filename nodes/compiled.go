@@ -2,6 +2,7 @@ package nodes
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"sync"
 
@@ -19,11 +20,22 @@ import (
 type compileCache struct {
 	mu    sync.Mutex
 	nodes map[[32]byte]*compiledNode
+	// added counts the entries kept, for tests.
+	added int
 }
 
 type compiledNode struct {
-	entries map[string]json.RawMessage
-	doc     json.RawMessage // entries, marshalled
+	entries map[string]compiledEntry
+	// trailer is entries in the form a task carries them after its JSON
+	// document (nodes-wasm/core/README.md, "Compiled code").
+	trailer []byte
+}
+
+// compiledEntry is one function the module compiled: its bytecode (base64
+// in the result document) and what the module keeps with it.
+type compiledEntry struct {
+	Code []byte `json:"c"`
+	Meta string `json:"m"`
 }
 
 // maxCompiledNodes bounds the cache; past it an arbitrary node's entries go.
@@ -45,15 +57,18 @@ func compileKey(wf *api.Workflow, n *api.WorkflowNode) [32]byte {
 	return k
 }
 
-func (c *compileCache) get(key [32]byte) json.RawMessage {
+// get returns the trailer of the node's entries, or nil.
+func (c *compileCache) get(key [32]byte) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if n := c.nodes[key]; n != nil {
-		return n.doc
+		return n.trailer
 	}
 	return nil
 }
 
+// add keeps what a run of the node compiled. Entries whose key or code is
+// not what the module writes are ignored.
 func (c *compileCache) add(key [32]byte, entries map[string]json.RawMessage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -68,16 +83,32 @@ func (c *compileCache) add(key [32]byte, entries map[string]json.RawMessage) {
 				break
 			}
 		}
-		n = &compiledNode{entries: map[string]json.RawMessage{}}
+		n = &compiledNode{entries: map[string]compiledEntry{}}
 		c.nodes[key] = n
 	}
-	for k, v := range entries {
+	for k, raw := range entries {
 		if len(n.entries) >= maxCompiledEntries {
 			break
 		}
-		n.entries[k] = v
+		var e compiledEntry
+		if len(k) != 32 || json.Unmarshal(raw, &e) != nil || len(e.Code) == 0 {
+			continue
+		}
+		n.entries[k] = e
+		c.added++
 	}
-	if doc, err := json.Marshal(n.entries); err == nil {
-		n.doc = doc
+	n.trailer = n.trailer[:0]
+	for k, e := range n.entries {
+		n.trailer = appendEntry(n.trailer, k, e)
 	}
+}
+
+// appendEntry appends one entry in the trailer's layout: key (32 bytes),
+// meta length (u32 little endian), meta, code length, code.
+func appendEntry(b []byte, key string, e compiledEntry) []byte {
+	b = append(b, key...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(e.Meta)))
+	b = append(b, e.Meta...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(e.Code)))
+	return append(b, e.Code...)
 }

@@ -56,7 +56,11 @@ func TestCompiledCodeIsReused(t *testing.T) {
 			t.Fatalf("nothing compiled was kept for %s", n.Name)
 		}
 	}
+	added := c.compiled.added
 	second := runOnce(false)
+	if c.compiled.added != added {
+		t.Fatalf("the second run compiled %d entries again instead of loading them", c.compiled.added-added)
+	}
 	want := string(first.RunData["Code"][0].Outputs()[0][0].JSON)
 	if got := string(second.RunData["Code"][0].Outputs()[0][0].JSON); got != want || want != `{"up":"ADA","first":3}` {
 		t.Fatalf("second run from cached code: %s, first run: %s", got, want)
@@ -67,12 +71,18 @@ func TestCompiledCodeIsReused(t *testing.T) {
 	// Damage every entry: the module compiles again.
 	key := compileKey(wf, fields)
 	c.compiled.mu.Lock()
-	for k := range c.compiled.nodes[key].entries {
-		c.compiled.nodes[key].entries[k] = json.RawMessage(`{"c":"AAAA"}`)
+	n := c.compiled.nodes[key]
+	n.trailer = n.trailer[:0]
+	for k, e := range n.entries {
+		e.Code = []byte{0, 0, 0}
+		n.trailer = appendEntry(n.trailer, k, e)
 	}
-	c.compiled.nodes[key].doc, _ = json.Marshal(c.compiled.nodes[key].entries)
 	c.compiled.mu.Unlock()
+	added = c.compiled.added
 	if got := string(runOnce(false).RunData["Fields"][0].Outputs()[0][0].JSON); got != `{"up":"ADA","first":3}` {
 		t.Fatalf("with damaged cache entries: %s", got)
+	}
+	if damaged := len(c.compiled.nodes[key].entries); c.compiled.added != added+damaged {
+		t.Fatalf("damaged entries: %d compiled again, want %d", c.compiled.added-added, damaged)
 	}
 }

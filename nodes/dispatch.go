@@ -25,9 +25,6 @@ type taskDoc struct {
 	// Context is the taskContext document as a JSON string: the module
 	// parses it only when the node needs it.
 	Context string `json:"context"`
-	// Compiled holds the code the module compiled in earlier runs of the
-	// same node (see compileCache).
-	Compiled json.RawMessage `json:"compiled,omitempty"`
 }
 
 type nodeDoc struct {
@@ -211,10 +208,14 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	}
 	doc.Context = string(ctxJSON)
 	key := compileKey(t.Workflow, t.Node)
-	doc.Compiled = c.compiled.get(key)
 	task, err := json.Marshal(&doc)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the task: %w", err)
+	}
+	// The code compiled in earlier runs of the node follows the document,
+	// after a NUL byte (see compileCache).
+	if trailer := c.compiled.get(key); len(trailer) > 0 {
+		task = append(append(task, 0), trailer...)
 	}
 	out, err := c.mod.Run(ctx, task, c.limits)
 	if err != nil {

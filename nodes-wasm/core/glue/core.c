@@ -11,6 +11,11 @@
  * result.
  *
  * Exports: weft_abi_version, weft_alloc, weft_run (docs/abi.md).
+ *
+ * A task may carry, after its JSON document and a NUL byte, the bytecode
+ * the module compiled in earlier runs of the same node (../README.md,
+ * "Compiled code"): __weft_fn_cached(key) evaluates an entry straight from
+ * there, with no JSON or base64 in the way.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -132,9 +137,9 @@ static JSValue js_random_u32(JSContext *c, JSValueConst this_val, int argc, JSVa
     return JS_NewUint32(c, next_u32());
 }
 
-/* Compiled functions travel to the host as base64 bytecode, so a later task
- * can load instead of parsing again (every task starts from the snapshot,
- * which knows no compiled user code). */
+/* Compiled functions travel to the host as base64 bytecode in the result,
+ * so a later task can load instead of parsing again (every task starts
+ * from the snapshot, which knows no compiled user code). */
 static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static char *b64_encode(const uint8_t *in, size_t n, size_t *outlen) {
@@ -162,59 +167,22 @@ static char *b64_encode(const uint8_t *in, size_t n, size_t *outlen) {
     return out;
 }
 
-static int b64_value(char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-static uint8_t *b64_decode(const char *in, size_t n, size_t *outlen) {
-    if (n % 4 != 0)
-        return NULL;
-    uint8_t *out = malloc(n / 4 * 3 + 1);
-    if (!out)
-        return NULL;
-    size_t j = 0;
-    for (size_t i = 0; i < n; i += 4) {
-        int a = b64_value(in[i]), b = b64_value(in[i + 1]);
-        int c = in[i + 2] == '=' ? 0 : b64_value(in[i + 2]);
-        int d = in[i + 3] == '=' ? 0 : b64_value(in[i + 3]);
-        if (a < 0 || b < 0 || c < 0 || d < 0) {
-            free(out);
-            return NULL;
-        }
-        uint32_t v = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
-        out[j++] = v >> 16;
-        if (in[i + 2] != '=')
-            out[j++] = (v >> 8) & 255;
-        if (in[i + 3] != '=')
-            out[j++] = v & 255;
-    }
-    *outlen = j;
-    return out;
-}
-
-/* __weft_fn_compile(src) evaluates the script src (which must evaluate to
- * a function) and returns [value, base64 bytecode of the script]. */
+/* __weft_fn_compile(src, strip) evaluates the script src (which must
+ * evaluate to a function) and returns [value, base64 bytecode of the
+ * script]. With strip the bytecode leaves out the source text (which only
+ * Function.prototype.toString shows). */
 static JSValue js_fn_compile(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
     size_t n;
     const char *src = JS_ToCStringLen(c, &n, argv[0]);
     if (!src)
         return JS_EXCEPTION;
+    int strip = argc > 1 && JS_ToBool(c, argv[1]);
     JSValue code = JS_Eval(c, src, n, "<input>", JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
     JS_FreeCString(c, src);
     if (JS_IsException(code))
         return code;
     size_t size = 0;
-    uint8_t *bytes = JS_WriteObject(c, &size, code, JS_WRITE_OBJ_BYTECODE);
+    uint8_t *bytes = JS_WriteObject(c, &size, code, JS_WRITE_OBJ_BYTECODE | (strip ? JS_WRITE_OBJ_STRIP_SOURCE : 0));
     JSValue encoded = JS_NULL;
     if (bytes) {
         size_t m;
@@ -236,45 +204,86 @@ static JSValue js_fn_compile(JSContext *c, JSValueConst this_val, int argc, JSVa
     return pair;
 }
 
-/* __weft_fn_load(b64) evaluates bytecode __weft_fn_compile produced. */
-static JSValue js_fn_load(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
-    size_t n;
-    const char *b64 = JS_ToCStringLen(c, &n, argv[0]);
-    if (!b64)
-        return JS_EXCEPTION;
-    size_t size;
-    uint8_t *bytes = b64_decode(b64, n, &size);
-    JS_FreeCString(c, b64);
-    if (!bytes)
-        return JS_ThrowTypeError(c, "invalid compiled code");
-    JSValue code = JS_ReadObject(c, bytes, size, JS_READ_OBJ_BYTECODE);
-    free(bytes);
-    if (JS_IsException(code))
-        return code;
-    return JS_EvalFunction(c, code);
-}
-
-/* __weft_hash(s) is a 128-bit FNV-1a digest of the string, as 32 hex
- * digits: the key compiled code is cached under. */
-static JSValue js_hash(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
-    size_t n;
-    const char *s = JS_ToCStringLen(c, &n, argv[0]);
-    if (!s)
-        return JS_EXCEPTION;
+/* hash writes the key compiled code is cached under: a 128-bit FNV-1a
+ * digest of the source, as 32 hex digits. */
+static void hash(const char *s, size_t n, char out[32]) {
     uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
     for (size_t i = 0; i < n; i++) {
         h1 = (h1 ^ (uint8_t)s[i]) * 0x100000001b3ull;
         h2 = (h2 ^ (uint8_t)s[i]) * 0x100000001b3ull;
         h2 ^= h2 >> 29;
     }
-    JS_FreeCString(c, s);
-    char out[33];
     static const char hex[] = "0123456789abcdef";
     for (int i = 0; i < 16; i++) {
         out[i] = hex[(h1 >> (60 - 4 * i)) & 15];
         out[16 + i] = hex[(h2 >> (60 - 4 * i)) & 15];
     }
+}
+
+/* __weft_hash(s) is the key of source s (see hash). */
+static JSValue js_hash(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    size_t n;
+    const char *s = JS_ToCStringLen(c, &n, argv[0]);
+    if (!s)
+        return JS_EXCEPTION;
+    char out[32];
+    hash(s, n, out);
+    JS_FreeCString(c, s);
     return JS_NewStringLen(c, out, 32);
+}
+
+/* The compiled code the current task carries: entries of
+ *   key (32 bytes) | meta length (u32 LE) | meta | code length (u32 LE) | code
+ * where key is the __weft_hash of the source, meta a string the caller
+ * stored with the code and code what __weft_fn_compile encoded. */
+static const uint8_t *cached;
+static size_t cached_len;
+
+static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+
+/* __weft_fn_cached(source) returns [function, meta] for the entry of
+ * source, or undefined when the task carries none; bytecode that does not
+ * load throws. */
+static JSValue js_fn_cached(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    if (cached_len == 0)
+        return JS_UNDEFINED;
+    size_t n;
+    const char *src = JS_ToCStringLen(c, &n, argv[0]);
+    if (!src)
+        return JS_EXCEPTION;
+    char key[32];
+    hash(src, n, key);
+    JS_FreeCString(c, src);
+    const uint8_t *p = cached, *end = cached + cached_len;
+    const uint8_t *meta = NULL, *code = NULL;
+    uint32_t meta_len = 0, code_len = 0;
+    while (end - p >= 36) {
+        const uint8_t *k = p;
+        uint32_t ml = le32(p + 32);
+        if ((size_t)(end - p - 36) < ml || end - p - 36 - ml < 4)
+            break;
+        uint32_t cl = le32(p + 36 + ml);
+        if ((size_t)(end - p - 40 - ml) < cl)
+            break;
+        if (memcmp(k, key, 32) == 0) {
+            meta = p + 36, meta_len = ml;
+            code = p + 40 + ml, code_len = cl;
+            break;
+        }
+        p += 40 + ml + cl;
+    }
+    if (!code)
+        return JS_UNDEFINED;
+    JSValue obj = JS_ReadObject(c, code, code_len, JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(obj))
+        return obj;
+    JSValue fn = JS_EvalFunction(c, obj);
+    if (JS_IsException(fn))
+        return fn;
+    JSValue pair = JS_NewArray(c);
+    JS_SetPropertyUint32(c, pair, 0, fn);
+    JS_SetPropertyUint32(c, pair, 1, JS_NewStringLen(c, (const char *)meta, meta_len));
+    return pair;
 }
 
 static int init(void) {
@@ -291,7 +300,7 @@ static int init(void) {
     JS_FreeValue(ctx, math);
     JS_SetPropertyStr(ctx, global, "__weft_random_u32", JS_NewCFunction(ctx, js_random_u32, "__weft_random_u32", 0));
     JS_SetPropertyStr(ctx, global, "__weft_fn_compile", JS_NewCFunction(ctx, js_fn_compile, "__weft_fn_compile", 1));
-    JS_SetPropertyStr(ctx, global, "__weft_fn_load", JS_NewCFunction(ctx, js_fn_load, "__weft_fn_load", 1));
+    JS_SetPropertyStr(ctx, global, "__weft_fn_cached", JS_NewCFunction(ctx, js_fn_cached, "__weft_fn_cached", 1));
     JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
     JSValue v = JS_Eval(ctx, weft_bundle, weft_bundle_len, "core.js", JS_EVAL_TYPE_GLOBAL);
     if (JS_IsException(v)) {
@@ -313,7 +322,11 @@ __attribute__((export_name("weft_run"))) uint64_t weft_run(const char *task, int
         return pack(init_failed, sizeof(init_failed) - 1);
 
     reseed();
-    JSValue arg = JS_NewStringLen(ctx, task, (size_t)len);
+    const char *nul = memchr(task, 0, (size_t)len);
+    size_t doc_len = nul ? (size_t)(nul - task) : (size_t)len;
+    cached = nul ? (const uint8_t *)nul + 1 : NULL;
+    cached_len = nul ? (size_t)len - doc_len - 1 : 0;
+    JSValue arg = JS_NewStringLen(ctx, task, doc_len);
     JSValue v = JS_Call(ctx, run_fn, JS_UNDEFINED, 1, &arg);
     JS_FreeValue(ctx, arg);
     if (JS_IsException(v))

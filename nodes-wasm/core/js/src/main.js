@@ -202,7 +202,7 @@ function lazyContext(task) {
 function handle(text) {
   const task = JSON.parse(text);
   lazyContext(task);
-  beginTask(task.compiled);
+  beginTask();
   if (task.abi !== 1) return { outputs: null, error: { message: `unsupported task ABI version ${task.abi}` } };
   switch (task.node.type) {
     case 'weft.warmUp':

@@ -564,15 +564,16 @@ function compile(expr) {
         body = 'return ""' + (parts.length ? ' + ' + parts.join(' + ') : '') + ';';
       }
       const src = '(function anonymous(__n8n_scope\n) {\nwith (__n8n_scope) {\n' + body + '\n}\n})';
-      return { src, meta: { single, symbols: used.s ? used.symbols : null } };
-    });
+      // meta: "1" or "0" (single), then the extension symbols it uses
+      return { src, meta: (single ? '1' : '0') + (used.s ? used.symbols.join(',') : '') };
+    }, true);
   } catch (e) {
     if (e instanceof ExpressionError) return { error: e };
     return { error: new ExpressionError('invalid syntax') };
   }
-  const { single, symbols } = built.meta;
-  if (symbols) extensionSymbols(symbols);
-  return { fn: built.fn, single };
+  const meta = built.meta || '0';
+  if (meta.length > 1) extensionSymbols(meta.slice(1).split(','));
+  return { fn: built.fn, single: meta.charCodeAt(0) === 49 };
 }
 
 const cache = new Map();
