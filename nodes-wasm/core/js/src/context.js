@@ -4,6 +4,9 @@ import { createResolver } from './expr/index.js';
 
 export function getPath(obj, path) {
   if (path === '' || path === undefined) return obj;
+  if (path.indexOf('.') < 0) {
+    return obj !== null && typeof obj === 'object' && path in obj ? obj[path] : undefined;
+  }
   let cur = obj;
   for (const key of path.split('.')) {
     if (cur === null || typeof cur !== 'object' || !(key in cur)) return undefined;
@@ -12,13 +15,28 @@ export function getPath(obj, path) {
   return cur;
 }
 
+// parameterIndex maps a spec's parameter names to their definitions, built
+// once per spec.
+const parameterIndexes = new WeakMap();
+
+export function parameterIndex(spec) {
+  let index = parameterIndexes.get(spec);
+  if (index === undefined) {
+    index = new Map();
+    for (const p of spec.parameters || []) if (!index.has(p.name)) index.set(p.name, p);
+    parameterIndexes.set(spec, index);
+  }
+  return index;
+}
+
 function specDefault(spec, path) {
   if (!spec || !Array.isArray(spec.parameters)) return undefined;
-  const top = path.split('.')[0];
-  const p = spec.parameters.find((q) => q.name === top);
+  const dot = path.indexOf('.');
+  const top = dot < 0 ? path : path.slice(0, dot);
+  const p = parameterIndex(spec).get(top);
   if (!p) return undefined;
-  if (top === path) return p.default;
-  return getPath(p.default, path.slice(top.length + 1));
+  if (dot < 0) return p.default;
+  return getPath(p.default, path.slice(dot + 1));
 }
 
 // hasExpression reports whether a parameter value holds an `=` expression
@@ -34,8 +52,16 @@ export function hasExpression(v) {
   return false;
 }
 
+function isEmpty(v) {
+  if (Array.isArray(v)) return v.length === 0;
+  for (const k in v) return false;
+  return true;
+}
+
 function clone(v) {
-  return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+  if (v === undefined) return undefined;
+  if (isEmpty(v)) return Array.isArray(v) ? [] : {};
+  return JSON.parse(JSON.stringify(v));
 }
 
 export class NodeContext {
@@ -73,14 +99,18 @@ export class NodeContext {
   }
 
   getNodeParameter(path, itemIndex = 0, fallback) {
-    let raw = this.getRawParameter(path);
-    if (raw === undefined) {
-      raw = specDefault(this.spec, path);
-      if (raw === undefined) return fallback;
-      return raw !== null && typeof raw === 'object' ? clone(raw) : raw;
-    }
+    const raw = this.getRawParameter(path);
+    if (raw === undefined) return this.defaultParameter(path, fallback);
     if (!hasExpression(raw)) return raw; // parameters are read-only
     return this.resolver.resolve(raw, itemIndex);
+  }
+
+  // defaultParameter is the value of a parameter the node does not set:
+  // the spec default (a copy the caller may change), else fallback.
+  defaultParameter(path, fallback) {
+    const raw = specDefault(this.spec, path);
+    if (raw === undefined) return fallback;
+    return raw !== null && typeof raw === 'object' ? clone(raw) : raw;
   }
 
   // evaluateExpression resolves an expression for an item; like n8n's it

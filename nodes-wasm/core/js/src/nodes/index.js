@@ -26,6 +26,7 @@ import scheduleTrigger from './scheduleTrigger.js';
 import errorTrigger from './errorTrigger.js';
 import webhook from './webhook.js';
 import respondToWebhook from './respondToWebhook.js';
+import { parameterIndex } from '../context.js';
 
 export const nodeTypes = [
   manualTrigger, noOp, set, ifNode, switchNode, filter, merge, code, splitOut,
@@ -35,6 +36,8 @@ export const nodeTypes = [
 ];
 
 const byType = new Map(nodeTypes.map((n) => [n.type, n]));
+// Built now, so the module's snapshot holds them.
+for (const spec of nodeTypes) parameterIndex(spec);
 
 // lookup returns the spec of a node type when it supports the version.
 export function lookup(type, version) {

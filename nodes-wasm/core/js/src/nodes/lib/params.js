@@ -18,8 +18,14 @@ function compile(v) {
   }
   if (v === null || typeof v !== 'object') return null;
   if (Array.isArray(v)) {
-    const parts = v.map(compile);
-    if (parts.every((p) => p === null)) return null;
+    let parts = null;
+    for (let i = 0; i < v.length; i++) {
+      const p = compile(v[i]);
+      if (p === null) continue;
+      if (parts === null) parts = new Array(v.length).fill(null);
+      parts[i] = p;
+    }
+    if (parts === null) return null;
     return (evaluate) => {
       const out = new Array(v.length);
       for (let i = 0; i < v.length; i++) out[i] = parts[i] === null ? v[i] : parts[i](evaluate);
@@ -27,8 +33,14 @@ function compile(v) {
     };
   }
   const keys = Object.keys(v);
-  const parts = keys.map((k) => compile(v[k]));
-  if (parts.every((p) => p === null)) return null;
+  let parts = null;
+  for (let i = 0; i < keys.length; i++) {
+    const p = compile(v[keys[i]]);
+    if (p === null) continue;
+    if (parts === null) parts = new Array(keys.length).fill(null);
+    parts[i] = p;
+  }
+  if (parts === null) return null;
   return (evaluate) => {
     const out = {};
     for (let i = 0; i < keys.length; i++) {
@@ -44,9 +56,9 @@ function compile(v) {
 // the value is the same for every item.
 export function param(ctx, path, fallback) {
   const raw = ctx.getRawParameter(path);
-  const build = raw === undefined || !hasExpression(raw) ? null : compile(raw);
+  const build = raw === undefined ? null : compile(raw);
   if (build === null) {
-    const value = raw === undefined ? ctx.getNodeParameter(path, 0, fallback) : raw;
+    const value = raw === undefined ? ctx.defaultParameter(path, fallback) : raw;
     const fn = () => value;
     fn.constant = true;
     return fn;
