@@ -78,10 +78,13 @@ $(COREBUILD)/bundle.c: $(COREBUILD)/bundle.js nodes-wasm/core/cembed/main.go
 $(COREBUILD)/%.o: $(COREBUILD)/%.c
 	$(WASI_CC) -O2 -c $< -o $@
 
-$(COREBUILD)/glue.o: nodes-wasm/core/glue/core.c $(COREBUILD)/qjs/src
+$(COREBUILD)/glue.o: nodes-wasm/core/glue/core.c nodes-wasm/core/glue/json.h $(COREBUILD)/qjs/src
 	$(WASI_CC) -O2 -I"$$(cat $(COREBUILD)/qjs/src)" -c $< -o $@
 
-$(CORE): $(QJS_OBJS) $(COREBUILD)/glue.o $(COREBUILD)/bundle.o
+$(COREBUILD)/json.o: nodes-wasm/core/glue/json.c nodes-wasm/core/glue/json.h $(COREBUILD)/qjs/src
+	$(WASI_CC) -O2 -I"$$(cat $(COREBUILD)/qjs/src)" -c $< -o $@
+
+$(CORE): $(QJS_OBJS) $(COREBUILD)/glue.o $(COREBUILD)/json.o $(COREBUILD)/bundle.o
 	@mkdir -p $(@D)
 	$(WASI_CC) -mexec-model=reactor -O2 -Wl,--stack-first -Wl,-z,stack-size=2097152 -o $@ $^
 

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "quickjs.h"
 
 extern const char weft_bundle[];
@@ -43,7 +44,7 @@ static JSValue run_fn, take_fn;
 
 static char *in_buf;
 static size_t in_cap;
-static char *out_buf;
+static json_buf out;
 
 static const char init_failed[] =
     "{\"outputs\":null,\"error\":{\"message\":\"core module failed to initialise\"}}";
@@ -65,38 +66,58 @@ __attribute__((export_name("weft_alloc"))) void *weft_alloc(int32_t len) {
 
 static uint64_t pack(const char *p, size_t n) { return ((uint64_t)(uintptr_t)p << 32) | (uint32_t)n; }
 
-/* result copies a JavaScript string into out_buf and packs it. */
-static uint64_t result(JSValue v) {
-    size_t n = 0;
-    const char *s = JS_ToCStringLen(ctx, &n, v);
-    JS_FreeValue(ctx, v);
-    if (!s)
-        return pack(init_failed, sizeof(init_failed) - 1);
-    free(out_buf);
-    out_buf = malloc(n + 1);
-    if (!out_buf) {
-        JS_FreeCString(ctx, s);
-        return pack(init_failed, sizeof(init_failed) - 1);
-    }
-    memcpy(out_buf, s, n);
-    JS_FreeCString(ctx, s);
-    return pack(out_buf, n);
-}
-
-/* exception_result reports an exception that escaped __weft_run. */
+/* exception_result reports the pending exception as the result. */
 static uint64_t exception_result(void) {
     JSValue exc = JS_GetException(ctx);
-    JSValue fmt = JS_GetPropertyStr(ctx, JS_GetGlobalObject(ctx), "__weft_error");
+    JSValue global = JS_GetGlobalObject(ctx);
+    JSValue fmt = JS_GetPropertyStr(ctx, global, "__weft_error");
+    JS_FreeValue(ctx, global);
     JSValue doc = JS_UNDEFINED;
     if (JS_IsFunction(ctx, fmt))
         doc = JS_Call(ctx, fmt, JS_UNDEFINED, 1, &exc);
     JS_FreeValue(ctx, fmt);
     JS_FreeValue(ctx, exc);
-    if (JS_IsException(doc) || JS_IsUndefined(doc)) {
+    if (!JS_IsObject(doc)) {
+        JS_FreeValue(ctx, doc);
         JS_FreeValue(ctx, JS_GetException(ctx));
         return pack(init_failed, sizeof(init_failed) - 1);
     }
-    return result(doc);
+    /* an error document is plain data: json_stringify writes it */
+    if (json_stringify(ctx, doc, &out) != 0) {
+        JS_FreeValue(ctx, doc);
+        return pack(init_failed, sizeof(init_failed) - 1);
+    }
+    JS_FreeValue(ctx, doc);
+    return pack(out.data, out.len);
+}
+
+/* result writes the result document v as JSON into out and packs it:
+ * json_stringify for the plain data results hold, JSON.stringify for the
+ * rest; an error writing it (a cycle, a throwing toJSON) is the result's
+ * error. */
+static uint64_t result(JSValue v) {
+    if (json_stringify(ctx, v, &out) == 0) {
+        JS_FreeValue(ctx, v);
+        return pack(out.data, out.len);
+    }
+    JSValue s = JS_JSONStringify(ctx, v, JS_UNDEFINED, JS_UNDEFINED);
+    JS_FreeValue(ctx, v);
+    if (JS_IsException(s))
+        return exception_result();
+    size_t n = 0;
+    const char *str = JS_IsString(s) ? JS_ToCStringLen(ctx, &n, s) : NULL;
+    JS_FreeValue(ctx, s);
+    if (!str)
+        return pack(init_failed, sizeof(init_failed) - 1);
+    char *data = realloc(out.data, n + 1);
+    if (!data) {
+        JS_FreeCString(ctx, str);
+        return pack(init_failed, sizeof(init_failed) - 1);
+    }
+    memcpy(data, str, n);
+    JS_FreeCString(ctx, str);
+    out.data = data, out.len = n, out.cap = n + 1;
+    return pack(out.data, out.len);
 }
 
 static void drain_jobs(void) {
@@ -286,6 +307,31 @@ static JSValue js_fn_cached(JSContext *c, JSValueConst this_val, int argc, JSVal
     return pair;
 }
 
+/* __weft_json_parse(text) is JSON.parse(text), through json_parse when it
+ * can. */
+static JSValue js_json_parse(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    size_t n;
+    const char *s = JS_ToCStringLen(c, &n, argv[0]);
+    if (!s)
+        return JS_EXCEPTION;
+    JSValue v = json_parse(c, s, n);
+    if (JS_VALUE_GET_TAG(v) == JS_TAG_UNINITIALIZED)
+        v = JS_ParseJSON(c, s, n, "<input>");
+    JS_FreeCString(c, s);
+    return v;
+}
+
+/* __weft_json_stringify(v) is JSON.stringify(v) as json_stringify writes
+ * it, or undefined when it leaves v to JSON.stringify. */
+static JSValue js_json_stringify(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    json_buf b = {0};
+    JSValue r = JS_UNDEFINED;
+    if (json_stringify(c, argv[0], &b) == 0)
+        r = JS_NewStringLen(c, b.data, b.len);
+    free(b.data);
+    return r;
+}
+
 static int init(void) {
     rt = JS_NewRuntime();
     if (!rt)
@@ -294,6 +340,7 @@ static int init(void) {
     ctx = JS_NewContext(rt);
     if (!ctx)
         return -1;
+    json_init(ctx);
     JSValue global = JS_GetGlobalObject(ctx);
     JSValue math = JS_GetPropertyStr(ctx, global, "Math");
     JS_SetPropertyStr(ctx, math, "random", JS_NewCFunction(ctx, js_random, "random", 0));
@@ -302,6 +349,8 @@ static int init(void) {
     JS_SetPropertyStr(ctx, global, "__weft_fn_compile", JS_NewCFunction(ctx, js_fn_compile, "__weft_fn_compile", 1));
     JS_SetPropertyStr(ctx, global, "__weft_fn_cached", JS_NewCFunction(ctx, js_fn_cached, "__weft_fn_cached", 1));
     JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
+    JS_SetPropertyStr(ctx, global, "__weft_json_parse", JS_NewCFunction(ctx, js_json_parse, "__weft_json_parse", 1));
+    JS_SetPropertyStr(ctx, global, "__weft_json_stringify", JS_NewCFunction(ctx, js_json_stringify, "__weft_json_stringify", 1));
     JSValue v = JS_Eval(ctx, weft_bundle, weft_bundle_len, "core.js", JS_EVAL_TYPE_GLOBAL);
     if (JS_IsException(v)) {
         JS_FreeValue(ctx, global);
@@ -326,7 +375,10 @@ __attribute__((export_name("weft_run"))) uint64_t weft_run(const char *task, int
     size_t doc_len = nul ? (size_t)(nul - task) : (size_t)len;
     cached = nul ? (const uint8_t *)nul + 1 : NULL;
     cached_len = nul ? (size_t)len - doc_len - 1 : 0;
-    JSValue arg = JS_NewStringLen(ctx, task, doc_len);
+    /* the task as a value; JSON.parse gets what json_parse leaves */
+    JSValue arg = json_parse(ctx, task, doc_len);
+    if (JS_VALUE_GET_TAG(arg) == JS_TAG_UNINITIALIZED)
+        arg = JS_NewStringLen(ctx, task, doc_len);
     JSValue v = JS_Call(ctx, run_fn, JS_UNDEFINED, 1, &arg);
     JS_FreeValue(ctx, arg);
     if (JS_IsException(v))

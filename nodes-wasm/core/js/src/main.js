@@ -119,8 +119,9 @@ Object.defineProperty(globalThis, 'crypto', {
 });
 
 // referenceInputs replaces output items that are input items, unchanged, by
-// their position: i for input 0's item i, [k, i] for input k's. The host
-// then reuses the items it sent instead of decoding them again. Only for
+// their position: i for input 0's item i, [k, i] for input k's. A host that
+// asks for this (task.refs) then reuses the items it sent instead of
+// decoding them again. Only for
 // node types that declare `itemsUnchanged` (they route items, never modify
 // them); anything else may have changed an item in place.
 function referenceInputs(ctx, outputs) {
@@ -193,14 +194,15 @@ function lazyContext(task) {
   let parsed;
   Object.defineProperty(task, 'context', {
     get() {
-      if (parsed === undefined) parsed = JSON.parse(raw);
+      if (parsed === undefined) parsed = typeof globalThis.__weft_json_parse === 'function' ? globalThis.__weft_json_parse(raw) : JSON.parse(raw);
       return parsed;
     },
   });
 }
 
 function handle(text) {
-  const task = JSON.parse(text);
+  // the C reactor parses the task itself, unless it left that to JSON.parse
+  const task = typeof text === 'string' ? JSON.parse(text) : text;
   lazyContext(task);
   beginTask();
   if (task.abi !== 1) return { outputs: null, error: { message: `unsupported task ABI version ${task.abi}` } };
@@ -217,25 +219,23 @@ function handle(text) {
   }
 }
 
-function encode(result) {
-  return JSON.stringify(result);
-}
-
-// __weft_run returns the result document, or null when the node is still
-// waiting on a promise (then __weft_take returns it once jobs have run).
-globalThis.__weft_run = function (text) {
+// __weft_run takes the task (a document or its JSON text) and returns the
+// result document, which the C reactor writes as JSON, or null when the
+// node is still waiting on a promise (then __weft_take returns it once jobs
+// have run).
+globalThis.__weft_run = function (task) {
   pending = null;
   try {
-    const r = handle(text);
+    const r = handle(task);
     if (r && r.done !== undefined) {
       pending = r;
       return null;
     }
     currentLogs = null;
-    return encode(r);
+    return r;
   } catch (err) {
     currentLogs = null;
-    return encode({ outputs: null, error: errorDocument(err) });
+    return { outputs: null, error: errorDocument(err) };
   }
 };
 
@@ -244,11 +244,13 @@ globalThis.__weft_take = function () {
   pending = null;
   currentLogs = null;
   if (!slot || !slot.done) {
-    return encode({ outputs: null, error: { message: 'The node did not finish: it is waiting on a promise that never settles' } });
+    return { outputs: null, error: { message: 'The node did not finish: it is waiting on a promise that never settles' } };
   }
-  return encode(slot.result);
+  return slot.result;
 };
 
+// __weft_error is the result document of an error the reactor caught (a
+// result it could not write as JSON, say).
 globalThis.__weft_error = function (err) {
-  return encode({ outputs: null, error: errorDocument(err) });
+  return { outputs: null, error: errorDocument(err) };
 };

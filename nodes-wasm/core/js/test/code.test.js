@@ -39,9 +39,9 @@ async function runAsync(parameters, items, context = {}) {
     context,
   });
   const first = globalThis.__weft_run(text, 1, 2, 3, 4);
-  if (first !== null) return JSON.parse(first);
+  if (first !== null) return JSON.parse(JSON.stringify(first));
   await new Promise((resolve) => setImmediate(resolve));
-  return JSON.parse(globalThis.__weft_take());
+  return JSON.parse(JSON.stringify(globalThis.__weft_take()));
 }
 
 test('every case\'s Data Code node returns the items n8n recorded', () => {

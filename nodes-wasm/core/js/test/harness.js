@@ -8,7 +8,7 @@ import '../src/main.js';
 // (routing nodes return positions), as the host does.
 export function runTask(task) {
   const full = { abi: 1, inputs: [[]], ...task };
-  const result = JSON.parse(globalThis.__weft_run(JSON.stringify(full)));
+  const result = JSON.parse(JSON.stringify(globalThis.__weft_run(JSON.stringify(full))));
   if (Array.isArray(result.outputs)) {
     result.outputs = result.outputs.map((list) => (Array.isArray(list) ? list.map((it) => {
       if (typeof it === 'number') return full.inputs[0][it];

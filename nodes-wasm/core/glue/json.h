@@ -1,0 +1,26 @@
+/* JSON to JavaScript values and back for the core module's task and result
+ * documents (json.c). */
+#ifndef WEFT_JSON_H
+#define WEFT_JSON_H
+
+#include <stddef.h>
+
+#include "quickjs.h"
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} json_buf;
+
+/* json_init looks up what the functions below compare against. */
+void json_init(JSContext *ctx);
+
+/* json_parse returns the value of the JSON text, or JS_UNINITIALIZED when
+ * JSON.parse must parse it (see json.c). */
+JSValue json_parse(JSContext *ctx, const char *text, size_t len);
+
+/* json_stringify writes JSON.stringify(v) into b (replacing what it held)
+ * and returns 0, or returns -1 when JSON.stringify must write it. */
+int json_stringify(JSContext *ctx, JSValueConst v, json_buf *b);
+
+#endif

@@ -1,0 +1,168 @@
+package nodes_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
+)
+
+// The core module reads task documents and writes result documents with
+// its own JSON code (nodes-wasm/core/glue/json.c), which must agree with
+// the engine's JSON.parse and JSON.stringify on every input, or leave the
+// input to them. These tests compare the two inside the real module, from
+// a Code node.
+
+// jsonCheckCode compares, for each text in $json.texts,
+// __weft_json_parse(text) with JSON.parse(text) (same value, same key
+// order, same -0, or the same error), and, for each value it parsed and
+// for the values in extraValues(), __weft_json_stringify with
+// JSON.stringify. It returns one item per disagreement, and counts of the
+// values the module's code handled itself.
+const jsonCheckCode = `
+function canon(v) {
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Object.is(v, -0) ? 'n:-0' : 'n:' + String(v);
+  if (typeof v === 'string') return 's:' + JSON.stringify(v);
+  if (typeof v !== 'object') return typeof v + ':' + String(v);
+  if (Array.isArray(v)) return '[' + v.map(canon).join(',') + ']';
+  const proto = Object.getPrototypeOf(v) === Object.prototype ? '' : 'proto?';
+  return proto + '{' + Object.keys(v).map((k) => JSON.stringify(k) + ':' + canon(v[k])).join(',') + '}';
+}
+function attempt(f) {
+  try { return { v: f() }; } catch (e) { return { e: e.name + ': ' + e.message }; }
+}
+function extraValues() {
+  const cyclic = {}; cyclic.self = cyclic;
+  const sparse = [1, , 3];
+  class Point { constructor() { this.x = 1; } }
+  return [
+    { name: 'lone surrogates', v: ['\ud800', 'a\udc00b', '\ud83d\ude00', '\udbff\udfff', 'x\ud83d'], plain: true },
+    { name: 'control characters', v: '\u0000\u0001\u001f\u007f\b\f\n\r\t"\\/', plain: true },
+    { name: 'numbers', v: [0, -0, 1, -1, 2147483647, -2147483648, 2147483648, 1.5, -1.5, 0.1 + 0.2, 1e21, 1e-7, 123456789012345680000, 9007199254740993, 5e-324, 1.7976931348623157e308, NaN, Infinity, -Infinity], plain: true },
+    { name: 'left out', v: { a: undefined, b: () => 1, c: Symbol('s'), d: 1, [Symbol('k')]: 2 }, plain: true },
+    { name: 'null in arrays', v: [undefined, () => 1, Symbol('s'), sparse], plain: true },
+    { name: 'integer keys first', v: { b: 1, 2: 2, a: 3, 1: 4, '01': 5, 4294967295: 6 }, plain: true },
+    { name: 'null prototype', v: Object.assign(Object.create(null), { a: 1 }), plain: true },
+    { name: 'getter', v: { get g() { return 'got'; } }, plain: true },
+    { name: 'non-enumerable', v: Object.defineProperty({ a: 1 }, 'hidden', { value: 2, enumerable: false }), plain: true },
+    { name: 'unicode', v: { 'ключ': 'значение', '🙂': '日本' }, plain: true },
+    { name: 'date', v: { when: new Date(0) } },
+    { name: 'own toJSON', v: { toJSON() { return 'mine'; } } },
+    { name: 'class instance', v: new Point() },
+    { name: 'map', v: new Map([[1, 2]]) },
+    { name: 'boxed', v: [new String('s'), new Number(1), new Boolean(false)] },
+    { name: 'typed array', v: new Uint8Array([1, 2]) },
+    { name: 'cycle', v: cyclic },
+    { name: 'bigint', v: { n: 10n } },
+    { name: 'undefined', v: undefined },
+    { name: 'deep', v: JSON.parse('['.repeat(400) + ']'.repeat(400)) },
+  ];
+}
+const problems = [];
+let parsedHere = 0, writtenHere = 0;
+const values = [];
+for (const text of $json.texts) {
+  const want = attempt(() => JSON.parse(text));
+  const got = attempt(() => __weft_json_parse(text));
+  if (want.e !== undefined || got.e !== undefined) {
+    if (want.e !== got.e) problems.push({ json: { text, op: 'parse', want: want.e || canon(want.v), got: got.e || canon(got.v) } });
+    continue;
+  }
+  if (canon(want.v) !== canon(got.v)) problems.push({ json: { text, op: 'parse', want: canon(want.v), got: canon(got.v) } });
+  parsedHere++;
+  values.push({ name: text, v: want.v, plain: true });
+}
+for (const { name, v, plain } of values.concat($json.extra ? extraValues() : [])) {
+  const want = attempt(() => JSON.stringify(v));
+  const got = __weft_json_stringify(v);
+  if (got === undefined) {
+    if (plain) problems.push({ json: { text: name, op: 'stringify', want: 'written by the module', got: 'left to JSON.stringify' } });
+    continue;
+  }
+  writtenHere++;
+  if (want.e !== undefined || got !== want.v) problems.push({ json: { text: name, op: 'stringify', want: want.e || want.v, got } });
+}
+return problems.concat([{ json: { parsedHere, writtenHere } }]);
+`
+
+type jsonCheck struct {
+	Text       string `json:"text"`
+	Op         string `json:"op"`
+	Want       string `json:"want"`
+	Got        string `json:"got"`
+	ParsedHere *int   `json:"parsedHere"`
+	WriteHere  *int   `json:"writtenHere"`
+}
+
+// jsonTexts are JSON texts (and near misses) the parser must agree on.
+var jsonTexts = []string{
+	`{}`, `[]`, `0`, `-0`, `1`, `-1`, `123456789`, `1234567890`, `-2147483648`, `2147483648`,
+	`1.5`, `-0.0`, `1e3`, `1E-3`, `1e+400`, `-1e-400`, `0.1`, `9007199254740993`,
+	`123456789012345678901234567890`, `1.7976931348623157e308`, `5e-324`, `4.9e-324`,
+	`"plain"`, `"esc \" \\ \/ \b \f \n \r \t"`, `"\u00e9\u4e2d\ud83d\ude00"`, `"é中🙂"`,
+	`"\ud800"`, `"\udc00"`, `"\ud800x"`, `"a\ud800\ud800b"`,
+	`true`, `false`, `null`, ` { "a" : [ 1 , 2 ] } `,
+	`{"a":1,"a":2}`, `{"a":1,"b":2,"a":3}`, `{"__proto__":1}`, `{"__proto__":{"x":1}}`,
+	`{"b":1,"2":2,"a":3,"1":4,"01":5,"-1":6,"4294967295":7,"4294967294":8}`,
+	`{"ключ":"значение","é":1,"e":2}`, `{"":""}`,
+	`[1,[2,[3,[4]]],{"a":{"b":{"c":null}}}]`,
+	`{"json":{"headers":{"host":"127.0.0.1:5678"},"body":{"name":"ann","n":21}},"pairedItem":{"item":0}}`,
+	// not JSON: the engine's error must come back
+	``, ` `, `{`, `}`, `[1,]`, `{"a":1,}`, `{"a" 1}`, `{a:1}`, `'x'`, `01`, `1.`, `.5`, `-`, `+1`,
+	`1e`, `1e+`, `tru`, `nul`, `"unterminated`, "\"tab\there\"", `"\x"`, `"\u12"`, `[1 2]`, `{} {}`,
+	`NaN`, `Infinity`, `"\u0000"`,
+}
+
+func runJSONCheck(t *testing.T, texts []string, extra bool) (problems []jsonCheck, parsed, written int) {
+	t.Helper()
+	c := loadCore(t)
+	params, _ := json.Marshal(map[string]any{"mode": "runOnceForAllItems", "jsCode": jsonCheckCode})
+	wf := chain(t, node{"Check", "n8n-nodes-base.code", 2, string(params)})
+	in, _ := json.Marshal(map[string]any{"texts": texts, "extra": extra})
+	e, err := c.Executor().Run(t.Context(), wf, engine.StartOptions{StartData: [][]api.Item{{{JSON: in}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Status != engine.StatusSuccess {
+		t.Fatalf("check failed: %+v", e.Error)
+	}
+	for _, it := range e.RunData["Check"][0].Outputs()[0] {
+		var r jsonCheck
+		if err := json.Unmarshal(it.JSON, &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.ParsedHere != nil {
+			parsed, written = *r.ParsedHere, *r.WriteHere
+			continue
+		}
+		problems = append(problems, r)
+	}
+	return problems, parsed, written
+}
+
+func TestModuleJSONAgreesWithTheEngine(t *testing.T) {
+	problems, parsed, written := runJSONCheck(t, jsonTexts, true)
+	for _, p := range problems {
+		t.Errorf("%s %q: got %s, want %s", p.Op, p.Text, p.Got, p.Want)
+	}
+	// Every valid text above without a lone surrogate escape, and every
+	// plain value, goes through the module's own code: a check that
+	// always fell back would compare JSON.parse with itself.
+	if parsed < 40 || written < parsed+10 {
+		t.Errorf("the module's JSON code handled %d texts and wrote %d values itself", parsed, written)
+	}
+}
+
+func FuzzModuleJSON(f *testing.F) {
+	for _, s := range jsonTexts {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		problems, _, _ := runJSONCheck(t, []string{text}, false)
+		for _, p := range problems {
+			t.Errorf("%s %q: got %s, want %s", p.Op, p.Text, p.Got, p.Want)
+		}
+	})
+}
