@@ -19,7 +19,10 @@ import (
 
 // taskDoc is the task document of a node run (nodes-wasm/core/README.md).
 type taskDoc struct {
-	ABI    int          `json:"abi"`
+	ABI int `json:"abi"`
+	// Refs lets the module return input items it passed on unchanged as
+	// references (resolveOutputs).
+	Refs   bool         `json:"refs"`
 	Node   nodeDoc      `json:"node"`
 	Inputs [][]api.Item `json:"inputs"`
 	// Context is the taskContext document as a JSON string: the module
@@ -159,6 +162,7 @@ func MentionsOtherNodes(n *api.WorkflowNode) bool {
 func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
 	doc := taskDoc{
 		ABI:    api.ABIVersion,
+		Refs:   true,
 		Node:   nodeDoc{Name: t.Node.Name, Type: t.Node.Type, TypeVersion: t.Node.TypeVersion, Parameters: t.Node.Parameters},
 		Inputs: make([][]api.Item, len(t.Inputs)),
 	}

@@ -335,3 +335,32 @@ func TestServerServesTheAPI(t *testing.T) {
 		t.Fatalf("server exited %d", code)
 	}
 }
+
+// TestNodeRunCoreRoutingNode runs a node of the core module that passes
+// its items on unchanged: without a host that resolves references, the
+// output holds the items themselves.
+func TestNodeRunCoreRoutingNode(t *testing.T) {
+	core := testmodules.Core(t)
+	task := filepath.Join(t.TempDir(), "task.json")
+	doc := `{"abi":1,"node":{"name":"Pass","type":"n8n-nodes-base.noOp","typeVersion":1,"parameters":{}},"inputs":[[{"json":{"name":"ada"}},{"json":{"name":"grace"}}]],"context":{}}`
+	if err := os.WriteFile(task, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runWorkflowCLI(t, "node", "run", core, "--input", task, "--json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	var out struct {
+		Result struct {
+			Outputs [][]struct {
+				JSON struct{ Name string } `json:"json"`
+			} `json:"outputs"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if len(out.Result.Outputs) != 1 || len(out.Result.Outputs[0]) != 2 || out.Result.Outputs[0][1].JSON.Name != "grace" {
+		t.Fatalf("outputs = %+v", out.Result.Outputs)
+	}
+}

@@ -145,7 +145,7 @@ function finish(ctx, outputs, error) {
   } else if (outputs === undefined || outputs === null) {
     result.outputs = null;
   } else {
-    result.outputs = ctx.spec.itemsUnchanged ? referenceInputs(ctx, outputs) : outputs;
+    result.outputs = ctx.spec.itemsUnchanged && ctx.task.refs === true ? referenceInputs(ctx, outputs) : outputs;
   }
   if (ctx.logs.length) result.logs = ctx.logs;
   if (ctx.nodeStateOut !== undefined) result.nodeState = ctx.nodeStateOut;
