@@ -5,9 +5,13 @@ package runtime
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
+	goruntime "runtime"
 	"sync"
+	"sync/atomic"
+	"unsafe"
 
 	"github.com/tetratelabs/wazero/experimental"
 	"golang.org/x/sys/unix"
@@ -16,8 +20,9 @@ import (
 // Copy-on-write reset. A reactor instance's linear memory is an mmap region
 // whose first part is a private mapping of a memfd holding the module's
 // snapshot. A task's writes copy the pages they touch (the kernel does the
-// tracking); a reset asks /proc/self/pagemap which pages are no longer
-// file-backed and copies just those back from the snapshot. The cost follows
+// tracking); a reset asks the kernel which pages are no longer file-backed
+// (PAGEMAP_SCAN, or /proc/self/pagemap) and copies just those back from the
+// snapshot. The cost follows
 // the pages tasks write, not the size of the memory: a Go guest of 3 MiB
 // writes about 60 pages per task.
 
@@ -178,10 +183,11 @@ func (m *cowMemory) mapSnapshot(s *cowSnapshot) error {
 }
 
 // revert restores every page written since the snapshot was mapped. A
-// written page of a private file mapping becomes anonymous, and pagemap says
-// so; revert copies those pages back from snap (the same bytes as the memfd)
-// and leaves them mapped, so the next task takes no page faults on them. The
-// set of written pages only grows, so once it covers more than half the
+// written page of a private file mapping becomes anonymous, and the kernel
+// says so (PAGEMAP_SCAN, or /proc/self/pagemap on kernels without it);
+// revert copies those pages back from snap (the same bytes as the memfd)
+// and leaves them mapped, so the next task takes no page faults on them.
+// The set of written pages only grows, so once it covers more than half the
 // memory, and every remapEvery resets, the snapshot is mapped afresh and the
 // kernel starts tracking anew.
 func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
@@ -195,31 +201,28 @@ func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
 	if pages == 0 {
 		return nil
 	}
-	entries, err := readPagemap(m.region, pages)
+	rp := rangeBufs.Get().(*[]pageRange)
+	defer rangeBufs.Put(rp)
+	written, err := writtenPages(m.region[:s.size], (*rp)[:0])
 	if err != nil {
-		// Without pagemap, mapping the snapshot again is still correct;
-		// it only costs a fault on every page the next task touches.
+		// Mapping the snapshot again is still correct; it only costs a
+		// fault on every page the next task touches.
 		return m.mapSnapshot(s)
 	}
-	defer pagemapBufs.Put(entries)
-	const present, swapped, fileOrShared = 1 << 63, 1 << 62, 1 << 61
-	written := 0
-	for i := 0; i < pages; i++ {
-		e := binary.LittleEndian.Uint64((*entries)[i*8:])
-		if (e&present != 0 && e&fileOrShared == 0) || e&swapped != 0 {
-			written++
-		}
+	*rp = written
+	n := 0
+	for _, r := range written {
+		n += r.end - r.start
 	}
 	// The set of written pages only grows: pages one large task wrote are
 	// compared after every later task. Mapping the snapshot afresh now and
 	// then bounds it by what recent tasks wrote, for a round of page faults.
 	m.reverts++
-	if written > pages/2 || m.reverts%remapEvery == 0 {
+	if n > pages/2 || m.reverts%remapEvery == 0 {
 		return m.mapSnapshot(s)
 	}
-	for i := 0; i < pages; i++ {
-		e := binary.LittleEndian.Uint64((*entries)[i*8:])
-		if (e&present != 0 && e&fileOrShared == 0) || e&swapped != 0 {
+	for _, r := range written {
+		for i := r.start; i < r.end; i++ {
 			off := i * pageSizeOS
 			dst, src := m.region[off:off+pageSizeOS], snap[off:off+pageSizeOS]
 			// Comparing reads a page; copying would also write it, and
@@ -236,6 +239,89 @@ func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
 // its snapshot.
 const remapEvery = 256
 
+// pageRange is the pages [start, end) of a memory, by index.
+type pageRange struct{ start, end int }
+
+var rangeBufs = sync.Pool{New: func() any { b := make([]pageRange, 0, 64); return &b }}
+
+// writtenPages appends to out the pages of mem (a private file mapping)
+// that are anonymous now: written since they were mapped.
+func writtenPages(mem []byte, out []pageRange) ([]pageRange, error) {
+	if scanSupported.Load() {
+		r, err := scanWritten(mem, out)
+		if err == nil {
+			return r, nil
+		}
+		if !errors.Is(err, unix.ENOTTY) && !errors.Is(err, unix.EINVAL) {
+			return nil, err
+		}
+		// A kernel before 6.7: read pagemap from now on.
+		scanSupported.Store(false)
+	}
+	return readWritten(mem, out)
+}
+
+// PAGEMAP_SCAN (Linux 6.7): the kernel reports the pages of a range whose
+// categories match, as ranges, without an entry per page.
+const (
+	pagemapScan   = 0xc0606610 // _IOWR('f', 16, struct pm_scan_arg)
+	pageIsFile    = 1 << 2
+	pageIsPresent = 1 << 3
+	pageIsSwapped = 1 << 4
+)
+
+// pmScanArg is the kernel's struct pm_scan_arg.
+type pmScanArg struct {
+	size, flags, start, end, walkEnd, vec, vecLen, maxPages       uint64
+	categoryInverted, categoryMask, categoryAnyofMask, returnMask uint64
+}
+
+// pageRegion is the kernel's struct page_region.
+type pageRegion struct{ start, end, categories uint64 }
+
+var (
+	scanSupported atomic.Bool
+	scanBufs      = sync.Pool{New: func() any { b := make([]pageRegion, 256); return &b }}
+)
+
+func init() { scanSupported.Store(true) }
+
+// scanWritten asks PAGEMAP_SCAN for the pages of mem that are not file
+// pages and are present or swapped out: the anonymous copies written pages
+// became.
+func scanWritten(mem []byte, out []pageRange) ([]pageRange, error) {
+	pagemapOnce.Do(openPagemap)
+	if pagemapErr != nil {
+		return nil, pagemapErr
+	}
+	vp := scanBufs.Get().(*[]pageRegion)
+	defer scanBufs.Put(vp)
+	vec := *vp
+	base := uint64(uintptr(unsafePointer(mem)))
+	arg := pmScanArg{
+		size:  uint64(unsafe.Sizeof(pmScanArg{})),
+		start: base, end: base + uint64(len(mem)),
+		vec: uint64(uintptr(unsafe.Pointer(&vec[0]))), vecLen: uint64(len(vec)),
+		categoryInverted: pageIsFile, categoryMask: pageIsFile,
+		categoryAnyofMask: pageIsPresent | pageIsSwapped, returnMask: pageIsPresent | pageIsSwapped,
+	}
+	for arg.start < arg.end {
+		n, _, errno := unix.Syscall(unix.SYS_IOCTL, pagemapFile.Fd(), pagemapScan, uintptr(unsafe.Pointer(&arg)))
+		if errno != 0 {
+			return nil, errno
+		}
+		for _, r := range vec[:n] {
+			out = append(out, pageRange{int((r.start - base) / uint64(pageSizeOS)), int((r.end - base) / uint64(pageSizeOS))})
+		}
+		if arg.walkEnd <= arg.start {
+			break
+		}
+		arg.start = arg.walkEnd
+	}
+	goruntime.KeepAlive(vec)
+	return out, nil
+}
+
 var (
 	pagemapOnce sync.Once
 	pagemapFile *os.File
@@ -243,22 +329,37 @@ var (
 	pagemapBufs = sync.Pool{New: func() any { b := make([]byte, 0); return &b }}
 )
 
-func readPagemap(region []byte, pages int) (*[]byte, error) {
-	pagemapOnce.Do(func() { pagemapFile, pagemapErr = os.Open("/proc/self/pagemap") })
+func openPagemap() { pagemapFile, pagemapErr = os.Open("/proc/self/pagemap") }
+
+// readWritten reads an entry per page of mem from /proc/self/pagemap.
+func readWritten(mem []byte, out []pageRange) ([]pageRange, error) {
+	pagemapOnce.Do(openPagemap)
 	if pagemapErr != nil {
 		return nil, pagemapErr
 	}
+	pages := len(mem) / pageSizeOS
 	bp := pagemapBufs.Get().(*[]byte)
+	defer pagemapBufs.Put(bp)
 	if cap(*bp) < pages*8 {
 		*bp = make([]byte, pages*8)
 	}
 	*bp = (*bp)[:pages*8]
-	off := int64(uintptr(unsafePointer(region))/uintptr(pageSizeOS)) * 8
+	off := int64(uintptr(unsafePointer(mem))/uintptr(pageSizeOS)) * 8
 	if _, err := pagemapFile.ReadAt(*bp, off); err != nil {
-		pagemapBufs.Put(bp)
 		return nil, err
 	}
-	return bp, nil
+	const present, swapped, fileOrShared = 1 << 63, 1 << 62, 1 << 61
+	for i := 0; i < pages; i++ {
+		e := binary.LittleEndian.Uint64((*bp)[i*8:])
+		if (e&present != 0 && e&fileOrShared == 0) || e&swapped != 0 {
+			if n := len(out); n > 0 && out[n-1].end == i {
+				out[n-1].end++
+			} else {
+				out = append(out, pageRange{i, i + 1})
+			}
+		}
+	}
+	return out, nil
 }
 
 // failedMemory is returned when reserving address space failed: every
