@@ -32,13 +32,8 @@ export function cachedFunction(source, build, strip = false) {
     const { src, meta } = build();
     return { fn: (0, eval)(src), meta };
   }
-  let hit;
-  try {
-    hit = globalThis.__weft_fn_cached(source);
-  } catch (e) {
-    // Not loadable (another engine build): compile below.
-  }
-  if (hit !== undefined) return { fn: hit[0], meta: hit[1] === '' ? undefined : hit[1] };
+  const hit = cachedCode(source);
+  if (hit !== undefined) return hit;
   const { src, meta } = build();
   const pair = compile(src, strip);
   if (typeof pair[1] === 'string') {
@@ -46,4 +41,18 @@ export function cachedFunction(source, build, strip = false) {
     outgoing[globalThis.__weft_hash(source)] = meta === undefined ? { c: pair[1] } : { c: pair[1], m: meta };
   }
   return { fn: pair[0], meta };
+}
+
+// cachedCode returns {fn, meta} for a source the task brought compiled, or
+// undefined.
+export function cachedCode(source) {
+  const load = globalThis.__weft_fn_cached;
+  if (typeof load !== 'function') return undefined;
+  let hit;
+  try {
+    hit = load(source);
+  } catch (e) {
+    return undefined; // not loadable (another engine build): compiled again
+  }
+  return hit === undefined ? undefined : { fn: hit[0], meta: hit[1] === '' ? undefined : hit[1] };
 }

@@ -17,7 +17,7 @@
 //
 // Compiled expressions are cached by source for the life of the instance.
 import { ExpressionError } from '../errors.js';
-import { cachedFunction } from '../compiled.js';
+import { cachedFunction, cachedCode } from '../compiled.js';
 import { splitTemplate } from './template.js';
 import { EXTENSION_NAMES, extensionSymbols } from './extend.js';
 
@@ -571,9 +571,14 @@ function compile(expr) {
     if (e instanceof ExpressionError) return { error: e };
     return { error: new ExpressionError('invalid syntax') };
   }
-  const meta = built.meta || '0';
+  return fromMeta(built.fn, built.meta);
+}
+
+// fromMeta is the compiled form of a function and its meta ("1" or "0"
+// for single, then the extension symbols it uses).
+function fromMeta(fn, meta = '0') {
   if (meta.length > 1) extensionSymbols(meta.slice(1).split(','));
-  return { fn: built.fn, single: meta.charCodeAt(0) === 49 };
+  return { fn, single: meta.charCodeAt(0) === 49 };
 }
 
 const cache = new Map();
@@ -583,7 +588,10 @@ const cache = new Map();
 export function compiled(value) {
   let c = cache.get(value);
   if (c === undefined) {
-    c = compile(value.slice(1));
+    const expr = value.slice(1);
+    // what the task brought compiled needs no template split
+    const hit = expr.indexOf('{{') >= 0 ? cachedCode(expr) : undefined;
+    c = hit !== undefined ? fromMeta(hit.fn, hit.meta) : compile(expr);
     cache.set(value, c);
   }
   return c;
