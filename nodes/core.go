@@ -31,8 +31,9 @@ const ModuleEnv = "WEFT_CORE_MODULE"
 // DefaultFuel is the fuel budget of a core node task. The interpreter loop of
 // a JavaScript engine charges far more units per operation than compiled
 // code, so the core module gets a budget of its own: about 2 s of busy
-// JavaScript on the reference machine.
-const DefaultFuel = 200_000_000_000
+// JavaScript on the reference machine (a counting loop burns 2–3·10^12 units
+// a second there).
+const DefaultFuel = 4_000_000_000_000
 
 // InitFuel is the budget of the core module's start-up: creating the
 // JavaScript engine, loading the bundle (Luxon included) and the warm-up.

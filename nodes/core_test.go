@@ -201,3 +201,19 @@ func TestReferenceToANodeThatHasNotRun(t *testing.T) {
 		t.Fatalf("missing node: got %+v", e.Error)
 	}
 }
+
+// TestDefaultFuelCoversBusyCode runs a Code node with 1.5 million loop
+// iterations (about 150 ms of JavaScript) under the default
+// limits: the budget is meant for about 2 s of busy JavaScript, whatever
+// the engine charges per operation.
+func TestDefaultFuelCoversBusyCode(t *testing.T) {
+	c := loadCore(t)
+	wf := chain(t, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"let x = 0;\nfor (let i = 0; i < 1.5e6; i++) x += i % 7;\nreturn [{json: {x}}];"}`})
+	e := run(t, c, wf, items(1))
+	if e.Error != nil {
+		t.Fatalf("busy code failed under the default limits: %+v", e.Error)
+	}
+	if got := outputJSON(t, e, "Code", 0); len(got) != 1 || got[0] != `{"x":4499995}` {
+		t.Fatalf("output %v", got)
+	}
+}
