@@ -114,6 +114,23 @@ test('assignment names can be expressions', () => {
   assert.deepEqual(json(r), [[{ k1: 'x' }, { k2: 'y' }]]);
 });
 
+test('every assignment expression is evaluated before any value is converted', () => {
+  // n8n resolves the whole assignments parameter first: the second
+  // assignment's expression error wins over the first one's conversion error
+  const r = runNode(SET, 3.4, manual([['n', 'abc', 'number'], ['x', '={{ $json.nope.deeper }}', 'string']]), [[{ json: PERSON }]]);
+  assert.equal(r.error && r.error.message, "Cannot read properties of undefined (reading 'deeper')");
+});
+
+test('assignments whose shape is unusual are still resolved', () => {
+  // an expression inside an object value, an extra key at the top
+  const params = manual([['o', { inner: '={{ $json.name }}' }, 'object']]);
+  let r = runNode(SET, 3.4, params, [[{ json: PERSON }]]);
+  assert.deepEqual(json(r), [[{ o: { inner: 'alice' } }]]);
+  params.assignments.note = 'kept out';
+  r = runNode(SET, 3.4, params, [[{ json: PERSON }]]);
+  assert.deepEqual(json(r), [[{ o: { inner: 'alice' } }]]);
+});
+
 test('output items pair with their input item', () => {
   const r = runNode(SET, 3.4, manual([['x', 1, 'number']]), [[{ json: {} }, { json: {} }]]);
   assert.deepEqual(r.outputs[0].map((i) => i.pairedItem), [{ item: 0 }, { item: 1 }]);

@@ -3,7 +3,7 @@
 // from a JSON template; input fields are kept all, some, all but some, or
 // none. Versions 1 and 2 ("Set"): typed value lists and keepOnlySet.
 import { NodeOperationError } from '../errors.js';
-import { param, once, executionMode } from './lib/params.js';
+import { param, once, executionMode, hasExpression } from './lib/params.js';
 import { get, set, unset, flatKey } from './lib/paths.js';
 import { validateType, describeValue, parseJSON } from './lib/values.js';
 
@@ -66,7 +66,8 @@ function composeItem(i, input, newFields, opts, version) {
       throw new NodeOperationError(`The include option "${opts.include}" is not known!`);
   }
   owned.add(json);
-  for (const key of Object.keys(newFields)) writeField(json, key, newFields[key], opts.dotNotation, owned);
+  const keys = Object.keys(newFields);
+  for (let k = 0; k < keys.length; k++) writeField(json, keys[k], newFields[keys[k]], opts.dotNotation, owned);
   out.json = json;
   return out;
 }
@@ -132,7 +133,8 @@ function manualFields(ctx, state, i, item, opts, version) {
   if (version >= 3.3) {
     const collection = state.assignments(i) || {};
     const list = Array.isArray(collection.assignments) ? collection.assignments : [];
-    for (const a of list) {
+    for (let n = 0; n < list.length; n++) {
+      const a = list[n];
       if (!a) continue;
       if (a.type === 'binary') {
         binaries.push(a);
@@ -173,6 +175,53 @@ function rawFields(ctx, state, i, item, opts, version) {
   return composeItem(i, item, parseJsonParameter(data, i), opts, version);
 }
 
+// assignmentsParam is param(ctx, 'assignments') for the usual shape of the
+// collection, {assignments: [{id, name, value, type}, …]}, without the
+// generic walk: per item, only the entries with an expression are rebuilt,
+// their expressions evaluated in key order, all before any is used (as
+// n8n resolves the whole parameter first). Any other shape goes through
+// param().
+function assignmentsParam(ctx) {
+  const raw = ctx.getRawParameter('assignments');
+  const list = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw.assignments : undefined;
+  if (!Array.isArray(list) || Object.keys(raw).length !== 1) return param(ctx, 'assignments', {});
+  // keysOf[n]: the keys of entry n when it holds an expression, else null
+  const keysOf = new Array(list.length);
+  for (let n = 0; n < list.length; n++) {
+    const a = list[n];
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) return param(ctx, 'assignments', {});
+    const keys = Object.keys(a);
+    let dynamic = false;
+    for (let k = 0; k < keys.length; k++) {
+      const v = a[keys[k]];
+      if (v !== null && typeof v === 'object') {
+        if (hasExpression(v)) return param(ctx, 'assignments', {});
+      } else if (typeof v === 'string' && v.charCodeAt(0) === 61) {
+        dynamic = true;
+      }
+    }
+    keysOf[n] = dynamic ? keys : null;
+  }
+  return (i) => {
+    const out = new Array(list.length);
+    for (let n = 0; n < list.length; n++) {
+      const a = list[n];
+      const keys = keysOf[n];
+      if (keys === null) {
+        out[n] = a;
+        continue;
+      }
+      const e = {};
+      for (let k = 0; k < keys.length; k++) {
+        const v = a[keys[k]];
+        e[keys[k]] = typeof v === 'string' && v.charCodeAt(0) === 61 ? ctx.evaluateExpression(v, i) : v;
+      }
+      out[n] = e;
+    }
+    return { assignments: out };
+  };
+}
+
 function runV3(ctx) {
   const items = ctx.getInputData();
   const version = ctx.node.typeVersion;
@@ -184,7 +233,7 @@ function runV3(ctx) {
     const raw = ctx.getRawParameter('jsonOutput');
     if (typeof raw === 'string' && raw.startsWith('=')) state.template = raw.replace(/^=+/, '');
   } else if (version >= 3.3) {
-    state.assignments = param(ctx, 'assignments', {});
+    state.assignments = assignmentsParam(ctx);
   } else {
     state.fields = param(ctx, 'fields.values', []);
     const rawList = ctx.getRawParameter('fields.values');
