@@ -217,3 +217,29 @@ func TestDefaultFuelCoversBusyCode(t *testing.T) {
 		t.Fatalf("output %v", got)
 	}
 }
+
+// TestCodeAllocatingMuch runs Code nodes that allocate past the engine's
+// task arena, and past its heap limit: the first works, the second fails
+// with the engine's error, and the module keeps working.
+func TestCodeAllocatingMuch(t *testing.T) {
+	c := loadCore(t)
+	big := chain(t, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"const rows = [];\nfor (let i = 0; i < 100000; i++) rows.push({i, name: 'row ' + i});\nreturn [{json: {n: rows.length, last: rows[rows.length - 1].name}}];"}`})
+	for range 2 {
+		e := run(t, c, big, items(1))
+		if e.Error != nil {
+			t.Fatalf("allocating 100,000 objects: %+v", e.Error)
+		}
+		if got := outputJSON(t, e, "Code", 0); len(got) != 1 || got[0] != `{"n":100000,"last":"row 99999"}` {
+			t.Fatalf("output %v", got)
+		}
+	}
+	bomb := chain(t, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"const a = [];\nwhile (true) a.push('x'.repeat(1 << 20) + a.length);"}`})
+	e := run(t, c, bomb, items(1))
+	if e.Error == nil || !strings.Contains(e.Error.Message, "out of memory") {
+		t.Fatalf("got %+v, want the node to fail with the engine's out of memory error", e.Error)
+	}
+	e = run(t, c, big, items(1))
+	if e.Error != nil {
+		t.Fatalf("after running out of memory: %+v", e.Error)
+	}
+}
