@@ -164,8 +164,10 @@ type Store interface {
 	// empty) and returns it.
 	CreateExecution(ctx context.Context, e *Execution) (*Execution, error)
 	// FinishExecution records the outcome of an execution, with its run
-	// data and the lines its nodes logged (a JSON array, or nil), and
-	// drops its task results (the run data holds them now).
+	// data and the lines its nodes logged (a JSON array, or nil). A
+	// successful execution's task results are dropped (the run data holds
+	// them now); those of one that failed or was canceled are kept, with
+	// the node state the run data lacks, for a retry from the failed node.
 	FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData, logs json.RawMessage) error
 	// GetExecution returns an execution with its run data.
 	GetExecution(ctx context.Context, id string) (*Execution, error)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bufio"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -59,6 +60,54 @@ func TestRetry(t *testing.T) {
 	ok := call(t, "POST", base+"/api/v1/workflows/"+id+"/run", ``)
 	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+ok.body["id"].(string)+"/retry", ``), 409, "not_retryable")
 	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+execID+"/retry", `{"from":"middle"}`), 400, "invalid_body")
+}
+
+// loopWorkflow runs Loop Over Items one item at a time through a Code node
+// with the given code; the loop's done output goes to Done.
+func loopWorkflow(code string) string {
+	return fmt.Sprintf(`{"name":"loop","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Loop","type":"n8n-nodes-base.splitInBatches","typeVersion":3,"position":[200,0],"parameters":{"batchSize":1,"options":{}}},
+ {"name":"Work","type":"n8n-nodes-base.code","typeVersion":2,"position":[400,100],"parameters":{"jsCode":%q}},
+ {"name":"Done","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[400,-100],"parameters":{}}],
+ "connections":{"Start":{"main":[[{"node":"Loop","type":"main","index":0}]]},
+  "Loop":{"main":[[{"node":"Done","type":"main","index":0}],[{"node":"Work","type":"main","index":0}]]},
+  "Work":{"main":[[{"node":"Loop","type":"main","index":0}]]}},"settings":{"executionOrder":"v1"}}`, code)
+}
+
+// TestRetryFromFailedNodeInALoop fails a loop on its second item, fixes
+// the node and retries from it: the loop goes on from where it was, with
+// the items it had left, and ends with all of them.
+func TestRetryFromFailedNodeInALoop(t *testing.T) {
+	base := serve(t)
+	r := call(t, "POST", base+"/api/v1/workflows", loopWorkflow("if ($json.n === 2) throw new Error('not yet');\nreturn $input.all();"))
+	id := r.body["id"].(string)
+	failed := call(t, "POST", base+"/api/v1/workflows/"+id+"/run", `{"items":[{"n":1},{"n":2},{"n":3}]}`)
+	if failed.body["status"] != "error" {
+		t.Fatalf("first run: %s", failed.raw)
+	}
+	if r := call(t, "PUT", base+"/api/v1/workflows/"+id, loopWorkflow("return $input.all();"), "If-Match", `"1"`); r.status != 200 {
+		t.Fatalf("update: %s", r.raw)
+	}
+	r = call(t, "POST", base+"/api/v1/executions/"+failed.body["id"].(string)+"/retry", `{"from":"failedNode","currentVersion":true}`)
+	if r.status != 200 || r.body["status"] != "success" {
+		t.Fatalf("retry from the failed node: %d %s", r.status, r.raw)
+	}
+	rd, _ := r.body["runData"].(map[string]any)
+	done, _ := rd["Done"].([]any)
+	if len(done) != 1 {
+		t.Fatalf("Done ran %d times: %s", len(done), r.raw)
+	}
+	var ns []any
+	for _, it := range done[0].(map[string]any)["data"].(map[string]any)["main"].([]any)[0].([]any) {
+		ns = append(ns, it.(map[string]any)["json"].(map[string]any)["n"])
+	}
+	if fmt.Sprint(ns) != "[1 2 3]" {
+		t.Fatalf("Done got n = %v, want [1 2 3] (the loop carried on with the items it had left)", ns)
+	}
+	if loops, _ := rd["Loop"].([]any); len(loops) != 4 {
+		t.Errorf("Loop ran %d times, want 4 (3 items, then done)", len(loops))
+	}
 }
 
 // slowWorkflow waits three seconds in a Wait node before its Check node.

@@ -75,11 +75,18 @@ func (o *Orchestrator) Retry(ctx context.Context, req RetryRequest) (*Handle, er
 
 // carryOver commits the successful node runs of an old execution as the
 // new execution's results, so the executor replays them instead of
-// dispatching, and returns them.
+// dispatching, and returns them. A run's result comes from the old
+// execution's kept task results when there is one, so the node state it
+// left (Loop Over Items' remaining items) goes on; otherwise from its run
+// data.
 func (o *Orchestrator) carryOver(ctx context.Context, old *store.Execution, newID string) (map[string]json.RawMessage, error) {
 	var runData map[string][]engine.TaskData
 	if err := json.Unmarshal(old.RunData, &runData); err != nil {
 		return nil, fmt.Errorf("run data: %w", err)
+	}
+	kept, err := o.store.TaskResults(ctx, old.ID)
+	if err != nil {
+		return nil, err
 	}
 	prior := map[string]json.RawMessage{}
 	var rows []store.TaskResult
@@ -89,11 +96,16 @@ func (o *Orchestrator) carryOver(ctx context.Context, old *store.Execution, newI
 				continue
 			}
 			id := bus.TaskID(newID, node, i, 0)
-			outs := r.Outputs()
-			if outs == nil {
-				outs = [][]api.Item{}
+			res := keptResult(kept, old.ID, node, i)
+			if res == nil {
+				outs := r.Outputs()
+				if outs == nil {
+					outs = [][]api.Item{}
+				}
+				res = &bus.Result{Outputs: outs}
 			}
-			b, err := json.Marshal(bus.Result{ID: id, ExecutionID: newID, Outputs: outs})
+			res.ID, res.ExecutionID = id, newID
+			b, err := json.Marshal(res)
 			if err != nil {
 				return nil, err
 			}
@@ -105,6 +117,26 @@ func (o *Orchestrator) carryOver(ctx context.Context, old *store.Execution, newI
 		return nil, err
 	}
 	return prior, nil
+}
+
+// keptResult returns the kept result of the last attempt at run of node,
+// reduced to what a replay of a finished run needs (its outputs and node
+// state: not its logs, answer, wait or static data, which belonged to the
+// old execution), or nil when there is none that succeeded.
+func keptResult(kept map[string]json.RawMessage, execID, node string, run int) *bus.Result {
+	var raw json.RawMessage
+	for try := 0; ; try++ {
+		b, ok := kept[bus.TaskID(execID, node, run, try)]
+		if !ok {
+			break
+		}
+		raw = b
+	}
+	var res bus.Result
+	if raw == nil || json.Unmarshal(raw, &res) != nil || res.Error != nil || res.Failure != "" || res.Wait != nil {
+		return nil
+	}
+	return &bus.Result{Outputs: res.Outputs, NodeState: res.NodeState, PayloadRef: res.PayloadRef}
 }
 
 // StopSubject carries stop requests to whichever control plane runs an

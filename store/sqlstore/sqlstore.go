@@ -574,7 +574,9 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 			}
 			return nil
 		}},
-		{query: sqlDropResults, args: []any{id}},
+	}
+	if status == store.StatusSuccess {
+		stmts = append(stmts, statement{query: sqlDropResults, args: []any{id}})
 	}
 	if runData != nil {
 		stmts = append(stmts, statement{query: sqlUpsertRunData, args: []any{stored, nullText(logs), id}})

@@ -469,6 +469,20 @@ func testTaskResults(t *testing.T, s store.Store) {
 	if all, _ := s.TaskResults(ctx, e2.ID); len(all) != 450 || string(all[e2.ID+"/N/449/0"]) != "449" {
 		t.Fatalf("got %d results", len(all))
 	}
+	// A failed execution keeps its results (a retry from the failed node
+	// carries them over); deleting the execution takes them.
+	if err := s.FinishExecution(ctx, e2.ID, store.StatusError, json.RawMessage(`{"message":"boom"}`), "N", json.RawMessage(`{}`), nil); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := s.TaskResults(ctx, e2.ID); len(all) != 450 {
+		t.Fatalf("%d results kept after the execution failed, want 450", len(all))
+	}
+	if err := s.DeleteExecution(ctx, e2.ID); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := s.TaskResults(ctx, e2.ID); len(all) != 0 {
+		t.Fatalf("%d results left after deleting the execution", len(all))
+	}
 }
 
 func testLeases(t *testing.T, s store.Store) {
