@@ -216,3 +216,28 @@ func TestWebhookBinaryThroughBlobs(t *testing.T) {
 		t.Fatalf("saved run data holds the file inline: %s", e.raw)
 	}
 }
+
+// TestWebhookWithAuthenticationIsRefused: a webhook node that asks for
+// authentication has no credentials to check calls against, so every call
+// gets n8n's answer for that case and no execution starts.
+func TestWebhookWithAuthenticationIsRefused(t *testing.T) {
+	base := serve(t)
+	doc := strings.Replace(fmt.Sprintf(hookWorkflow, "auth", "onReceived", `{}`, "return $input.all();"),
+		`"path":"oa-auth"`, `"path":"oa-auth","authentication":"basicAuth"`, 1)
+	id := activate(t, base, doc)
+	req, _ := http.NewRequest("POST", base+"/webhook/oa-auth", strings.NewReader(`{"a":1}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.SetBasicAuth("user", "secret")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 500 || string(body) != "No authentication data defined on node!" || res.Header.Get("WWW-Authenticate") != `Basic realm="Webhook"` {
+		t.Fatalf("got %d %v %s", res.StatusCode, res.Header, body)
+	}
+	if l := call(t, "GET", base+"/api/v1/executions?workflowId="+id, ""); len(l.body["data"].([]any)) != 0 {
+		t.Fatalf("an execution started: %s", l.raw)
+	}
+}

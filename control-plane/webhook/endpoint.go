@@ -143,8 +143,9 @@ type Endpoint struct {
 	// by default).
 	AllowedOrigins string
 	// Authentication is the node's authentication setting: "none",
-	// "basicAuth", "headerAuth" or "jwtAuth". This package does not check
-	// credentials.
+	// "basicAuth", "headerAuth" or "jwtAuth". There are no credentials to
+	// check a call against yet, so Refuse refuses every call to a webhook
+	// that asks for authentication.
 	Authentication string
 }
 

@@ -369,16 +369,24 @@ func NotFound(method, path string, allowed []string) Response {
 }
 
 // Refuse checks the endpoint's request filters before the execution
-// starts: options.ipWhitelist against the caller's addresses (n8n's rule:
-// an entry matches an address that contains it), then options.ignoreBots
-// against the User-Agent. It returns n8n's 403 answer and true when the
-// request must not run the workflow.
+// starts, in n8n's order: options.ipWhitelist against the caller's
+// addresses (n8n's rule: an entry matches an address that contains it),
+// options.ignoreBots against the User-Agent, then authentication. It
+// returns n8n's answer and true when the request must not run the
+// workflow.
+//
+// Authentication needs credentials, which Weft does not have yet: a
+// webhook that asks for basicAuth, headerAuth or jwtAuth gets n8n's answer
+// for a node without credentials on every call, and never runs.
 func Refuse(ep Endpoint, r Request, callerIPs ...string) (Response, bool) {
 	if !ipAllowed(ep.IPWhitelist, callerIPs) {
 		return Response{Status: 403, Headers: map[string]string{}, Body: []byte("IP is not whitelisted to access the webhook!")}, true
 	}
 	if ep.IgnoreBots && botPattern.MatchString(r.Headers["user-agent"]) {
 		return Response{Status: 403, Headers: map[string]string{"www-authenticate": `Basic realm="Webhook"`}, Body: []byte("Authorization data is wrong!")}, true
+	}
+	if ep.Authentication != "" && ep.Authentication != "none" {
+		return Response{Status: 500, Headers: map[string]string{"www-authenticate": `Basic realm="Webhook"`}, Body: []byte("No authentication data defined on node!")}, true
 	}
 	return Response{}, false
 }

@@ -257,6 +257,22 @@ func TestRefuse(t *testing.T) {
 	if !refused || r.Status != 403 || r.Headers["www-authenticate"] != `Basic realm="Webhook"` || string(r.Body) != "Authorization data is wrong!" {
 		t.Errorf("bot: %v %d %v %s", refused, r.Status, r.Headers, r.Body)
 	}
+	// Without credentials to check against, a webhook that asks for
+	// authentication refuses every call, even one that sends some.
+	for _, auth := range []string{"basicAuth", "headerAuth", "jwtAuth"} {
+		withAuth := Request{Headers: map[string]string{"user-agent": "Mozilla/5.0", "authorization": "Basic dXNlcjpwYXNz"}}
+		r, refused := Refuse(Endpoint{Authentication: auth}, withAuth)
+		if !refused || r.Status != 500 || r.Headers["www-authenticate"] != `Basic realm="Webhook"` || string(r.Body) != "No authentication data defined on node!" {
+			t.Errorf("%s: %v %d %v %s", auth, refused, r.Status, r.Headers, r.Body)
+		}
+	}
+	if _, refused := Refuse(Endpoint{Authentication: "none"}, req); refused {
+		t.Error("authentication none refused")
+	}
+	// The address check comes first, as in n8n.
+	if r, _ := Refuse(Endpoint{IPWhitelist: "10.0.0.1", Authentication: "basicAuth"}, req, "10.0.0.2"); r.Status != 403 {
+		t.Errorf("address and authentication: %d, want the address's 403", r.Status)
+	}
 }
 
 func TestWithCharset(t *testing.T) {

@@ -54,7 +54,7 @@ export default {
     },
     {
       name: 'authentication', type: 'options', default: 'none', options: ['basicAuth', 'headerAuth', 'jwtAuth', 'none'],
-      description: 'The way to authenticate',
+      description: "The way to authenticate. Weft has no credentials yet: a webhook with basicAuth, headerAuth or jwtAuth answers every call as n8n does when the node has no credentials (500, 'No authentication data defined on node!') and never runs the workflow",
     },
     {
       name: 'responseMode', type: 'options', default: 'onReceived', options: ['onReceived', 'lastNode', 'responseNode'],
