@@ -174,10 +174,7 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 		return fail(exitFailed, "%v", err)
 	}
 	defer svc.Close()
-	if addr := envOr("WEFT_PPROF", ""); addr != "" {
-		// Profiling endpoints on their own listener, never on the API's.
-		go func() { logger.Printf("pprof: %v", http.ListenAndServe(addr, nil)) }()
-	}
+	servePprof(logger)
 	ln, err := net.Listen("tcp", p.listen)
 	if err != nil {
 		return fail(exitFailed, "%v", err)
@@ -263,6 +260,7 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 	core.SetWorkflowLoader(bus.LookupWorkflow(nc))
 	core.HandOffWaits()
 	logger := log.New(c.stderr, "", log.LstdFlags)
+	servePprof(logger)
 	r := &runner.Runner{NC: nc, Exec: core, ID: *id, Concurrency: *conc, DrainTimeout: *drain, Logf: logger.Printf, Codec: bus.Codec{Blobs: blobs, Threshold: threshold}}
 	fmt.Fprintf(c.stdout, "weft %s runner %s: %d task(s) at once from %s\n", version, *id, *conc, *natsURL)
 	if err := r.Run(ctx); err != nil {
@@ -270,4 +268,12 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "runner %s drained after %d task(s)\n", *id, r.Done())
 	return nil
+}
+
+// servePprof serves Go's profiling endpoints on WEFT_PPROF's address, when
+// set: on a listener of their own, never on the API's.
+func servePprof(logger *log.Logger) {
+	if addr := envOr("WEFT_PPROF", ""); addr != "" {
+		go func() { logger.Printf("pprof: %v", http.ListenAndServe(addr, nil)) }()
+	}
 }
