@@ -143,3 +143,20 @@ func BenchmarkWebhookSet(b *testing.B) {
 	}
 	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/task")
 }
+
+// BenchmarkCode runs a Code node that returns its input (one item): the
+// fixed cost of the Code node's sandbox.
+func BenchmarkCode(b *testing.B) {
+	c := loadCore(b)
+	wf := chain(b, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"return $input.all();"}`})
+	start := items(1)
+	ex := c.Executor()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		e, err := ex.Run(b.Context(), wf, engine.StartOptions{StartData: [][]api.Item{start}})
+		if err != nil || e.Status != engine.StatusSuccess {
+			b.Fatal(err, e.Error)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/task")
+}

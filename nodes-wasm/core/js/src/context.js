@@ -124,6 +124,12 @@ export class NodeContext {
     return this.resolver.dataProxy(itemIndex);
   }
 
+  // variable is dataProxy(itemIndex)[name], without building the others;
+  // undefined when name is not a variable (isVariable).
+  variable(name, itemIndex = 0) {
+    return this.resolver.variable(name, itemIndex);
+  }
+
   continueOnFail() {
     const mode = this.context.onError;
     return mode === 'continueRegularOutput' || mode === 'continueErrorOutput';

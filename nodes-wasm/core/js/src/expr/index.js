@@ -1,7 +1,8 @@
 // The n8n expression runtime: resolves `={{ }}` parameters for one node
 // run. createResolver(task) returns
 //   resolve(value, itemIndex)  deep-resolves a parameter value for an item;
-//   dataProxy(itemIndex)       the variables expressions see, for the Code node.
+//   dataProxy(itemIndex)       the variables expressions see, for the Code node;
+//   variable(name, itemIndex)  one of them.
 //
 // What expressions see ($json, $input, $('Node'), $node, …) follows n8n's
 // WorkflowDataProxy; see compile.js for how an expression becomes a function
@@ -731,6 +732,15 @@ class Resolver {
     return out;
   }
 
+  // variable returns one variable of dataProxy(i), without building the
+  // others; undefined for a name that is not a variable.
+  variable(name, i) {
+    if (name === '$json' || name === '$data') return this.json(i, false);
+    if (name === '$binary') return this.binary(i, false);
+    const g = VARIABLES[name];
+    return g === undefined ? undefined : g(this, i);
+  }
+
   // dataProxy returns every variable for item i as getters (the Code node
   // hands them to the user's code). $json and $binary are undefined rather
   // than failing when there is no such item.
@@ -752,10 +762,16 @@ class Resolver {
   }
 }
 
+// isVariable reports whether name is one of the variables dataProxy has.
+export function isVariable(name) {
+  return VARIABLES[name] !== undefined;
+}
+
 export function createResolver(task) {
   const r = new Resolver(task);
   return {
     resolve: (value, itemIndex = 0) => r.resolve(value, itemIndex),
     dataProxy: (itemIndex = 0) => r.dataProxy(itemIndex),
+    variable: (name, itemIndex = 0) => r.variable(name, itemIndex),
   };
 }

@@ -7,6 +7,7 @@
 // promise) the run returns a promise: the host runs the engine's pending
 // jobs until it settles.
 import { cachedFunction } from '../compiled.js';
+import { isVariable } from '../expr/index.js';
 import { DateTime, Duration, Interval } from 'luxon';
 import { NodeOperationError } from '../errors.js';
 import { v8Message, sourceLine, isThenable } from './lib/jsErrors.js';
@@ -236,17 +237,18 @@ const FALLBACK_NAMES = Object.keys(FALLBACKS);
 // expression runtime's data proxy, n8n's Code node additions, and fallbacks
 // for what the proxy does not provide.
 function sandbox(ctx, itemIndex, mode, staticData, used) {
-  const proxy = ctx.dataProxy(itemIndex) || {};
+  // only the variables the code names are read (each getter runs as it
+  // would from the data proxy)
   const vars = {};
-  for (const k of used) if (k in proxy) vars[k] = proxy[k];
+  for (const k of used) if (isVariable(k)) vars[k] = ctx.variable(k, itemIndex);
   for (const k of FALLBACK_NAMES) if (used.has(k) && !(k in vars)) vars[k] = FALLBACKS[k](ctx, itemIndex);
   if (mode === 'runOnceForAllItems') {
     if (used.has('items')) {
-      const input = proxy.$input;
+      const input = ctx.variable('$input', itemIndex);
       vars.items = input && typeof input.all === 'function' ? input.all() : ctx.getInputData();
     }
   } else if (used.has('item')) {
-    const input = proxy.$input;
+    const input = ctx.variable('$input', itemIndex);
     vars.item = input ? input.item : ctx.getInputData()[itemIndex];
   }
   if (used.has('$getWorkflowStaticData')) {
