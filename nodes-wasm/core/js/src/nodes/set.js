@@ -185,37 +185,36 @@ function assignmentsParam(ctx) {
   const raw = ctx.getRawParameter('assignments');
   const list = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw.assignments : undefined;
   if (!Array.isArray(list) || Object.keys(raw).length !== 1) return param(ctx, 'assignments', {});
-  // keysOf[n]: the keys of entry n when it holds an expression, else null
-  const keysOf = new Array(list.length);
+  // exprKeys[n]: the keys of entry n that hold an expression, in key
+  // order, or null when it has none (it is then used as it is)
+  const exprKeys = new Array(list.length);
   for (let n = 0; n < list.length; n++) {
     const a = list[n];
     if (a === null || typeof a !== 'object' || Array.isArray(a)) return param(ctx, 'assignments', {});
     const keys = Object.keys(a);
-    let dynamic = false;
+    let found = null;
     for (let k = 0; k < keys.length; k++) {
       const v = a[keys[k]];
       if (v !== null && typeof v === 'object') {
         if (hasExpression(v)) return param(ctx, 'assignments', {});
       } else if (typeof v === 'string' && v.charCodeAt(0) === 61) {
-        dynamic = true;
+        if (found === null) found = [];
+        found.push(keys[k]);
       }
     }
-    keysOf[n] = dynamic ? keys : null;
+    exprKeys[n] = found;
   }
   return (i) => {
     const out = new Array(list.length);
     for (let n = 0; n < list.length; n++) {
-      const a = list[n];
-      const keys = keysOf[n];
+      const keys = exprKeys[n];
       if (keys === null) {
-        out[n] = a;
+        out[n] = list[n];
         continue;
       }
-      const e = {};
-      for (let k = 0; k < keys.length; k++) {
-        const v = a[keys[k]];
-        e[keys[k]] = typeof v === 'string' && v.charCodeAt(0) === 61 ? ctx.evaluateExpression(v, i) : v;
-      }
+      // a copy with the expressions evaluated in place, in key order
+      const e = Object.assign({}, list[n]);
+      for (let k = 0; k < keys.length; k++) e[keys[k]] = ctx.evaluateExpression(e[keys[k]], i);
       out[n] = e;
     }
     return { assignments: out };
