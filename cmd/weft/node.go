@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/runtime"
 )
 
@@ -26,7 +27,7 @@ func (c cli) flagSet(name string) *flag.FlagSet {
 func (c cli) nodeRun(ctx context.Context, args []string) error {
 	fs := c.flagSet("weft node run")
 	input := fs.String("input", "", "task JSON or items array: a file, or - for standard input (default: one empty item)")
-	fuel := fs.Uint64("fuel", 0, fmt.Sprintf("fuel budget in units (default %d)", runtime.DefaultFuel))
+	fuel := fs.Uint64("fuel", 0, fmt.Sprintf("fuel budget in units (default %d; %d for the core module, whose JavaScript burns fuel faster)", runtime.DefaultFuel, nodes.DefaultFuel))
 	memory := fs.String("memory", "", fmt.Sprintf("memory cap, e.g. 16MiB, 512KiB, 65536 (default %s)", runtime.FormatBytes(runtime.DefaultMemoryBytes)))
 	timeout := fs.Duration("timeout", 0, fmt.Sprintf("wall-time budget (default %s)", runtime.DefaultTimeout))
 	asJSON := fs.Bool("json", false, "print one JSON document with the result, fuel used, duration and logs")
@@ -61,6 +62,9 @@ func (c cli) nodeRun(ctx context.Context, args []string) error {
 		return fail(exitUsage, "input: %v", err)
 	}
 
+	if *fuel == 0 && isCoreModule(pos[0]) {
+		*fuel = nodes.DefaultFuel
+	}
 	mod, closeEngine, err := loadModule(ctx, cfg, wasm)
 	if err != nil {
 		return err
@@ -309,4 +313,16 @@ func engineConfig() runtime.Config {
 		cfg = cfg.WithCacheDir(dir)
 	}
 	return cfg
+}
+
+// isCoreModule reports whether path is the core module weft runs workflows
+// with (nodes.FindModule).
+func isCoreModule(path string) bool {
+	core, err := nodes.FindModule()
+	if err != nil {
+		return false
+	}
+	a, errA := os.Stat(path)
+	b, errB := os.Stat(core)
+	return errA == nil && errB == nil && os.SameFile(a, b)
 }

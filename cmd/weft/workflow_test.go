@@ -364,3 +364,21 @@ func TestNodeRunCoreRoutingNode(t *testing.T) {
 		t.Fatalf("outputs = %+v", out.Result.Outputs)
 	}
 }
+
+// TestNodeRunCoreFuel runs a Code task on the core module that needs more
+// than the runtime's default fuel: without --fuel the core module gets its
+// own default, and an explicit --fuel still applies.
+func TestNodeRunCoreFuel(t *testing.T) {
+	core := testmodules.Core(t)
+	task := filepath.Join(t.TempDir(), "task.json")
+	doc := `{"abi":1,"node":{"name":"Busy","type":"n8n-nodes-base.code","typeVersion":2,"parameters":{"jsCode":"let x = 0;\nfor (let i = 0; i < 100000; i++) x += i % 3;\nreturn [{json: {x}}];"}},"inputs":[[{"json":{}}]],"context":{}}`
+	if err := os.WriteFile(task, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := runWorkflowCLI(t, "node", "run", core, "--input", task); r.code != exitOK || !strings.Contains(r.stdout, `"x": 99999`) {
+		t.Fatalf("default fuel: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+	if r := runWorkflowCLI(t, "node", "run", core, "--input", task, "--fuel", "1000000000"); r.code != exitLimit || !strings.Contains(r.stderr, "fuel exhausted") {
+		t.Fatalf("--fuel 1e9: exit %d\nstderr: %s", r.code, r.stderr)
+	}
+}
