@@ -116,8 +116,8 @@ export class NodeContext {
   // evaluateExpression resolves an expression for an item; like n8n's it
   // takes the expression with or without its leading '='.
   evaluateExpression(expr, itemIndex = 0) {
-    const src = typeof expr === 'string' && expr.charCodeAt(0) !== 61 ? '=' + expr : expr;
-    return this.resolver.resolve(src, itemIndex);
+    if (typeof expr !== 'string') return this.resolver.resolve(expr, itemIndex);
+    return this.resolver.evaluate(expr.charCodeAt(0) !== 61 ? '=' + expr : expr, itemIndex);
   }
 
   dataProxy(itemIndex = 0) {

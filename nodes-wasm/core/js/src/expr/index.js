@@ -773,5 +773,7 @@ export function createResolver(task) {
     resolve: (value, itemIndex = 0) => r.resolve(value, itemIndex),
     dataProxy: (itemIndex = 0) => r.dataProxy(itemIndex),
     variable: (name, itemIndex = 0) => r.variable(name, itemIndex),
+    // evaluate resolves one expression string (with its leading '=').
+    evaluate: (value, itemIndex) => r.evaluate(value, itemIndex),
   };
 }
