@@ -84,6 +84,13 @@ for (const { name, v, plain } of values.concat($json.extra ? extraValues() : [])
   writtenHere++;
   if (want.e !== undefined || got !== want.v) problems.push({ json: { text: name, op: 'stringify', want: want.e || want.v, got } });
 }
+// The plain objects are recognised by their intrinsic prototype, not by
+// whatever the global Object is at the time.
+const realObject = Object;
+globalThis.Object = function Impostor() {};
+const withImpostor = __weft_json_stringify({ a: [1] });
+globalThis.Object = realObject;
+if (withImpostor !== '{"a":[1]}') problems.push({ json: { text: 'global Object replaced', op: 'stringify', want: '{"a":[1]}', got: String(withImpostor) } });
 return problems.concat([{ json: { parsedHere, writtenHere } }]);
 `
 

@@ -23,6 +23,9 @@
 #define JSON_MAX_DEPTH 256
 
 static JSClassID object_class, array_class;
+/* the intrinsic Object.prototype and Array.prototype (whatever the global
+ * Object and Array are made to be later), kept for the context's life */
+static JSValue object_proto, array_proto;
 static JSAtom atom_tojson;
 
 void json_init(JSContext *ctx) {
@@ -31,6 +34,8 @@ void json_init(JSContext *ctx) {
     array_class = JS_GetClassID(a);
     JS_FreeValue(ctx, o);
     JS_FreeValue(ctx, a);
+    object_proto = JS_GetClassProto(ctx, object_class);
+    array_proto = JS_GetClassProto(ctx, array_class);
     atom_tojson = JS_NewAtom(ctx, "toJSON");
 }
 
@@ -539,7 +544,6 @@ static int put_js_string(JSContext *ctx, json_buf *b, JSValueConst v) {
 typedef struct {
     JSContext *ctx;
     json_buf *b;
-    JSValue object_proto, array_proto;
     int depth;
 } writer;
 
@@ -589,7 +593,7 @@ static int write_value(writer *w, JSValueConst v) {
     if ((cls != object_class && cls != array_class) || w->depth >= JSON_MAX_DEPTH)
         return -1;
     JSValue proto = JS_GetPrototype(ctx, v);
-    int standard = JS_VALUE_GET_PTR(proto) == JS_VALUE_GET_PTR(cls == array_class ? w->array_proto : w->object_proto) ||
+    int standard = JS_VALUE_GET_PTR(proto) == JS_VALUE_GET_PTR(cls == array_class ? array_proto : object_proto) ||
                    (cls == object_class && JS_IsNull(proto));
     JS_FreeValue(ctx, proto);
     if (!standard || JS_GetOwnProperty(ctx, NULL, v, atom_tojson) != 0)
@@ -658,25 +662,14 @@ static int write_value(writer *w, JSValueConst v) {
 }
 
 int json_stringify(JSContext *ctx, JSValueConst v, json_buf *b) {
-    JSValue global = JS_GetGlobalObject(ctx);
-    JSValue object = JS_GetPropertyStr(ctx, global, "Object");
-    JSValue array = JS_GetPropertyStr(ctx, global, "Array");
     writer w = {.ctx = ctx, .b = b};
-    w.object_proto = JS_GetPropertyStr(ctx, object, "prototype");
-    w.array_proto = JS_GetPropertyStr(ctx, array, "prototype");
-    /* a toJSON the prototypes inherit would apply to every value */
     int r = -1;
-    if (JS_IsObject(w.object_proto) && JS_IsObject(w.array_proto) &&
-        JS_GetOwnProperty(ctx, NULL, w.object_proto, atom_tojson) == 0 &&
-        JS_GetOwnProperty(ctx, NULL, w.array_proto, atom_tojson) == 0) {
+    /* a toJSON the prototypes inherit would apply to every value */
+    if (JS_GetOwnProperty(ctx, NULL, object_proto, atom_tojson) == 0 &&
+        JS_GetOwnProperty(ctx, NULL, array_proto, atom_tojson) == 0) {
         b->len = 0;
         r = write_value(&w, v) > 0 ? 0 : -1;
     }
-    JS_FreeValue(ctx, w.object_proto);
-    JS_FreeValue(ctx, w.array_proto);
-    JS_FreeValue(ctx, object);
-    JS_FreeValue(ctx, array);
-    JS_FreeValue(ctx, global);
     if (r < 0)
         JS_FreeValue(ctx, JS_GetException(ctx));
     return r;
