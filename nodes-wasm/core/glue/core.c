@@ -14,8 +14,8 @@
  *
  * A task may carry, after its JSON document and a NUL byte, the bytecode
  * the module compiled in earlier runs of the same node (../README.md,
- * "Compiled code"): __weft_fn_cached(key) evaluates an entry straight from
- * there, with no JSON or base64 in the way.
+ * "Compiled code"): __weft_fn_cached(source) evaluates an entry straight
+ * from there, with no JSON or base64 in the way.
  */
 #include <malloc.h>
 #include <stdint.h>
@@ -276,6 +276,14 @@ static char *b64_encode(const uint8_t *in, size_t n, size_t *outlen) {
     return out;
 }
 
+/* pair returns [a, b], taking both. */
+static JSValue pair(JSContext *c, JSValue a, JSValue b) {
+    JSValue arr = JS_NewArray(c);
+    JS_SetPropertyUint32(c, arr, 0, a);
+    JS_SetPropertyUint32(c, arr, 1, b);
+    return arr;
+}
+
 /* __weft_fn_compile(src, strip) evaluates the script src (which must
  * evaluate to a function) and returns [value, base64 bytecode of the
  * script]. With strip the bytecode leaves out the source text (which only
@@ -307,10 +315,7 @@ static JSValue js_fn_compile(JSContext *c, JSValueConst this_val, int argc, JSVa
         JS_FreeValue(c, encoded);
         return fn;
     }
-    JSValue pair = JS_NewArray(c);
-    JS_SetPropertyUint32(c, pair, 0, fn);
-    JS_SetPropertyUint32(c, pair, 1, encoded);
-    return pair;
+    return pair(c, fn, encoded);
 }
 
 /* hash writes the key compiled code is cached under: a 128-bit FNV-1a
@@ -389,10 +394,7 @@ static JSValue js_fn_cached(JSContext *c, JSValueConst this_val, int argc, JSVal
     JSValue fn = JS_EvalFunction(c, obj);
     if (JS_IsException(fn))
         return fn;
-    JSValue pair = JS_NewArray(c);
-    JS_SetPropertyUint32(c, pair, 0, fn);
-    JS_SetPropertyUint32(c, pair, 1, JS_NewStringLen(c, (const char *)meta, meta_len));
-    return pair;
+    return pair(c, fn, JS_NewStringLen(c, (const char *)meta, meta_len));
 }
 
 /* __weft_json_parse(text) is JSON.parse(text), through json_parse when it

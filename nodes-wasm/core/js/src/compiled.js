@@ -20,21 +20,23 @@ export function endTask() {
   return out;
 }
 
-// cachedFunction returns {fn, meta} for a source: build() returns {src,
-// meta}, where src is a script that evaluates to a function and meta is a
-// string the caller needs back with it (or undefined). With strip the
-// bytecode kept leaves out the source text (fn.toString() of what it
-// defines shows no source). Errors from build and syntax errors from
-// compiling src propagate.
+// cachedFunction returns {fn, meta} for a source: what the task brought
+// compiled (cachedCode), else compiledFunction.
 export function cachedFunction(source, build, strip = false) {
-  const compile = globalThis.__weft_fn_compile;
-  if (typeof compile !== 'function') {
-    const { src, meta } = build();
-    return { fn: (0, eval)(src), meta };
-  }
   const hit = cachedCode(source);
-  if (hit !== undefined) return hit;
+  return hit !== undefined ? hit : compiledFunction(source, build, strip);
+}
+
+// compiledFunction compiles a source and keeps its bytecode for the result:
+// build() returns {src, meta}, where src is a script that evaluates to a
+// function and meta is a string the caller needs back with it (or
+// undefined). With strip the bytecode kept leaves out the source text
+// (fn.toString() of what it defines shows no source). Errors from build
+// and syntax errors from compiling src propagate.
+export function compiledFunction(source, build, strip = false) {
   const { src, meta } = build();
+  const compile = globalThis.__weft_fn_compile;
+  if (typeof compile !== 'function') return { fn: (0, eval)(src), meta };
   const pair = compile(src, strip);
   if (typeof pair[1] === 'string') {
     if (outgoing === null) outgoing = {};

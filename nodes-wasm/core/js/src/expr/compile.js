@@ -17,7 +17,7 @@
 //
 // Compiled expressions are cached by source for the life of the instance.
 import { ExpressionError } from '../errors.js';
-import { cachedFunction, cachedCode } from '../compiled.js';
+import { compiledFunction, cachedCode } from '../compiled.js';
 import { splitTemplate } from './template.js';
 import { EXTENSION_NAMES, extensionSymbols } from './extend.js';
 
@@ -545,7 +545,8 @@ function compile(expr) {
   if (chunks.length === 1) return { constant: chunks[0].text };
   let built;
   try {
-    built = cachedFunction(expr, () => {
+    // compiled() looked for it among the task's compiled code already
+    built = compiledFunction(expr, () => {
       const used = { x: false, s: false, symbols: [] };
       let body;
       let single = false;
