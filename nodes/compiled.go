@@ -27,7 +27,8 @@ type compileCache struct {
 type compiledNode struct {
 	entries map[string]compiledEntry
 	// trailer is entries in the form a task carries them after its JSON
-	// document (nodes-wasm/core/README.md, "Compiled code").
+	// document (nodes-wasm/core/README.md, "Compiled code"). It is never
+	// changed in place: get hands it out without a copy.
 	trailer []byte
 }
 
@@ -97,10 +98,12 @@ func (c *compileCache) add(key [32]byte, entries map[string]json.RawMessage) {
 		n.entries[k] = e
 		c.added++
 	}
-	n.trailer = n.trailer[:0]
+	// A new slice: tasks running now may still be reading the old one.
+	var trailer []byte
 	for k, e := range n.entries {
-		n.trailer = appendEntry(n.trailer, k, e)
+		trailer = appendEntry(trailer, k, e)
 	}
+	n.trailer = trailer
 }
 
 // appendEntry appends one entry in the trailer's layout: key (32 bytes),

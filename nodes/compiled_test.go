@@ -72,11 +72,12 @@ func TestCompiledCodeIsReused(t *testing.T) {
 	key := compileKey(wf, fields)
 	c.compiled.mu.Lock()
 	n := c.compiled.nodes[key]
-	n.trailer = n.trailer[:0]
+	var trailer []byte
 	for k, e := range n.entries {
 		e.Code = []byte{0, 0, 0}
-		n.trailer = appendEntry(n.trailer, k, e)
+		trailer = appendEntry(trailer, k, e)
 	}
+	n.trailer = trailer
 	c.compiled.mu.Unlock()
 	added = c.compiled.added
 	if got := string(runOnce(false).RunData["Fields"][0].Outputs()[0][0].JSON); got != `{"up":"ADA","first":3}` {
@@ -84,5 +85,27 @@ func TestCompiledCodeIsReused(t *testing.T) {
 	}
 	if damaged := len(c.compiled.nodes[key].entries); c.compiled.added != added+damaged {
 		t.Fatalf("damaged entries: %d compiled again, want %d", c.compiled.added-added, damaged)
+	}
+}
+
+// TestCompiledTrailerIsNotChangedInPlace: a task reads the trailer get
+// returned without the lock while another run of the node adds entries.
+func TestCompiledTrailerIsNotChangedInPlace(t *testing.T) {
+	var c compileCache
+	var key [32]byte
+	entry := func(code string) json.RawMessage {
+		b, _ := json.Marshal(compiledEntry{Code: []byte(code), Meta: "1"})
+		return b
+	}
+	c.add(key, map[string]json.RawMessage{"0123456789abcdef0123456789abcdef": entry("first")})
+	before := c.get(key)
+	saved := string(before)
+	c.add(key, map[string]json.RawMessage{"fedcba9876543210fedcba9876543210": entry("second")})
+	after := c.get(key)
+	if string(before) != saved {
+		t.Fatal("the trailer a task holds changed under it")
+	}
+	if len(after) <= len(before) || &after[0] == &before[0] {
+		t.Fatalf("the new trailer (%d bytes) should be a new slice with both entries (old: %d bytes)", len(after), len(before))
 	}
 }
