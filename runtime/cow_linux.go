@@ -247,7 +247,7 @@ var rangeBufs = sync.Pool{New: func() any { b := make([]pageRange, 0, 64); retur
 // writtenPages appends to out the pages of mem (a private file mapping)
 // that are anonymous now: written since they were mapped.
 func writtenPages(mem []byte, out []pageRange) ([]pageRange, error) {
-	if scanSupported.Load() {
+	if !scanMissing.Load() {
 		r, err := scanWritten(mem, out)
 		if err == nil {
 			return r, nil
@@ -256,7 +256,7 @@ func writtenPages(mem []byte, out []pageRange) ([]pageRange, error) {
 			return nil, err
 		}
 		// A kernel before 6.7: read pagemap from now on.
-		scanSupported.Store(false)
+		scanMissing.Store(true)
 	}
 	return readWritten(mem, out)
 }
@@ -280,11 +280,10 @@ type pmScanArg struct {
 type pageRegion struct{ start, end, categories uint64 }
 
 var (
-	scanSupported atomic.Bool
-	scanBufs      = sync.Pool{New: func() any { b := make([]pageRegion, 256); return &b }}
+	// scanMissing is set once the kernel refused PAGEMAP_SCAN.
+	scanMissing atomic.Bool
+	scanBufs    = sync.Pool{New: func() any { b := make([]pageRegion, 256); return &b }}
 )
-
-func init() { scanSupported.Store(true) }
 
 // scanWritten asks PAGEMAP_SCAN for the pages of mem that are not file
 // pages and are present or swapped out: the anonymous copies written pages
@@ -306,7 +305,7 @@ func scanWritten(mem []byte, out []pageRange) ([]pageRange, error) {
 		categoryAnyofMask: pageIsPresent | pageIsSwapped, returnMask: pageIsPresent | pageIsSwapped,
 	}
 	for arg.start < arg.end {
-		n, _, errno := unix.Syscall(unix.SYS_IOCTL, pagemapFile.Fd(), pagemapScan, uintptr(unsafe.Pointer(&arg)))
+		n, _, errno := unix.Syscall(unix.SYS_IOCTL, pagemapFD, pagemapScan, uintptr(unsafe.Pointer(&arg)))
 		if errno != 0 {
 			return nil, errno
 		}
@@ -325,11 +324,17 @@ func scanWritten(mem []byte, out []pageRange) ([]pageRange, error) {
 var (
 	pagemapOnce sync.Once
 	pagemapFile *os.File
+	pagemapFD   uintptr
 	pagemapErr  error
 	pagemapBufs = sync.Pool{New: func() any { b := make([]byte, 0); return &b }}
 )
 
-func openPagemap() { pagemapFile, pagemapErr = os.Open("/proc/self/pagemap") }
+func openPagemap() {
+	pagemapFile, pagemapErr = os.Open("/proc/self/pagemap")
+	if pagemapErr == nil {
+		pagemapFD = pagemapFile.Fd()
+	}
+}
 
 // readWritten reads an entry per page of mem from /proc/self/pagemap.
 func readWritten(mem []byte, out []pageRange) ([]pageRange, error) {
