@@ -334,16 +334,24 @@ static void hash(const char *s, size_t n, char out[32]) {
     }
 }
 
+/* source_key writes the key of the JavaScript string v; -1 when it cannot
+ * be read (an exception is pending). */
+static int source_key(JSContext *c, JSValueConst v, char key[32]) {
+    size_t n;
+    const char *s = JS_ToCStringLen(c, &n, v);
+    if (!s)
+        return -1;
+    hash(s, n, key);
+    JS_FreeCString(c, s);
+    return 0;
+}
+
 /* __weft_hash(s) is the key of source s (see hash). */
 static JSValue js_hash(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
-    size_t n;
-    const char *s = JS_ToCStringLen(c, &n, argv[0]);
-    if (!s)
+    char key[32];
+    if (source_key(c, argv[0], key) < 0)
         return JS_EXCEPTION;
-    char out[32];
-    hash(s, n, out);
-    JS_FreeCString(c, s);
-    return JS_NewStringLen(c, out, 32);
+    return JS_NewStringLen(c, key, 32);
 }
 
 /* The compiled code the current task carries: entries of
@@ -361,13 +369,9 @@ static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] 
 static JSValue js_fn_cached(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
     if (cached_len == 0)
         return JS_UNDEFINED;
-    size_t n;
-    const char *src = JS_ToCStringLen(c, &n, argv[0]);
-    if (!src)
-        return JS_EXCEPTION;
     char key[32];
-    hash(src, n, key);
-    JS_FreeCString(c, src);
+    if (source_key(c, argv[0], key) < 0)
+        return JS_EXCEPTION;
     const uint8_t *p = cached, *end = cached + cached_len;
     const uint8_t *meta = NULL, *code = NULL;
     uint32_t meta_len = 0, code_len = 0;
