@@ -4,6 +4,7 @@
 GO          ?= go
 BIN         := bin
 NODES       := $(BIN)/nodes
+CORE        := $(NODES)/core.wasm
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOIMPORTS   := golang.org/x/tools/cmd/goimports@v0.39.0
 GOFLAGS_TEST ?=
@@ -43,7 +44,6 @@ $(NODES)/wrap.wasm: runtime/testdata/wrap.wasm
 # and the JavaScript bundle (core nodes, expression runtime, Luxon). QuickJS-ng's
 # C sources come pinned through the Go module proxy; the bundle's packages
 # through npm (nodes-wasm/core/js/package-lock.json).
-CORE        := $(NODES)/core.wasm
 COREBUILD   := $(BIN)/core
 QJS_MOD     := github.com/quickjs-ng/quickjs@v0.10.1
 QJS_UNITS   := quickjs libregexp libunicode cutils xsum
