@@ -204,3 +204,66 @@ func TestBatch_FallbackGivesEachCallerItsOutcome(t *testing.T) {
 		}
 	})
 }
+
+// TestLazyWritesWaitForCompany: a batch of writes nobody waits on holds
+// its commit for another write, and goes as soon as one that is waited on
+// joins it.
+func TestLazyWritesWaitForCompany(t *testing.T) {
+	b := &batcher{ops: make(chan *writeOp, 16), stop: make(chan struct{}), lazyWait: time.Hour}
+	lazy := func() *writeOp { return &writeOp{lazy: true} }
+	got := make(chan []*writeOp, 1)
+	first, second, urgent := lazy(), lazy(), &writeOp{}
+	go func() { got <- b.fill([]*writeOp{first}) }()
+	b.ops <- second
+	select {
+	case batch := <-got:
+		t.Fatalf("a batch of %d lazy writes was committed without waiting for company", len(batch))
+	case <-time.After(50 * time.Millisecond):
+	}
+	b.ops <- urgent
+	batch := <-got
+	if len(batch) != 3 || batch[0] != first || batch[1] != second || batch[2] != urgent {
+		t.Fatalf("batch = %v, want the two lazy writes and the urgent one", batch)
+	}
+
+	// A write that is waited on never waits.
+	b.lazyWait = time.Hour
+	if batch := b.fill([]*writeOp{urgent}); len(batch) != 1 {
+		t.Fatalf("batch = %v, want the urgent write alone", batch)
+	}
+	// Nor does a lazy write for ever.
+	b.lazyWait = time.Millisecond
+	if batch := b.fill([]*writeOp{first}); len(batch) != 1 {
+		t.Fatalf("batch = %v, want the lazy write alone", batch)
+	}
+}
+
+// TestFinishExecution_UnhurriedIsLazy: recording an outcome whose caller
+// marked it unhurried queues a lazy write; otherwise it is committed at
+// once. Both commit the same rows.
+func TestFinishExecution_UnhurriedIsLazy(t *testing.T) {
+	bothDialects(t, func(t *testing.T, s *Store) {
+		w, x := workflowWithExecution(t, s)
+		y, err := s.CreateExecution(ctx, running(w))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := stallBatcher(s)
+		ops, wait := queue(t, b, func() error {
+			return s.FinishExecution(store.Unhurried(ctx), x.ID, store.StatusSuccess, nil, "n", json.RawMessage(`{"x":1}`), nil)
+		})
+		more, waitMore := queue(t, b, func() error {
+			return s.FinishExecution(ctx, y.ID, store.StatusSuccess, nil, "n", json.RawMessage(`{"y":1}`), nil)
+		})
+		if !ops[0].lazy || more[0].lazy {
+			t.Fatalf("lazy: unhurried %v, plain %v; want true, false", ops[0].lazy, more[0].lazy)
+		}
+		b.run(append(ops, more...))
+		if errs := append(wait(), waitMore()...); errs[0] != nil || errs[1] != nil {
+			t.Fatalf("finishing: %v", errs)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM executions WHERE status = 'success'`); n != 2 {
+			t.Fatalf("%d executions finished, want 2", n)
+		}
+	})
+}
