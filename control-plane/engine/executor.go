@@ -266,7 +266,7 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 			if err != nil {
 				return true, err
 			}
-			for res.Error == nil && firstItemHasError(res.Outputs) && try != tries-1 {
+			for res.Error == nil && try != tries-1 && firstItemHasError(res.Outputs) {
 				if err := r.e.sleep(r.ctx, wait); err != nil {
 					r.exec.Status = StatusCanceled
 					return true, err

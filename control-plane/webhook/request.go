@@ -337,6 +337,9 @@ func falsy(body any) bool {
 	case string:
 		return b == ""
 	case rawJSON:
+		if len(b) > 0 && (b[0] == '{' || b[0] == '[') {
+			return false // objects and arrays are truthy; b is compact
+		}
 		var v any
 		if json.Unmarshal(b, &v) != nil {
 			return false
