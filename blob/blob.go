@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Errors the stores return, wrapped with the reference they concern; test
@@ -34,7 +35,10 @@ var (
 //
 // Put writes data and returns its reference only once the object is durably
 // stored, so a caller may publish the reference as soon as Put returns.
-// Putting the same bytes again returns the same reference and is cheap.
+// Putting the same bytes again returns the same reference and is cheap; it
+// refreshes the blob's modification time (S3: once that is more than
+// RefreshAge old), because a garbage collector spares only blobs modified
+// recently when it cannot see their references yet.
 //
 // Get returns the bytes of ref after checking their hash: an error wrapping
 // ErrNotFound if nothing is stored under ref, ErrCorrupt if the stored bytes
@@ -46,6 +50,16 @@ var (
 //
 // Exists reports whether ref is stored, without reading or checking it.
 //
+// List calls f with every blob stored, in no particular order, and stops
+// at the first error f returns, returning it as is. A blob put or deleted
+// while List runs may or may not be reported; nothing that is not a blob
+// (a temporary file, a foreign object beside the store's) ever is.
+//
+// DeleteIfOlder deletes ref unless its modification time is at or after
+// cutoff, and reports whether it deleted it (false for a missing blob): a
+// collector's deletion that spares a blob a concurrent Put has just
+// refreshed.
+//
 // Every method that takes a Ref rejects a malformed one with an error
 // wrapping ErrInvalidRef before touching storage.
 type Store interface {
@@ -53,7 +67,24 @@ type Store interface {
 	Get(ctx context.Context, ref Ref) ([]byte, error)
 	Delete(ctx context.Context, ref Ref) error
 	Exists(ctx context.Context, ref Ref) (bool, error)
+	List(ctx context.Context, f func(Info) error) error
+	DeleteIfOlder(ctx context.Context, ref Ref, cutoff time.Time) (bool, error)
 }
+
+// Info describes a stored blob, as List reports it.
+type Info struct {
+	Ref  Ref
+	Size int64
+	// ModTime is when the blob was last written or refreshed by a Put,
+	// by the storage's clock (S3 keeps it to the second).
+	ModTime time.Time
+}
+
+// RefreshAge is how old an S3 object must be for a Put of its content to
+// upload it again, which refreshes its modification time: a blob's
+// ModTime is never more than RefreshAge before its latest Put. (A Dir
+// refreshes the time on every Put; it costs no upload.)
+const RefreshAge = time.Minute
 
 // Ref names a blob by content: "sha256:" followed by the 64 lowercase hex
 // digits of the SHA-256 of its bytes. The zero Ref is not valid.
@@ -102,6 +133,17 @@ func ParseRef(s string) (Ref, error) {
 		}
 	}
 	return Ref(s), nil
+}
+
+// refOfKey returns the blob a store key names, "sha256/<xx>/<hex>" with xx
+// the first two digits of hex, and false for any other key.
+func refOfKey(key string) (Ref, bool) {
+	rest, ok := strings.CutPrefix(key, keyDirName+"/")
+	if !ok || len(rest) != 3+hexLen || rest[2] != '/' || rest[:2] != rest[3:5] {
+		return "", false
+	}
+	r, err := ParseRef(refScheme + rest[3:])
+	return r, err == nil
 }
 
 // String returns the reference as text, "sha256:<hex>".

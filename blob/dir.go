@@ -2,11 +2,13 @@ package blob
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Dir is a Store in a local directory, for the embedded mode. A blob lives
@@ -48,8 +50,8 @@ func OpenDir(path string) (*Dir, error) {
 func (d *Dir) Path() string { return d.root }
 
 // Put stores data. If a file of the right size is already in place, Put
-// does not write it again; a file of another size (truncated by something
-// outside Weft) is replaced.
+// does not write it again but sets its modification time to now; a file of
+// another size (truncated by something outside Weft) is replaced.
 func (d *Dir) Put(ctx context.Context, data []byte) (Ref, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -57,13 +59,24 @@ func (d *Dir) Put(ctx context.Context, data []byte) (Ref, error) {
 	ref := RefOf(data)
 	name := d.path(ref)
 	if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() && fi.Size() == int64(len(data)) {
-		// A concurrent Put may have renamed the file into place and not yet
-		// synced the directory: sync it here too, so that this caller's
-		// reference is as durable as the writer's.
-		if err := syncDir(filepath.Dir(name)); err != nil {
+		// The caller is about to hand the reference out: a collector must
+		// see the blob as new. If a collector has just moved the file
+		// aside (DeleteIfOlder), Chtimes finds nothing and the blob is
+		// written again below.
+		now := time.Now()
+		err := os.Chtimes(name, now, now)
+		switch {
+		case err == nil:
+			// A concurrent Put may have renamed the file into place and
+			// not yet synced the directory: sync it here too, so that this
+			// caller's reference is as durable as the writer's.
+			if err := syncDir(filepath.Dir(name)); err != nil {
+				return "", fmt.Errorf("blob: put %s: %w", ref, err)
+			}
+			return ref, nil
+		case !errors.Is(err, fs.ErrNotExist):
 			return "", fmt.Errorf("blob: put %s: %w", ref, err)
 		}
-		return ref, nil
 	}
 	if err := d.mkdirs(ref); err != nil {
 		return "", fmt.Errorf("blob: put %s: %w", ref, err)
@@ -125,6 +138,102 @@ func (d *Dir) Exists(ctx context.Context, ref Ref) (bool, error) {
 		return false, fmt.Errorf("blob: exists %s: %w", ref, err)
 	}
 	return fi.Mode().IsRegular(), nil
+}
+
+// List reports the files under sha256/ that are blobs, one fan-out
+// directory at a time; temporary files (names starting with a dot) and
+// anything else are skipped.
+func (d *Dir) List(ctx context.Context, f func(Info) error) error {
+	top := filepath.Join(d.root, keyDirName)
+	fans, err := os.ReadDir(top)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // nothing was ever stored
+	}
+	if err != nil {
+		return fmt.Errorf("blob: list %s: %w", top, err)
+	}
+	for _, fan := range fans {
+		if !fan.IsDir() {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		dir := filepath.Join(top, fan.Name())
+		entries, err := os.ReadDir(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("blob: list %s: %w", dir, err)
+		}
+		for _, e := range entries {
+			ref, ok := refOfKey(keyDirName + "/" + fan.Name() + "/" + e.Name())
+			if !ok || !e.Type().IsRegular() {
+				continue
+			}
+			fi, err := e.Info()
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // deleted since ReadDir
+			}
+			if err != nil {
+				return fmt.Errorf("blob: list %s: %w", ref, err)
+			}
+			if err := f(Info{Ref: ref, Size: fi.Size(), ModTime: fi.ModTime()}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// DeleteIfOlder first renames ref's file aside, then checks its
+// modification time, and puts it back if it is not older than cutoff. A
+// concurrent Put refreshes the time either before the rename, and the check
+// sees it, or after, and then finds no file and writes the blob anew: no
+// Put can return a reference to a blob deleted here.
+func (d *Dir) DeleteIfOlder(ctx context.Context, ref Ref, cutoff time.Time) (bool, error) {
+	if err := check(ref); err != nil {
+		return false, err
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	name := d.path(ref)
+	fi, err := os.Stat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("blob: delete %s: %w", ref, err)
+	}
+	if !fi.ModTime().Before(cutoff) {
+		return false, nil
+	}
+	// Like a temporary file, the name aside starts with a dot: no
+	// reference names it and List skips it.
+	aside := filepath.Join(filepath.Dir(name), "."+ref.Digest()+".gc-"+rand.Text())
+	if err := os.Rename(name, aside); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("blob: delete %s: %w", ref, err)
+	}
+	if fi, err := os.Stat(aside); err != nil || !fi.ModTime().Before(cutoff) {
+		// Refreshed in the meantime (or unreadable: keep it to be safe).
+		// Should a Put have written the blob anew meanwhile, the rename
+		// replaces it with the same bytes.
+		if rerr := os.Rename(aside, name); rerr != nil {
+			return false, fmt.Errorf("blob: delete %s: putting back a blob refreshed during deletion: %w", ref, rerr)
+		}
+		if err != nil {
+			return false, fmt.Errorf("blob: delete %s: %w", ref, err)
+		}
+		return false, nil
+	}
+	if err := os.Remove(aside); err != nil {
+		return false, fmt.Errorf("blob: delete %s: %w", ref, err)
+	}
+	return true, nil
 }
 
 func (d *Dir) path(ref Ref) string {

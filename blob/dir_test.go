@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/weftrun/weft/blob"
 	"github.com/weftrun/weft/blob/blobtest"
@@ -175,4 +176,102 @@ func listFiles(t *testing.T, root string) []string {
 		t.Fatal(err)
 	}
 	return files
+}
+
+// TestDir_ListBlobs checks that List reports the blobs and nothing else
+// of the directory: temporary files, stray files, misplaced files.
+func TestDir_ListBlobs(t *testing.T) {
+	ctx := context.Background()
+	d := openDir(t)
+	ref, err := d.Put(ctx, []byte("abc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest := blob.RefOf([]byte("stray")).Digest()
+	fan := filepath.Join(d.Path(), "sha256", "ba")
+	for _, name := range []string{
+		filepath.Join(fan, "."+ref.Digest()+".tmp-123"),
+		filepath.Join(d.Path(), "sha256", "README"),
+		filepath.Join(d.Path(), "sha256", "00", digest), // in the wrong fan-out directory
+		filepath.Join(d.Path(), "sha256", digest[:2], digest+".bak"),
+		filepath.Join(d.Path(), "notes.txt"),
+	} {
+		if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte("stray"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A directory named like a blob is not one.
+	if err := os.MkdirAll(filepath.Join(d.Path(), "sha256", digest[:2], digest), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var got []blob.Info
+	if err := d.List(ctx, func(i blob.Info) error { got = append(got, i); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Ref != ref || got[0].Size != 3 {
+		t.Fatalf("List reported %+v, want only %s", got, ref)
+	}
+}
+
+// TestDir_PutRefreshesModTime: putting content already stored sets the
+// file's modification time to now, and DeleteIfOlder then spares it.
+func TestDir_PutRefreshesModTime(t *testing.T) {
+	ctx := context.Background()
+	d := openDir(t)
+	data := []byte("stored long ago")
+	ref, err := d.Put(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(objectPath(d, ref), old, old); err != nil {
+		t.Fatal(err)
+	}
+	cutoff := time.Now()
+	if _, err := d.Put(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(objectPath(d, ref))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.ModTime().Before(cutoff.Add(-time.Second)) {
+		t.Fatalf("after Put the file is modified at %v, want about %v", fi.ModTime(), cutoff)
+	}
+	if deleted, err := d.DeleteIfOlder(ctx, ref, cutoff.Add(-time.Second)); err != nil || deleted {
+		t.Fatalf("DeleteIfOlder of a refreshed blob = %v, %v", deleted, err)
+	}
+	if files := listFiles(t, d.Path()); len(files) != 1 {
+		t.Fatalf("files in the store: %v, want only the object", files)
+	}
+}
+
+// TestDir_PutWhileDeleting: a Put that finds the blob moved aside by
+// DeleteIfOlder writes it again instead of returning a reference to a
+// blob about to go.
+func TestDir_PutWhileDeleting(t *testing.T) {
+	ctx := context.Background()
+	d := openDir(t)
+	data := []byte("contended")
+	ref, err := d.Put(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What DeleteIfOlder's rename leaves for a concurrent Put to find.
+	aside := filepath.Join(filepath.Dir(objectPath(d, ref)), "."+ref.Digest()+".gc-test")
+	if err := os.Rename(objectPath(d, ref), aside); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Put(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(aside); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := d.Get(ctx, ref); err != nil || string(got) != string(data) {
+		t.Fatalf("Get after Put during deletion = %q, %v", got, err)
+	}
 }

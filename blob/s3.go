@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -133,14 +134,17 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	return s, nil
 }
 
-// Put uploads data unless an object of the same size is already stored
-// under its reference (one HEAD request instead of a second upload).
+// Put uploads data unless an object of the same size, modified less than
+// RefreshAge ago, is already stored under its reference (one HEAD request
+// instead of a second upload). An older one is uploaded again, which
+// refreshes its modification time: content put over and over is uploaded
+// at most once per RefreshAge.
 func (s *S3) Put(ctx context.Context, data []byte) (Ref, error) {
 	sum := sha256.Sum256(data)
 	ref := Ref(refScheme + hex.EncodeToString(sum[:]))
 	head, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: s.key(ref)})
 	switch {
-	case err == nil && aws.ToInt64(head.ContentLength) == int64(len(data)):
+	case err == nil && aws.ToInt64(head.ContentLength) == int64(len(data)) && time.Since(aws.ToTime(head.LastModified)) < s3RefreshAge:
 		return ref, nil
 	case err != nil && !isNotFound(err):
 		return "", fmt.Errorf("blob: put %s: %w", ref, err)
@@ -211,6 +215,64 @@ func (s *S3) Exists(ctx context.Context, ref Ref) (bool, error) {
 	}
 	return true, nil
 }
+
+// List lists the objects under <prefix>sha256/, a page at a time.
+func (s *S3) List(ctx context.Context, f func(Info) error) error {
+	prefix := s.prefix + keyDirName + "/"
+	pages := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
+		Bucket:  &s.bucket,
+		Prefix:  &prefix,
+		MaxKeys: aws.Int32(s3ListPage),
+	})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("blob: list s3://%s/%s at %s: %w", s.bucket, prefix, s.endpoint, err)
+		}
+		for _, obj := range page.Contents {
+			ref, ok := refOfKey(strings.TrimPrefix(aws.ToString(obj.Key), s.prefix))
+			if !ok {
+				continue
+			}
+			if err := f(Info{Ref: ref, Size: aws.ToInt64(obj.Size), ModTime: aws.ToTime(obj.LastModified)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// DeleteIfOlder checks the object's modification time with a HEAD request
+// and deletes it if it is older than cutoff. S3 cannot delete on that
+// condition, so a Put refreshing the object between the two requests can
+// still lose it; the window is one round trip. S3 keeps times to the
+// second, rounded down: the object counts as older only if it is a whole
+// second before cutoff.
+func (s *S3) DeleteIfOlder(ctx context.Context, ref Ref, cutoff time.Time) (bool, error) {
+	if err := check(ref); err != nil {
+		return false, err
+	}
+	head, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: s.key(ref)})
+	if isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("blob: delete %s: %w", ref, err)
+	}
+	if head.LastModified == nil || head.LastModified.Add(time.Second).After(cutoff) {
+		return false, nil
+	}
+	if err := s.Delete(ctx, ref); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// s3RefreshAge and s3ListPage are variables for tests.
+var (
+	s3RefreshAge       = RefreshAge
+	s3ListPage   int32 = 1000
+)
 
 func (s *S3) key(ref Ref) *string {
 	return aws.String(s.prefix + ref.key())

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -39,6 +40,8 @@ func objectKey(p string, ref blob.Ref) string {
 
 func TestS3(t *testing.T) {
 	blobtest.Run(t, func(t *testing.T) (blob.Store, blobtest.Tamper) {
+		// Refresh on every Put, so the suite need not wait RefreshAge.
+		blob.SetS3RefreshAge(t, 0)
 		cfg := s3Config(t)
 		s, err := blob.NewS3(context.Background(), cfg)
 		if err != nil {
@@ -173,5 +176,97 @@ func TestS3Config_Validate(t *testing.T) {
 				t.Fatalf("error repeats the credentials: %v", err)
 			}
 		})
+	}
+}
+
+// TestS3_ListBlobs checks that List reports only the blobs under the
+// store's own prefix, skipping foreign objects beside them, across pages.
+func TestS3_ListBlobs(t *testing.T) {
+	ctx := context.Background()
+	cfg := s3Config(t)
+	s, err := blob.NewS3(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := cfg
+	other.Prefix += "-other"
+	o, err := blob.NewS3(ctx, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Put(ctx, []byte("another store's blob")); err != nil {
+		t.Fatal(err)
+	}
+	raw := s3test.Client(cfg.Endpoint)
+	digest := blob.RefOf([]byte("foreign")).Digest()
+	for _, key := range []string{
+		"sha256/README",
+		"sha256/" + digest[:2] + "/" + digest + ".txt",
+		"sha256/00/" + digest, // in the wrong fan-out directory
+		"notes/" + digest,
+	} {
+		k := cfg.Prefix + "/" + key
+		if _, err := raw.PutObject(ctx, &s3.PutObjectInput{Bucket: &cfg.Bucket, Key: &k, Body: strings.NewReader("foreign")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := map[blob.Ref]bool{}
+	for i := range 5 {
+		ref, err := s.Put(ctx, blobtest.Payload(uint64(40+i), 100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[ref] = true
+	}
+	blob.SetS3ListPage(t, 2)
+	got := map[blob.Ref]bool{}
+	if err := s.List(ctx, func(i blob.Info) error { got[i.Ref] = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Errorf("List reported %d blobs, want %d: %v", len(got), len(want), got)
+	}
+	for ref := range want {
+		if !got[ref] {
+			t.Errorf("List did not report %s", ref)
+		}
+	}
+}
+
+// TestS3_PutRefreshesOnlyOldObjects: a Put of content already stored
+// uploads it again only once the object is RefreshAge old.
+func TestS3_PutRefreshesOnlyOldObjects(t *testing.T) {
+	ctx := context.Background()
+	s, err := blob.NewS3(ctx, s3Config(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("hot content")
+	modified := func() time.Time {
+		t.Helper()
+		var at time.Time
+		err := s.List(ctx, func(i blob.Info) error { at = i.ModTime; return nil })
+		if err != nil || at.IsZero() {
+			t.Fatalf("List: %v, modified at %v", err, at)
+		}
+		return at
+	}
+	if _, err := s.Put(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+	first := modified()
+	time.Sleep(1100 * time.Millisecond)
+	if _, err := s.Put(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+	if again := modified(); !again.Equal(first) {
+		t.Fatalf("a Put within RefreshAge uploaded again: modified %v, then %v", first, again)
+	}
+	blob.SetS3RefreshAge(t, time.Second)
+	if _, err := s.Put(ctx, data); err != nil {
+		t.Fatal(err)
+	}
+	if again := modified(); !again.After(first) {
+		t.Fatalf("a Put past RefreshAge did not refresh the object: modified %v, then %v", first, again)
 	}
 }

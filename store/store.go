@@ -222,6 +222,19 @@ type Store interface {
 	// writers are never blocked for long. It returns how many it deleted.
 	PruneExecutions(ctx context.Context, r Retention) (int, error)
 
+	// BlobRefs calls f with every blob reference the stored data holds,
+	// for a garbage collector of the blob store: anything in it that looks
+	// like a reference ("sha256:" and 64 lowercase hex digits), and what
+	// looks like one in the content of the blobs it names (run data kept
+	// as a blob, payloads), except binary data, which names nothing. A
+	// reference may be reported more than once. Rows are read in short
+	// batches, so writers are never blocked for long; a reference
+	// committed while BlobRefs runs may be missed (a collector spares
+	// recent blobs for that), but one committed before it started is
+	// reported even if its row moves meanwhile (results into run data).
+	// It stops at the first error f returns, and returns it as is.
+	BlobRefs(ctx context.Context, f func(ref string) error) error
+
 	// Events returns change log entries after an event id, oldest first.
 	Events(ctx context.Context, afterID int64, limit int) ([]*Event, error)
 

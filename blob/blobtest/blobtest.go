@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/weftrun/weft/blob"
 )
@@ -20,7 +21,9 @@ import (
 type Tamper func(t *testing.T, ref blob.Ref, data []byte)
 
 // Run runs the suite. open returns an empty store and a way to tamper with
-// its objects; each subtest opens its own.
+// its objects; each subtest opens its own. A store that refreshes the
+// modification time of existing content only past some age (S3, see
+// blob.RefreshAge) must be opened with that age under a second.
 func Run(t *testing.T, open func(t *testing.T) (blob.Store, Tamper)) {
 	tests := []struct {
 		name string
@@ -37,6 +40,9 @@ func Run(t *testing.T, open func(t *testing.T) (blob.Store, Tamper)) {
 		{"ConcurrentPuts", testConcurrentPuts},
 		{"Corruption", testCorruption},
 		{"CanceledContext", testCanceledContext},
+		{"List", testList},
+		{"DeleteIfOlder", testDeleteIfOlder},
+		{"PutRefreshesModTime", testPutRefreshes},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -217,7 +223,8 @@ func testBadRefs(t *testing.T, s blob.Store, _ Tamper) {
 		_, getErr := s.Get(ctx, ref)
 		_, existsErr := s.Exists(ctx, ref)
 		deleteErr := s.Delete(ctx, ref)
-		for op, err := range map[string]error{"Get": getErr, "Exists": existsErr, "Delete": deleteErr} {
+		_, olderErr := s.DeleteIfOlder(ctx, ref, time.Now())
+		for op, err := range map[string]error{"Get": getErr, "Exists": existsErr, "Delete": deleteErr, "DeleteIfOlder": olderErr} {
 			if !errors.Is(err, blob.ErrInvalidRef) {
 				t.Errorf("%s(%q) = %v, want ErrInvalidRef", op, tc.ref, err)
 				continue
@@ -298,4 +305,120 @@ func testCanceledContext(t *testing.T, s blob.Store, _ Tamper) {
 	if _, err := s.Get(c, blob.RefOf(data)); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Get with a canceled context: %v; want context.Canceled", err)
 	}
+}
+
+// list returns what s.List reports, by reference, failing the test on a
+// blob reported twice.
+func list(t *testing.T, s blob.Store) map[blob.Ref]blob.Info {
+	t.Helper()
+	got := map[blob.Ref]blob.Info{}
+	err := s.List(ctx, func(i blob.Info) error {
+		if _, dup := got[i.Ref]; dup {
+			t.Errorf("List reported %s twice", i.Ref)
+		}
+		got[i.Ref] = i
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	return got
+}
+
+func testList(t *testing.T, s blob.Store, _ Tamper) {
+	if got := list(t, s); len(got) != 0 {
+		t.Fatalf("List of an empty store reported %v", got)
+	}
+	// A minute either way: S3 keeps times to the second, and an external
+	// server has a clock of its own.
+	before := time.Now().Add(-time.Minute)
+	want := map[blob.Ref]int{}
+	for _, data := range [][]byte{{}, []byte("a"), Payload(10, 1000), Payload(11, 70_000), Payload(12, 3)} {
+		want[mustPut(t, s, data)] = len(data)
+	}
+	after := time.Now().Add(time.Minute)
+	got := list(t, s)
+	if len(got) != len(want) {
+		t.Errorf("List reported %d blobs, want %d", len(got), len(want))
+	}
+	for ref, size := range want {
+		i, ok := got[ref]
+		switch {
+		case !ok:
+			t.Errorf("List did not report %s", ref)
+		case i.Size != int64(size):
+			t.Errorf("List reported %s with size %d, want %d", ref, i.Size, size)
+		case i.ModTime.Before(before) || i.ModTime.After(after):
+			t.Errorf("List reported %s modified at %v, want between %v and %v", ref, i.ModTime, before, after)
+		}
+	}
+
+	gone := blob.RefOf(Payload(10, 1000))
+	if err := s.Delete(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := list(t, s)[gone]; ok {
+		t.Errorf("List reported %s after Delete", gone)
+	}
+
+	// The callback's error stops the listing and comes back as is.
+	stop := errors.New("enough")
+	calls := 0
+	err := s.List(ctx, func(blob.Info) error { calls++; return stop })
+	if err != stop || calls != 1 {
+		t.Fatalf("List with a failing callback = %v after %d calls, want %v after 1", err, calls, stop)
+	}
+}
+
+func testDeleteIfOlder(t *testing.T, s blob.Store, _ Tamper) {
+	keep := mustPut(t, s, []byte("neighbour"))
+	ref := mustPut(t, s, []byte("old enough?"))
+	// Stored just now: not older than an hour ago.
+	deleted, err := s.DeleteIfOlder(ctx, ref, time.Now().Add(-time.Hour))
+	if err != nil || deleted {
+		t.Fatalf("DeleteIfOlder(an hour ago) of a new blob = %v, %v; want false, nil", deleted, err)
+	}
+	mustGet(t, s, ref, []byte("old enough?"))
+
+	deleted, err = s.DeleteIfOlder(ctx, ref, time.Now().Add(time.Hour))
+	if err != nil || !deleted {
+		t.Fatalf("DeleteIfOlder(in an hour) = %v, %v; want true, nil", deleted, err)
+	}
+	mustBeMissing(t, s, ref)
+	mustExist(t, s, ref, false)
+	if _, ok := list(t, s)[ref]; ok {
+		t.Errorf("List reported %s after DeleteIfOlder", ref)
+	}
+	mustGet(t, s, keep, []byte("neighbour"))
+
+	deleted, err = s.DeleteIfOlder(ctx, ref, time.Now().Add(time.Hour))
+	if err != nil || deleted {
+		t.Fatalf("DeleteIfOlder of a missing blob = %v, %v; want false, nil", deleted, err)
+	}
+	// Only the blob's own entry went: the store takes it again, and its
+	// listing shows nothing left over from the deletion.
+	mustPut(t, s, []byte("old enough?"))
+	mustGet(t, s, ref, []byte("old enough?"))
+	if got := list(t, s); len(got) != 2 {
+		t.Errorf("after deleting and putting again, List reports %v, want 2 blobs", got)
+	}
+}
+
+// testPutRefreshes: putting content already stored makes it new again for
+// a collector, which spares blobs modified after its cutoff.
+func testPutRefreshes(t *testing.T, s blob.Store, _ Tamper) {
+	data := []byte("put, then put again")
+	ref := mustPut(t, s, data)
+	// S3 keeps modification times to the second.
+	time.Sleep(1100 * time.Millisecond)
+	cutoff := time.Now()
+	mustPut(t, s, data)
+	if i := list(t, s)[ref]; i.ModTime.Before(cutoff.Truncate(time.Second)) {
+		t.Errorf("after a second Put at %v, List reports %s modified at %v", cutoff, ref, i.ModTime)
+	}
+	deleted, err := s.DeleteIfOlder(ctx, ref, cutoff)
+	if err != nil || deleted {
+		t.Fatalf("DeleteIfOlder(%v) after a Put at that time = %v, %v; want false, nil", cutoff, deleted, err)
+	}
+	mustGet(t, s, ref, data)
 }

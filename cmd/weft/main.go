@@ -32,6 +32,7 @@ Usage:
   weft validate WORKFLOW.json
   weft nodes [--json | --markdown]
   weft migrate [--postgres URL | --data DIR]
+  weft blobs gc [--grace 1h] [--dry-run] [--postgres URL | --data DIR]
   weft server [--listen 127.0.0.1:5678] [--data DIR] [--postgres URL] [--nats URL] [--insecure-no-auth]
   weft control-plane --postgres URL --nats URL [--listen 127.0.0.1:5678] [--insecure-no-auth]
   weft runner --nats URL [--concurrency N] [--drain-timeout 30s]
@@ -114,6 +115,8 @@ func (c cli) dispatch(ctx context.Context, args []string) error {
 		return c.nodeTypes(ctx, args[1:])
 	case "migrate":
 		return c.migrate(ctx, args[1:])
+	case "blobs":
+		return c.blobsCmd(ctx, args[1:])
 	case "server":
 		return c.server(ctx, args[1:])
 	case "control-plane":

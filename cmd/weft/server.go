@@ -15,6 +15,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
+	"github.com/weftrun/weft/blob/gc"
 	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/control-plane/httpapi"
 	"github.com/weftrun/weft/control-plane/service"
@@ -31,6 +32,7 @@ type planeFlags struct {
 	concurrency, runners                              int
 	lease, ackWait, keepFor                           time.Duration
 	keepCount                                         int
+	blobGCEvery, blobGCGrace                          time.Duration
 	blobs                                             blobFlags
 }
 
@@ -43,6 +45,8 @@ func (p *planeFlags) register(fs *flag.FlagSet, embedded bool) {
 	fs.DurationVar(&p.lease, "lease", envDuration("WEFT_LEASE", 30*time.Second), "how long an execution stays with a control plane that stopped renewing it (env WEFT_LEASE)")
 	fs.DurationVar(&p.keepFor, "keep-executions-for", envDuration("WEFT_KEEP_EXECUTIONS_FOR", 14*24*time.Hour), "delete finished executions older than this; 0 keeps them (env WEFT_KEEP_EXECUTIONS_FOR)")
 	fs.IntVar(&p.keepCount, "keep-executions", envInt("WEFT_KEEP_EXECUTIONS", 10000), "keep at most this many finished executions; 0 keeps all (env WEFT_KEEP_EXECUTIONS)")
+	fs.DurationVar(&p.blobGCEvery, "blob-gc-every", envDuration("WEFT_BLOB_GC_EVERY", time.Hour), "this often, delete the blobs no stored data references any more; 0 never (env WEFT_BLOB_GC_EVERY)")
+	fs.DurationVar(&p.blobGCGrace, "blob-gc-grace", envDuration("WEFT_BLOB_GC_GRACE", gc.DefaultGrace), "spare unreferenced blobs stored less than this long ago; must exceed the longest a task waits for a runner (env WEFT_BLOB_GC_GRACE)")
 	fs.DurationVar(&p.ackWait, "ack-wait", envDuration("WEFT_ACK_WAIT", 30*time.Second), "how long a task may go without a sign of life from its runner before it is redelivered (env WEFT_ACK_WAIT)")
 	if embedded {
 		fs.StringVar(&p.data, "data", envOr("WEFT_DATA", defaultDataDir), "data directory: SQLite database, NATS store (env WEFT_DATA)")
@@ -134,6 +138,16 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	if err != nil {
 		return fail(exitUsage, "--max-body: %v", err)
 	}
+	if p.blobGCEvery < 0 {
+		return fail(exitUsage, "--blob-gc-every %v: must not be negative (0 turns blob collection off)", p.blobGCEvery)
+	}
+	if p.blobGCGrace <= 0 {
+		return fail(exitUsage, "--blob-gc-grace %v: must be positive: the blobs of tasks waiting in NATS are referenced nowhere in the store yet", p.blobGCGrace)
+	}
+	blobGCEvery := p.blobGCEvery
+	if blobGCEvery == 0 {
+		blobGCEvery = -1 // service.Config: negative is never, 0 the default
+	}
 	url := p.postgres
 	if embedded {
 		if url, err = storeURL(p.postgres, p.data); err != nil {
@@ -165,6 +179,7 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	svc, err := service.Start(ctx, service.Config{
 		Store: st, Core: core, NATSURL: p.nats, DataDir: p.data, NATSListen: p.natsListen, Blobs: blobs, PayloadThreshold: threshold,
 		Runners: p.runners, RunnerConcurrency: p.concurrency, Lease: p.lease,
+		BlobGCEvery: blobGCEvery, BlobGCGrace: p.blobGCGrace,
 		Bus:       bus.Config{AckWait: p.ackWait},
 		Retention: store.Retention{MaxAge: p.keepFor, MaxCount: p.keepCount},
 		Alone:     embedded && p.postgres == "" && p.nats == "",

@@ -20,6 +20,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/weftrun/weft/blob"
+	"github.com/weftrun/weft/blob/gc"
 	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/control-plane/internal/tick"
 	"github.com/weftrun/weft/control-plane/metrics"
@@ -69,6 +70,14 @@ type Config struct {
 	// everything. Pruning runs every PruneEvery (default a minute).
 	Retention  store.Retention
 	PruneEvery time.Duration
+	// BlobGCEvery is how often the blobs that stored data no longer
+	// references are deleted from Blobs (default an hour; negative:
+	// never), BlobGCGrace how long before a collection began such a blob
+	// must have been stored for it to go (default gc.DefaultGrace). The
+	// grace period must exceed the longest a task can wait in NATS for a
+	// runner: the store does not reference its blobs yet.
+	BlobGCEvery time.Duration
+	BlobGCGrace time.Duration
 }
 
 // Service is a running control plane.
@@ -249,7 +258,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	if err := s.Orchestrator.SyncAllSchedules(setupCtx); err != nil {
 		logf("syncing schedules: %v", err)
 	}
-	s.wg.Add(3)
+	s.wg.Add(4)
 	go func() {
 		defer s.wg.Done()
 		s.Orchestrator.Maintain(base)
@@ -257,6 +266,10 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	go func() {
 		defer s.wg.Done()
 		prune(base, cfg, logf)
+	}()
+	go func() {
+		defer s.wg.Done()
+		collectBlobs(base, cfg, logf)
 	}()
 	go func() {
 		defer s.wg.Done()
@@ -306,6 +319,35 @@ func prune(ctx context.Context, cfg Config, logf func(string, ...any)) {
 			logf("pruning executions: %v", err)
 		} else if n > 0 {
 			logf("pruned %d executions (retention: max age %v, max count %d)", n, cfg.Retention.MaxAge, cfg.Retention.MaxCount)
+		}
+	})
+}
+
+// collectBlobs deletes, every cfg.BlobGCEvery, the blobs no stored data
+// references any more. It has a timer of its own: the first collection
+// comes an interval after start, once pruning (every minute by default)
+// has run, and each one frees the blobs of the executions pruned or
+// deleted since the one before.
+func collectBlobs(ctx context.Context, cfg Config, logf func(string, ...any)) {
+	if cfg.Blobs == nil || cfg.BlobGCEvery < 0 {
+		return
+	}
+	every, grace := cfg.BlobGCEvery, cfg.BlobGCGrace
+	if every == 0 {
+		every = time.Hour
+	}
+	if grace <= 0 {
+		grace = gc.DefaultGrace
+	}
+	tick.Every(ctx, every, func() {
+		st, err := gc.Collect(ctx, cfg.Store, cfg.Blobs, gc.Options{Grace: grace, Logf: logf})
+		switch {
+		case err != nil && ctx.Err() == nil && st.Deleted > 0:
+			logf("%v (%s)", err, st)
+		case err != nil && ctx.Err() == nil:
+			logf("%v", err)
+		case st.Deleted > 0:
+			logf("blob gc: %s", st)
 		}
 	})
 }

@@ -7,10 +7,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/weftrun/weft/blob"
 	"github.com/weftrun/weft/store"
 )
 
@@ -39,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SchedulesFireOnce", testSchedules},
 		{"LogsAndStaticData", testLogsAndStatic},
 		{"WebhookRoutesAreExclusive", testWebhookRoutes},
+		{"BlobRefs", testBlobRefs},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -734,4 +739,161 @@ func testWebhookRoutes(t *testing.T, s store.Store) {
 	if err := s.SetWebhooks(ctx, b.ID, []store.WebhookRoute{{Method: "POST", Path: "orders", Node: "H"}}); err != nil {
 		t.Fatalf("after a released them: %v", err)
 	}
+}
+
+// blobRefs returns the set of references s.BlobRefs reports.
+func blobRefs(t *testing.T, s store.Store) map[string]bool {
+	t.Helper()
+	got := map[string]bool{}
+	if err := s.BlobRefs(ctx, func(ref string) error { got[ref] = true; return nil }); err != nil {
+		t.Fatalf("BlobRefs: %v", err)
+	}
+	return got
+}
+
+func sameRefs(t *testing.T, when string, got, want map[string]bool) {
+	t.Helper()
+	for ref := range want {
+		if !got[ref] {
+			t.Errorf("%s: BlobRefs did not report %s", when, ref)
+		}
+	}
+	for ref := range got {
+		if !want[ref] {
+			t.Errorf("%s: BlobRefs reported %s, which nothing references", when, ref)
+		}
+	}
+}
+
+// testBlobRefs stores references everywhere stored data can hold them,
+// some only inside blobs, and checks that BlobRefs reports exactly those.
+func testBlobRefs(t *testing.T, s store.Store) {
+	u, ok := s.(interface{ UseBlobs(blob.Store, int) })
+	if !ok {
+		t.Skipf("%T cannot keep run data in a blob store", s)
+	}
+	blobs, err := blob.OpenDir(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.UseBlobs(blobs, 1024)
+	if got := blobRefs(t, s); len(got) != 0 {
+		t.Fatalf("an empty store holds references %v", got)
+	}
+
+	want := map[string]bool{}
+	// ref names a blob that need not exist; a reference is kept all the
+	// same.
+	ref := func(name string) string {
+		r := string(blob.RefOf([]byte(name)))
+		want[r] = true
+		return r
+	}
+	put := func(data string) string {
+		r, err := blobs.Put(ctx, []byte(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[string(r)] = true
+		return string(r)
+	}
+	binary := func(r string) string {
+		return `{"json":{},"binary":{"data":{"mimeType":"text/plain","data":"weft-blob:` + r + `"}}}`
+	}
+
+	// Pinned data in every version of a workflow, and its static data.
+	w, err := s.CreateWorkflow(ctx, "refs", json.RawMessage(`{"name":"refs","nodes":[],"connections":{},"pinData":{"A":[`+binary(ref("pinned v1"))+`]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateWorkflow(ctx, w.ID, 1, "refs", json.RawMessage(`{"name":"refs","nodes":[],"connections":{},"pinData":{"A":[`+binary(ref("pinned v2"))+`]}}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetStaticData(ctx, w.ID, json.RawMessage(`{"global":{"last":"weft-blob:`+ref("static")+`"}}`)); err != nil {
+		t.Fatal(err)
+	}
+
+	// Start data; results, one of them with its payload in a blob that
+	// holds the references of its items; an error and logs.
+	failed, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 2, Mode: "webhook", Status: store.StatusRunning,
+		StartData: json.RawMessage(`[[` + binary(ref("start data")) + `]]`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload := put(`{"outputs":[[` + binary(ref("in a payload")) + `]]}`)
+	var results []store.TaskResult
+	for i := range 250 { // more than one batch
+		results = append(results, store.TaskResult{TaskID: fmt.Sprintf("%s/N/%d/0", failed.ID, i), ExecutionID: failed.ID,
+			Result: json.RawMessage(`{"outputs":[[` + binary(ref(fmt.Sprint("result ", i))) + `]]}`)})
+	}
+	results = append(results,
+		// A reference to nothing first: the payload after it is read all
+		// the same.
+		store.TaskResult{TaskID: failed.ID + "/Big/0/0", ExecutionID: failed.ID,
+			Result: json.RawMessage(`{"id":"x","note":"` + ref("mentioned, never stored") + `","payloadRef":"` + payload + `"}`)},
+		store.TaskResult{TaskID: failed.ID + "/Lost/0/0", ExecutionID: failed.ID, Result: json.RawMessage(`{"id":"y","payloadRef":"` + ref("payload never stored") + `"}`)})
+	if err := s.SaveTaskResults(ctx, results); err != nil {
+		t.Fatal(err)
+	}
+	hex63 := strings.Repeat("ab", 31) + "a"
+	notRefs := `"sha256:` + hex63 + `", "sha256:` + strings.ToUpper(hex63) + `A", "SHA256:` + hex63 + `b", "sha256 ` + hex63 + `b"`
+	if err := s.FinishExecution(ctx, failed.ID, store.StatusError, json.RawMessage(`{"message":"cannot read weft-blob:`+ref("in an error")+`"}`), "N",
+		json.RawMessage(`{"N":[{"data":{"main":[[`+binary(ref("small run data"))+`]]}}],"notes":[`+notRefs+`]}`),
+		json.RawMessage(`[{"node":"Code","level":"info","message":"got weft-blob:`+ref("logged")+`"}]`)); err != nil {
+		t.Fatal(err)
+	}
+
+	// Run data above the threshold, kept as a blob, which holds the
+	// references of the items in it.
+	succeeded, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 2, Mode: "manual", Status: store.StatusRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bigRunData := `{"N":[{"data":{"main":[[` + binary(ref("large run data")) + `]]}}],"pad":"` + strings.Repeat("x", 2000) + `"}`
+	if err := s.FinishExecution(ctx, succeeded.ID, store.StatusSuccess, nil, "N", json.RawMessage(bigRunData), nil); err != nil {
+		t.Fatal(err)
+	}
+	runDataBlob := string(blob.RefOf([]byte(bigRunData)))
+	want[runDataBlob] = true
+	if stored, err := blobs.Exists(ctx, blob.Ref(runDataBlob)); err != nil || !stored {
+		t.Fatalf("run data of %d bytes is not in the blob store: %v", len(bigRunData), err)
+	}
+	sameRefs(t, "everything stored", blobRefs(t, s), want)
+
+	// f's error stops BlobRefs and comes back as is.
+	stop := errors.New("stop")
+	calls := 0
+	if err := s.BlobRefs(ctx, func(string) error { calls++; return stop }); err != stop || calls != 1 {
+		t.Fatalf("BlobRefs with a failing callback = %v after %d calls, want %v after 1", err, calls, stop)
+	}
+
+	// A blob whose references cannot be known fails BlobRefs, naming it.
+	d := blob.Ref(payload).Digest()
+	path := filepath.Join(blobs.Path(), "sha256", d[:2], d)
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("damaged"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = s.BlobRefs(ctx, func(string) error { return nil })
+	if !errors.Is(err, blob.ErrCorrupt) || !strings.Contains(err.Error(), "task result "+failed.ID+"/Big/0/0 names blob "+payload) {
+		t.Fatalf("BlobRefs with a damaged payload blob: %v", err)
+	}
+	if err := os.WriteFile(path, orig, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// Deleted executions hold nothing any more; nor does a deleted workflow.
+	if err := s.DeleteExecution(ctx, succeeded.ID); err != nil {
+		t.Fatal(err)
+	}
+	delete(want, runDataBlob)
+	delete(want, string(blob.RefOf([]byte("large run data"))))
+	sameRefs(t, "after deleting an execution", blobRefs(t, s), want)
+	if err := s.DeleteWorkflow(ctx, w.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	sameRefs(t, "after deleting the workflow", blobRefs(t, s), map[string]bool{})
 }
