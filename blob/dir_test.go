@@ -15,15 +15,6 @@ import (
 	"github.com/weftrun/weft/blob/blobtest"
 )
 
-func openDir(t *testing.T) *blob.Dir {
-	t.Helper()
-	d, err := blob.OpenDir(filepath.Join(t.TempDir(), "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 // objectPath is where a Dir keeps ref, spelled out here rather than taken
 // from the package so that a change of layout fails this test.
 func objectPath(d *blob.Dir, ref blob.Ref) string {
@@ -32,7 +23,7 @@ func objectPath(d *blob.Dir, ref blob.Ref) string {
 
 func TestDir(t *testing.T) {
 	blobtest.Run(t, func(t *testing.T) (blob.Store, blobtest.Tamper) {
-		d := openDir(t)
+		d := blobtest.OpenDir(t)
 		return d, func(t *testing.T, ref blob.Ref, data []byte) {
 			if err := os.WriteFile(objectPath(d, ref), data, 0o600); err != nil {
 				t.Fatal(err)
@@ -42,7 +33,7 @@ func TestDir(t *testing.T) {
 }
 
 func TestDir_Layout(t *testing.T) {
-	d := openDir(t)
+	d := blobtest.OpenDir(t)
 	ref, err := d.Put(context.Background(), []byte("abc"))
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +79,7 @@ func TestDir_CrashMidWrite(t *testing.T) {
 		t.Fatal("Put returned: the hook did not run")
 	}
 
-	d := openDir(t)
+	d := blobtest.OpenDir(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestDir_CrashMidWrite$")
 	cmd.Env = append(os.Environ(), "WEFT_BLOB_CRASH_DIR="+d.Path())
 	out, err := cmd.CombinedOutput()
@@ -126,7 +117,7 @@ func TestDir_CrashMidWrite(t *testing.T) {
 // reported as corrupt, and putting the content again repairs it.
 func TestDir_PutReplacesTruncated(t *testing.T) {
 	ctx := context.Background()
-	d := openDir(t)
+	d := blobtest.OpenDir(t)
 	data := blobtest.Payload(8, 1000)
 	ref, err := d.Put(ctx, data)
 	if err != nil {
@@ -182,7 +173,7 @@ func listFiles(t *testing.T, root string) []string {
 // of the directory: temporary files, stray files, misplaced files.
 func TestDir_ListBlobs(t *testing.T) {
 	ctx := context.Background()
-	d := openDir(t)
+	d := blobtest.OpenDir(t)
 	ref, err := d.Put(ctx, []byte("abc"))
 	if err != nil {
 		t.Fatal(err)
@@ -220,7 +211,7 @@ func TestDir_ListBlobs(t *testing.T) {
 // file's modification time to now, and DeleteIfOlder then spares it.
 func TestDir_PutRefreshesModTime(t *testing.T) {
 	ctx := context.Background()
-	d := openDir(t)
+	d := blobtest.OpenDir(t)
 	data := []byte("stored long ago")
 	ref, err := d.Put(ctx, data)
 	if err != nil {
@@ -254,7 +245,7 @@ func TestDir_PutRefreshesModTime(t *testing.T) {
 // blob about to go.
 func TestDir_PutWhileDeleting(t *testing.T) {
 	ctx := context.Background()
-	d := openDir(t)
+	d := blobtest.OpenDir(t)
 	data := []byte("contended")
 	ref, err := d.Put(ctx, data)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -421,4 +422,14 @@ func testPutRefreshes(t *testing.T, s blob.Store, _ Tamper) {
 		t.Fatalf("DeleteIfOlder(%v) after a Put at that time = %v, %v; want false, nil", cutoff, deleted, err)
 	}
 	mustGet(t, s, ref, data)
+}
+
+// OpenDir returns a Dir store in a fresh temporary directory.
+func OpenDir(t testing.TB) *blob.Dir {
+	t.Helper()
+	d, err := blob.OpenDir(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/weftrun/weft/blob"
+	"github.com/weftrun/weft/blob/blobtest"
 	"github.com/weftrun/weft/blob/gc"
 	"github.com/weftrun/weft/internal/s3test"
 	"github.com/weftrun/weft/store"
@@ -35,15 +36,6 @@ func openStore(t *testing.T, blobs blob.Store) *sqlstore.Store {
 	}
 	st.UseBlobs(blobs, 1024)
 	return st
-}
-
-func openDir(t *testing.T) *blob.Dir {
-	t.Helper()
-	d, err := blob.OpenDir(filepath.Join(t.TempDir(), "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
 
 func put(t *testing.T, blobs blob.Store, data string) blob.Ref {
@@ -193,7 +185,7 @@ func sorted(refs ...blob.Ref) []blob.Ref {
 // TestGC_Dir runs the collector on a real store and blob directory
 // after retention pruned an execution.
 func TestGC_Dir(t *testing.T) {
-	blobs := openDir(t)
+	blobs := blobtest.OpenDir(t)
 	st := openStore(t, blobs)
 	keep, gone := history(t, st, blobs)
 	age(t, blobs, 2*time.Hour)
@@ -293,7 +285,7 @@ func (p *putWhileMarking) BlobRefs(ctx context.Context, f func(string) error) er
 // marking, so a blob put while marking runs is not deleted even with no
 // grace period, whether it is new or was stored long before.
 func TestGC_SparesBlobsPutWhileMarking(t *testing.T) {
-	blobs := openDir(t)
+	blobs := blobtest.OpenDir(t)
 	st := openStore(t, blobs)
 	orphan := put(t, blobs, "an old orphan")
 	again := put(t, blobs, "an old payload put again")
@@ -319,7 +311,7 @@ func (failingRefs) BlobRefs(context.Context, func(string) error) error {
 // TestGC_MarkFails: without the full set of references nothing is
 // deleted.
 func TestGC_MarkFails(t *testing.T) {
-	blobs := openDir(t)
+	blobs := blobtest.OpenDir(t)
 	orphan := put(t, blobs, "an orphan")
 	age(t, blobs, 2*time.Hour)
 	_, err := gc.Collect(ctx, failingRefs{}, blobs, gc.Options{})
@@ -345,7 +337,7 @@ func (s stuck) DeleteIfOlder(ctx context.Context, ref blob.Ref, cutoff time.Time
 // TestGC_DeleteFails: a blob that cannot be deleted is reported, and
 // the sweep deletes the others.
 func TestGC_DeleteFails(t *testing.T) {
-	dir := openDir(t)
+	dir := blobtest.OpenDir(t)
 	st := openStore(t, dir)
 	var orphans []blob.Ref
 	for i := range 4 {
