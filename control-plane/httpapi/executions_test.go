@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +219,25 @@ func TestMetrics(t *testing.T) {
 		if !strings.Contains(text, want+"\n") {
 			t.Errorf("metrics lack %q:\n%s", want, text)
 		}
+	}
+	// Three executions made at least three writes each (created, result,
+	// finished), in at most as many commits.
+	value := func(name string) float64 {
+		if !strings.Contains(text, "# TYPE "+name+" counter\n") {
+			t.Errorf("metrics lack counter %s:\n%s", name, text)
+		}
+		for _, line := range strings.Split(text, "\n") {
+			if v, ok := strings.CutPrefix(line, name+" "); ok {
+				f, err := strconv.ParseFloat(v, 64)
+				if err != nil {
+					t.Fatalf("%s: %v", line, err)
+				}
+				return f
+			}
+		}
+		return -1
+	}
+	if commits, writes := value("weft_store_commits_total"), value("weft_store_writes_total"); writes < 9 || commits < 1 || commits > writes {
+		t.Errorf("store commits %v, writes %v: want at least 9 writes in at most as many commits", commits, writes)
 	}
 }

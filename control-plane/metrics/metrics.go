@@ -115,10 +115,12 @@ func formatFloat(f float64) string {
 }
 
 // Gauge is a value read when metrics are scraped; a negative value is
-// left out (unknown).
+// left out (unknown). A Counter one only ever grows (a count kept
+// elsewhere) and is exposed as a counter.
 type Gauge struct {
 	Name, Help string
 	Read       func() float64
+	Counter    bool
 }
 
 // Registry is the set of metrics a process exposes.
@@ -164,6 +166,10 @@ func (r *Registry) Write(w io.Writer) {
 		if v < 0 {
 			continue
 		}
-		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n%s %s\n", g.Name, g.Help, g.Name, g.Name, formatFloat(v))
+		typ := "gauge"
+		if g.Counter {
+			typ = "counter"
+		}
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n%s %s\n", g.Name, g.Help, g.Name, typ, g.Name, formatFloat(v))
 	}
 }

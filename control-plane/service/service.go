@@ -197,6 +197,12 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_task_queue_depth", Help: "Node tasks waiting for a runner.", Read: queue(false)})
 	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_tasks_in_flight", Help: "Node tasks delivered to runners and not yet acknowledged.", Read: queue(true)})
+	if ws, ok := cfg.Store.(interface{ WriteStats() (uint64, uint64) }); ok {
+		s.Metrics.AddGauge(metrics.Gauge{Name: "weft_store_commits_total", Help: "Transactions the store committed for grouped writes.", Counter: true,
+			Read: func() float64 { c, _ := ws.WriteStats(); return float64(c) }})
+		s.Metrics.AddGauge(metrics.Gauge{Name: "weft_store_writes_total", Help: "Writes (an execution created or finished, results saved, ...) those transactions held.", Counter: true,
+			Read: func() float64 { _, w := ws.WriteStats(); return float64(w) }})
+	}
 	orch := s.Orchestrator
 	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_executions_running", Help: "Executions running on this control plane.", Read: func() float64 { return float64(orch.Running()) }})
 

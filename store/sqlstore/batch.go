@@ -179,6 +179,8 @@ func (b *batcher) fill(batch []*writeOp) []*writeOp {
 // the batch fails.
 func (b *batcher) run(batch []*writeOp) {
 	ctx := context.Background()
+	b.s.commits.Add(1)
+	b.s.writes.Add(uint64(len(batch)))
 	errs, err := b.s.commit(ctx, batch)
 	if err == nil {
 		for i, op := range batch {
@@ -193,6 +195,12 @@ func (b *batcher) run(batch []*writeOp) {
 	for _, op := range batch {
 		op.done <- b.s.commitOne(ctx, op)
 	}
+}
+
+// WriteStats returns how many group commits the store made and how many
+// writes they held: their ratio is how well writes share commits.
+func (s *Store) WriteStats() (commits, writes uint64) {
+	return s.commits.Load(), s.writes.Load()
 }
 
 // commitOne commits op in a transaction of its own.

@@ -49,8 +49,10 @@ type Store struct {
 	// database.
 	blobs   blob.Store
 	blobMin int
-	// batch groups execution writes into shared transactions.
-	batch *batcher
+	// batch groups execution writes into shared transactions; commits
+	// counts its commits, writes the writes they held.
+	batch           *batcher
+	commits, writes atomic.Uint64
 	// stmts caches prepared statements by query text.
 	stmts     sync.Map
 	prepared  atomic.Bool
