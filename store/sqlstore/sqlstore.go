@@ -53,6 +53,10 @@ type Store struct {
 	// counts its commits, writes the writes they held.
 	batch           *batcher
 	commits, writes atomic.Uint64
+	// dsn opened an SQLite store, whose ckpt copies its log back into
+	// the database.
+	dsn  string
+	ckpt *checkpointer
 	// stmts caches prepared statements by query text.
 	stmts     sync.Map
 	prepared  atomic.Bool
@@ -152,19 +156,30 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		if path == "" {
 			return nil, errors.New("store: empty SQLite path")
 		}
-		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)")
+		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)" +
+			"&_pragma=wal_autocheckpoint(" + strconv.Itoa(writerCheckpointPages) + ")"
+		db, err := sql.Open("sqlite", dsn)
 		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 		// One writer at a time is SQLite's model; one connection keeps
 		// transactions from failing with SQLITE_BUSY.
 		db.SetMaxOpenConns(1)
-		s = &Store{db: db, dialect: SQLite}
+		s = &Store{db: db, dialect: SQLite, dsn: dsn}
 	}
 	s.now = time.Now
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("store: connecting to %s: %w", s.dialect, err)
+	}
+	if s.dialect == SQLite {
+		// After the first connection: it switched the file to WAL mode.
+		ck, err := startCheckpointer(ctx, s.dsn)
+		if err != nil {
+			s.db.Close()
+			return nil, fmt.Errorf("store: opening the checkpointer's connection: %w", err)
+		}
+		s.ckpt = ck
 	}
 	committers := 1
 	if s.dialect == Postgres {
@@ -181,6 +196,9 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 func (s *Store) Close() error {
 	if s.batch != nil {
 		s.batch.close()
+	}
+	if s.ckpt != nil {
+		s.ckpt.close()
 	}
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	return s.db.Close()
