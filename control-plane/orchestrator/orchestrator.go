@@ -345,14 +345,14 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		}
 	}
 	fctx := context.WithoutCancel(o.base)
-	ffctx := fctx
+	recordCtx := fctx
 	if o.Running() > 1 {
 		// The outcome is out; with other executions writing too, its
 		// record can share one of their commits.
-		ffctx = store.Unhurried(fctx)
+		recordCtx = store.Unhurried(fctx)
 	}
 	if err := retry(o.base, func() error {
-		return o.store.FinishExecution(ffctx, e.ID, status, errDoc, lastNode, runData, logs)
+		return o.store.FinishExecution(recordCtx, e.ID, status, errDoc, lastNode, runData, logs)
 	}); err != nil {
 		o.logf("execution %s: recording the outcome: %v", e.ID, err)
 	}

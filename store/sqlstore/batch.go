@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/weftrun/weft/store"
 )
 
 // Group commit: the writes every execution makes (creating it, committing
@@ -38,8 +40,7 @@ import (
 const maxBatch = 256
 
 // defaultLazyWait is how long a batch made only of lazy writes waits for
-// company.
-// At moderate load most batches hold one write (a commit takes less time
+// company. At moderate load most batches hold one write (a commit takes less time
 // than the next write takes to come), and a commit costs about the same
 // for one write as for ten: the pages it writes are mostly the same ones,
 // the ends of the tables and indexes every execution appends to. Letting
@@ -93,18 +94,12 @@ func (b *batcher) close() {
 // write commits stmts, in a transaction shared with other writers, and
 // returns the outcome. It waits for the outcome even when ctx ends first: a
 // write the caller gave up on may still commit, and the caller must know.
+//
+// A write whose ctx is marked store.Unhurried is lazy: it may wait up to
+// defaultLazyWait to share a commit with the next write.
 func (s *Store) write(ctx context.Context, stmts ...statement) error {
-	return s.writeOp(ctx, &writeOp{stmts: stmts, done: make(chan error, 1)})
-}
-
-// writeLazy is write for a write whose caller is in no hurry: it may wait
-// up to defaultLazyWait to share a commit with the next write.
-func (s *Store) writeLazy(ctx context.Context, stmts ...statement) error {
-	return s.writeOp(ctx, &writeOp{stmts: stmts, done: make(chan error, 1), lazy: true})
-}
-
-func (s *Store) writeOp(ctx context.Context, op *writeOp) error {
 	s.prepareHot(ctx)
+	op := &writeOp{stmts: stmts, done: make(chan error, 1), lazy: store.IsUnhurried(ctx)}
 	if s.batch == nil {
 		return s.commitOne(ctx, op)
 	}

@@ -602,11 +602,7 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 		stmts = append(stmts, statement{query: sqlUpsertRunData, args: []any{stored, nullText(logs), id}})
 	}
 	stmts = append(stmts, statement{query: sqlInsertExecutionEvent, args: []any{now, "execution.finished", detail, id}})
-	write := s.write
-	if store.IsUnhurried(ctx) {
-		write = s.writeLazy
-	}
-	if err := write(ctx, stmts...); err != nil {
+	if err := s.write(ctx, stmts...); err != nil {
 		return fmt.Errorf("store: finish execution %q: %w", id, err)
 	}
 	return nil
