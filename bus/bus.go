@@ -44,7 +44,20 @@ const (
 	NotifySubject = "weft.notify.results"
 	// RunnersSubject is where runners announce themselves (heartbeats).
 	RunnersSubject = "weft.runners.heartbeat"
+	// CommitSubject is where runners hand results straight to the control
+	// planes (core NATS request, queue group ControlPlanes): the one that
+	// takes a result commits it to the store, then answers Committed, and
+	// only then does the runner acknowledge the task. A runner that gets no
+	// such answer publishes the result to the results stream instead.
+	CommitSubject = "weft.commit.results"
+	// ControlPlanes is the queue group of the control planes' shared
+	// subscriptions.
+	ControlPlanes = "weft-control-planes"
 )
+
+// Committed is a control plane's answer on CommitSubject once the result is
+// in the store.
+var Committed = []byte("+committed")
 
 // Config tunes the streams and consumers.
 type Config struct {

@@ -46,7 +46,7 @@ func LookupWorkflow(nc *nats.Conn) func(ctx context.Context, id string) (json.Ra
 // ServeWorkflowLookups answers lookups with find until the subscription
 // is drained; control planes share the work (queue group).
 func ServeWorkflowLookups(nc *nats.Conn, find func(ctx context.Context, id string) (json.RawMessage, error)) (*nats.Subscription, error) {
-	return nc.QueueSubscribe(WorkflowLookupSubject, "weft-control-planes", func(m *nats.Msg) {
+	return nc.QueueSubscribe(WorkflowLookupSubject, ControlPlanes, func(m *nats.Msg) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		var r lookupReply

@@ -1,12 +1,14 @@
 // Package runner is Weft's stateless worker: it pulls node tasks from NATS
-// JetStream, runs each in the core Wasm module, publishes the result and
-// only then acknowledges the task. It keeps nothing but caches: workflows
+// JetStream, runs each in the core Wasm module, hands the result to a
+// control plane (or, failing that, to the results stream) and only then
+// acknowledges the task. It keeps nothing but caches: workflows
 // come from the bus's workflow bucket by content key. Stopping it drains:
 // it takes no new task, finishes the ones it holds, and hands back to
 // JetStream (nak) whatever it cannot finish in time.
 package runner
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -133,8 +135,13 @@ func (r *Runner) Run(ctx context.Context) error {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			r.handle(work, js, kv, msg)
+			defer wg.Done()
+			// The slot is the task's run; handing its result over goes on
+			// without it, so the next task does not wait for a commit.
+			var once sync.Once
+			release := func() { once.Do(func() { <-sem }) }
+			defer release()
+			r.handle(work, js, kv, msg, release)
 		}()
 	}
 	close(stopped)
@@ -171,10 +178,11 @@ func (r *Runner) heartbeat(ctx context.Context, conc int) {
 	}
 }
 
-// handle runs one task and reports its result. A task is acknowledged only
-// once its result is stored in the results stream; on any failure before
+// handle runs one task and reports its result, calling ran once the node
+// is done. A task is acknowledged only once its result is committed by a
+// control plane or stored in the results stream; on any failure before
 // that it is left to JetStream to redeliver (nak, or the ack wait).
-func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, msg jetstream.Msg) {
+func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, msg jetstream.Msg, ran func()) {
 	t, err := r.Codec.DecodeTask(ctx, msg.Data())
 	if t == nil || t.ID == "" || t.ExecutionID == "" {
 		r.logf("runner %s: dropping a malformed task (%d bytes): %v", r.ID, len(msg.Data()), err)
@@ -190,8 +198,9 @@ func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 	} else {
 		res = r.execute(ctx, kv, t)
 	}
-	stop()
+	ran()
 	if res == nil {
+		stop()
 		// Canceled by the drain timeout: someone else gets it.
 		_ = msg.Nak()
 		return
@@ -201,6 +210,19 @@ func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 		res = &bus.Result{ID: t.ID, ExecutionID: t.ExecutionID, Failure: "encoding the result: " + err.Error(), Runner: r.ID}
 		data, _ = json.Marshal(res)
 	}
+	// Straight to a control plane, which answers once the result is
+	// committed; the task stays in progress meanwhile.
+	committed := r.commitDirect(ctx, data)
+	stop()
+	if committed {
+		if err := msg.Ack(); err != nil {
+			r.logf("runner %s: task %s: ack: %v", r.ID, t.ID, err)
+		}
+		r.done.Add(1)
+		return
+	}
+	// No control plane answered (none running, NATS reconnecting, or one
+	// too slow): the results stream keeps the result until one takes it.
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
@@ -219,6 +241,19 @@ func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 		r.logf("runner %s: task %s: ack: %v", r.ID, t.ID, err)
 	}
 	r.done.Add(1)
+}
+
+// directWait bounds how long a runner waits for a control plane to commit
+// a result it handed over before it falls back to the results stream.
+const directWait = 10 * time.Second
+
+// commitDirect hands the result to a control plane and reports whether one
+// committed it.
+func (r *Runner) commitDirect(ctx context.Context, data []byte) bool {
+	rctx, cancel := context.WithTimeout(ctx, directWait)
+	defer cancel()
+	reply, err := r.NC.RequestWithContext(rctx, bus.CommitSubject, data)
+	return err == nil && bytes.Equal(reply.Data, bus.Committed)
 }
 
 // execute runs the task; nil means it was canceled and must be handed

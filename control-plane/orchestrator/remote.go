@@ -251,12 +251,30 @@ func (d *Remote) Start(ctx context.Context) error {
 		it.Stop()
 		return fmt.Errorf("orchestrator: %w", err)
 	}
-	dead, err := d.nc.QueueSubscribe("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES."+bus.TasksStream+"."+bus.RunnersConsumer, "weft-control-planes", func(m *nats.Msg) {
+	dead, err := d.nc.QueueSubscribe("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES."+bus.TasksStream+"."+bus.RunnersConsumer, bus.ControlPlanes, func(m *nats.Msg) {
 		d.deadLetter(ctx, m.Data)
 	})
 	if err != nil {
 		it.Stop()
 		notify.Unsubscribe()
+		return fmt.Errorf("orchestrator: %w", err)
+	}
+	msgs := make(chan resultMsg, 2048)
+	// Results handed straight over by runners join the same commit loop
+	// as those from the stream; the answer goes once they are committed.
+	direct, err := d.nc.QueueSubscribe(bus.CommitSubject, bus.ControlPlanes, func(m *nats.Msg) {
+		if m.Reply == "" {
+			return
+		}
+		select {
+		case msgs <- directResult{m}:
+		case <-ctx.Done():
+		}
+	})
+	if err != nil {
+		it.Stop()
+		notify.Unsubscribe()
+		dead.Unsubscribe()
 		return fmt.Errorf("orchestrator: %w", err)
 	}
 	beats, err := d.nc.Subscribe(bus.RunnersSubject, func(m *nats.Msg) {
@@ -271,11 +289,10 @@ func (d *Remote) Start(ctx context.Context) error {
 		it.Stop()
 		notify.Unsubscribe()
 		dead.Unsubscribe()
+		direct.Unsubscribe()
 		return fmt.Errorf("orchestrator: %w", err)
 	}
-	msgs := make(chan jetstream.Msg, 2048)
 	go func() {
-		defer close(msgs)
 		for {
 			m, err := it.Next()
 			if err != nil {
@@ -284,7 +301,11 @@ func (d *Remote) Start(ctx context.Context) error {
 				}
 				continue
 			}
-			msgs <- m
+			select {
+			case msgs <- m:
+			case <-ctx.Done():
+				return
+			}
 		}
 	}()
 	go func() {
@@ -292,33 +313,55 @@ func (d *Remote) Start(ctx context.Context) error {
 		it.Stop()
 		notify.Unsubscribe()
 		dead.Unsubscribe()
+		direct.Unsubscribe()
 		beats.Unsubscribe()
 	}()
 	go d.commitLoop(ctx, msgs)
 	return nil
 }
 
+// resultMsg is a result to commit: from the results stream (a
+// jetstream.Msg) or handed straight over by a runner (directResult).
+type resultMsg interface {
+	Data() []byte
+	// Ack confirms the result is committed.
+	Ack() error
+	// Term refuses it for good.
+	Term() error
+}
+
+// directResult is a result a runner sent on bus.CommitSubject; it waits
+// for the answer.
+type directResult struct{ m *nats.Msg }
+
+func (r directResult) Data() []byte { return r.m.Data }
+func (r directResult) Ack() error   { return r.m.Respond(bus.Committed) }
+func (r directResult) Term() error  { return r.m.Respond([]byte("-malformed")) }
+
 // commitLoop commits results in batches: whatever has arrived, up to 512,
 // in one transaction, then acknowledges and delivers them.
-func (d *Remote) commitLoop(ctx context.Context, msgs <-chan jetstream.Msg) {
+func (d *Remote) commitLoop(ctx context.Context, msgs <-chan resultMsg) {
 	const maxBatch = 512
-	batch := make([]jetstream.Msg, 0, maxBatch)
-	for first := range msgs {
+	batch := make([]resultMsg, 0, maxBatch)
+	for {
+		var first resultMsg
+		select {
+		case first = <-msgs:
+		case <-ctx.Done():
+			return
+		}
 		batch = append(batch[:0], first)
 	fill:
 		for len(batch) < maxBatch {
 			select {
-			case m, ok := <-msgs:
-				if !ok {
-					break fill
-				}
+			case m := <-msgs:
 				batch = append(batch, m)
 			default:
 				break fill
 			}
 		}
 		rows := make([]store.TaskResult, 0, len(batch))
-		keep := batch[:0:0]
+		keep := make([]resultMsg, 0, len(batch))
 		for _, m := range batch {
 			// Only the identity is needed here; the waiting execution
 			// decodes the rest.

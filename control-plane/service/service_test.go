@@ -153,6 +153,28 @@ func conformanceOverTheBus(t *testing.T, threshold int) {
 	if n := svc.Runners[0].Done(); n == 0 {
 		t.Fatal("the runner ran no task: nodes did not go over the bus")
 	}
+	// With a control plane answering, results are handed straight to it:
+	// the results stream is the fallback and stays unused.
+	nc, err := svc.NATS.Connect("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := js.Stream(ctx, bus.ResultsStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := results.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.State.LastSeq != 0 {
+		t.Fatalf("results stream: %d results published there, want none", info.State.LastSeq)
+	}
 	var blobs int
 	_ = filepath.WalkDir(svc.Blobs.(*blob.Dir).Path(), func(_ string, d fs.DirEntry, _ error) error {
 		if d != nil && !d.IsDir() {
