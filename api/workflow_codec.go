@@ -324,7 +324,7 @@ func (t *Tag) decode(raw []byte, where string) error {
 func (t Tag) MarshalJSON() ([]byte, error) {
 	if t.fields.present&tagBare != 0 && t.ID == "" && len(t.Extra) == 0 {
 		var b bytes.Buffer
-		writeString(&b, t.Name)
+		WriteJSONString(&b, t.Name)
 		return b.Bytes(), nil
 	}
 	e := newObjEncoder(t.fields)

@@ -296,7 +296,7 @@ func (e *objEncoder) key(k string) {
 		e.buf.WriteByte(',')
 	}
 	e.n++
-	writeString(&e.buf, k)
+	WriteJSONString(&e.buf, k)
 	e.buf.WriteByte(':')
 }
 
@@ -319,7 +319,7 @@ func (e *objEncoder) str(k, v string, bit uint32) {
 		return
 	}
 	e.key(k)
-	writeString(&e.buf, v)
+	WriteJSONString(&e.buf, v)
 }
 
 // id writes an id field, as a number when it was read as one.
@@ -332,7 +332,7 @@ func (e *objEncoder) id(k, v string, bit, numBit uint32) {
 		e.buf.WriteString(v)
 		return
 	}
-	writeString(&e.buf, v)
+	WriteJSONString(&e.buf, v)
 }
 
 // boolean writes a boolean field.
@@ -443,9 +443,10 @@ func (e *objEncoder) nested(b []byte, err error) {
 	e.buf.Write(b)
 }
 
-// writeString writes s as a JSON string. Unlike encoding/json it leaves <, >
-// and & alone; invalid UTF-8 becomes U+FFFD, as encoding/json reads it.
-func writeString(buf *bytes.Buffer, s string) {
+// WriteJSONString writes s as a JSON string. Unlike encoding/json it leaves
+// <, > and & alone, so strings come back byte for byte as they were sent;
+// invalid UTF-8 becomes U+FFFD, as encoding/json reads it.
+func WriteJSONString(buf *bytes.Buffer, s string) {
 	const hex = "0123456789abcdef"
 	buf.WriteByte('"')
 	for i := 0; i < len(s); {

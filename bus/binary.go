@@ -127,7 +127,7 @@ func rewriteBinary(raw json.RawMessage, f func(string) (string, error)) (json.Ra
 						buf.WriteByte(',')
 					}
 					first = false
-					writeString(&buf, k)
+					api.WriteJSONString(&buf, k)
 					buf.WriteByte(':')
 					if err := walk(depth+1, k); err != nil {
 						return err
@@ -165,7 +165,7 @@ func rewriteBinary(raw json.RawMessage, f func(string) (string, error)) (json.Ra
 				}
 				t = nt
 			}
-			writeString(&buf, t)
+			api.WriteJSONString(&buf, t)
 		case json.Number:
 			buf.WriteString(t.String())
 		case bool:
@@ -189,13 +189,4 @@ func rewriteBinary(raw json.RawMessage, f func(string) (string, error)) (json.Ra
 		return raw, false, nil
 	}
 	return buf.Bytes(), true, nil
-}
-
-// writeString writes s as a JSON string without escaping HTML characters,
-// so strings come back byte for byte as they were sent.
-func writeString(buf *bytes.Buffer, s string) {
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)
-	buf.Truncate(buf.Len() - 1) // Encode's newline
 }

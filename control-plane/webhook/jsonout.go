@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+
+	"github.com/weftrun/weft/api"
 )
 
 // object is a JSON object that keeps its keys in JavaScript's order
@@ -97,7 +99,7 @@ func writeJSON(b *bytes.Buffer, v any) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeString(b, k)
+			api.WriteJSONString(b, k)
 			b.WriteByte(':')
 			writeJSON(b, x.vals[k])
 		}
@@ -112,7 +114,7 @@ func writeJSON(b *bytes.Buffer, v any) {
 		}
 		b.WriteByte(']')
 	case string:
-		writeString(b, x)
+		api.WriteJSONString(b, x)
 	case json.RawMessage:
 		if err := json.Compact(b, x); err != nil {
 			b.WriteString("null")
@@ -137,13 +139,6 @@ func writeJSON(b *bytes.Buffer, v any) {
 		}
 		b.Truncate(b.Len() - 1) // the encoder's newline
 	}
-}
-
-func writeString(b *bytes.Buffer, s string) {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	b.Truncate(b.Len() - 1)
 }
 
 // marshal returns v as writeJSON writes it.
