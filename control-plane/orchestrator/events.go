@@ -1,11 +1,13 @@
 package orchestrator
 
 import (
-	"encoding/json"
+	"bytes"
+	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/control-plane/engine"
 )
 
@@ -30,11 +32,51 @@ func (o *Orchestrator) publishEvent(ev Event) {
 		return
 	}
 	ev.At = time.Now().UTC()
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return
+	var b bytes.Buffer
+	b.Grow(256)
+	ev.writeJSON(&b)
+	_ = o.remote.nc.Publish(EventSubject+ev.ExecutionID, b.Bytes())
+}
+
+// writeJSON writes the event as encoding/json would (but for <, > and &,
+// left as they are): every node run publishes two, so they skip
+// reflection.
+func (ev *Event) writeJSON(b *bytes.Buffer) {
+	b.WriteString(`{"type":`)
+	api.WriteJSONString(b, ev.Type)
+	b.WriteString(`,"executionId":`)
+	api.WriteJSONString(b, ev.ExecutionID)
+	b.WriteString(`,"at":"`)
+	b.Write(ev.At.AppendFormat(b.AvailableBuffer(), time.RFC3339Nano))
+	b.WriteByte('"')
+	if n := ev.Node; n != nil {
+		b.WriteString(`,"node":{"node":`)
+		api.WriteJSONString(b, n.Node)
+		b.WriteString(`,"run":`)
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(n.Run), 10))
+		b.WriteString(`,"status":`)
+		api.WriteJSONString(b, n.Status)
+		if n.Items != 0 {
+			b.WriteString(`,"items":`)
+			b.Write(strconv.AppendInt(b.AvailableBuffer(), int64(n.Items), 10))
+		}
+		b.WriteString(`,"startTime":`)
+		b.Write(strconv.AppendInt(b.AvailableBuffer(), n.StartTime, 10))
+		if n.ExecutionTime != 0 {
+			b.WriteString(`,"executionTime":`)
+			b.Write(strconv.AppendInt(b.AvailableBuffer(), n.ExecutionTime, 10))
+		}
+		if n.Error != "" {
+			b.WriteString(`,"error":`)
+			api.WriteJSONString(b, n.Error)
+		}
+		b.WriteByte('}')
 	}
-	_ = o.remote.nc.Publish(EventSubject+ev.ExecutionID, b)
+	if ev.Status != "" {
+		b.WriteString(`,"status":`)
+		api.WriteJSONString(b, ev.Status)
+	}
+	b.WriteByte('}')
 }
 
 func (o *Orchestrator) observer(id string) func(engine.NodeEvent) {
