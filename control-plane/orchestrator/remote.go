@@ -188,8 +188,7 @@ func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, p
 	}
 	publish := func() error {
 		return retry(ctx, func() error {
-			_, err := d.js.Publish(ctx, bus.TaskSubject+t.ExecutionID, data, jetstream.WithMsgID(id))
-			return err
+			return bus.Publish(ctx, d.nc, bus.TaskSubject+t.ExecutionID, id, data)
 		})
 	}
 	began := time.Now()
