@@ -6,18 +6,29 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
+
+// PublishWait is how long Publish waits for JetStream's answer when its
+// context sets no deadline.
+const PublishWait = 5 * time.Second
 
 // Publish stores data in the JetStream stream that takes subject, with
 // msgID as its Nats-Msg-Id, and returns once the stream acknowledged it (a
 // duplicate inside the window counts as stored). It does what
 // jetstream.JetStream.Publish does for one message, but reads the usual
 // acknowledgement without a JSON decoder: every node task goes through
-// here.
+// here. Without a deadline in ctx it waits PublishWait for the answer: a
+// request sent just as the server went away gets none.
 func Publish(ctx context.Context, nc *nats.Conn, subject, msgID string, data []byte) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, PublishWait)
+		defer cancel()
+	}
 	m := nats.NewMsg(subject)
 	m.Data = data
 	m.Header.Set(jetstream.MsgIDHeader, msgID)
