@@ -92,59 +92,51 @@ func (r *Runner) Run(ctx context.Context) error {
 		return fmt.Errorf("runner: %w", err)
 	}
 	conc := max(1, r.Concurrency)
-	it, err := cons.Messages(jetstream.PullMaxMessages(2 * conc))
-	if err != nil {
-		return fmt.Errorf("runner: %w", err)
-	}
 
 	// work is the context tasks run under: it outlives ctx by up to
 	// DrainTimeout so held tasks can finish.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	var draining atomic.Bool
-	stopped := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			draining.Store(true)
-			it.Drain()
-		case <-stopped:
-		}
-	}()
 	go r.heartbeat(ctx, conc)
 
+	// A slot is a task's run; handing its result over goes on without it,
+	// so the next task does not wait for a commit. Tasks arrive through a
+	// callback: messages wait in the subscription (JetStream's heartbeats
+	// and pull statuses among them) while every slot is taken, where a
+	// bounded buffer would drop them and leave the pull stalled.
 	sem := make(chan struct{}, conc)
 	var wg sync.WaitGroup
-	for {
-		msg, err := it.Next()
-		if err != nil {
-			if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-				break
-			}
-			if ctx.Err() != nil {
-				break
-			}
-			r.logf("runner %s: pulling tasks: %v", r.ID, err)
-			continue
+	var draining atomic.Bool
+	cc, err := cons.Consume(func(msg jetstream.Msg) {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
 		}
-		if draining.Load() {
-			// Buffered but not started: hand it back at once.
+		if draining.Load() || ctx.Err() != nil {
+			// Received but not started: hand it back at once.
 			_ = msg.Nak()
-			continue
+			return
 		}
-		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// The slot is the task's run; handing its result over goes on
-			// without it, so the next task does not wait for a commit.
 			var once sync.Once
 			release := func() { once.Do(func() { <-sem }) }
 			defer release()
 			r.handle(work, js, kv, msg, release)
 		}()
+	}, jetstream.PullMaxMessages(2*conc), jetstream.PullExpiry(pullExpiry), jetstream.PullHeartbeat(pullHeartbeat), jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+		if ctx.Err() == nil {
+			r.logf("runner %s: pulling tasks: %v", r.ID, err)
+		}
+	}))
+	if err != nil {
+		return fmt.Errorf("runner: %w", err)
 	}
-	close(stopped)
+	<-ctx.Done()
+	draining.Store(true)
+	cc.Drain()
+	<-cc.Closed()
 
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()
@@ -161,6 +153,15 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 	return nil
 }
+
+// A pull request lasts pullExpiry; JetStream sends heartbeats every
+// pullHeartbeat while it waits. Two missed heartbeats make the runner pull
+// afresh: short, so that a pull the server dropped without a word holds
+// tasks up for seconds, not for the 30 s of the client's defaults.
+const (
+	pullExpiry    = 5 * time.Second
+	pullHeartbeat = time.Second
+)
 
 // heartbeat announces the runner on core NATS so control planes can count
 // runners.
@@ -212,7 +213,10 @@ func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 	}
 	// Straight to a control plane, which answers once the result is
 	// committed; the task stays in progress meanwhile.
-	committed := r.commitDirect(ctx, data)
+	committed, err := r.commitDirect(ctx, data)
+	if err != nil {
+		r.logf("runner %s: task %s: no control plane committed the result (%v); sending it through the results stream", r.ID, t.ID, err)
+	}
 	stop()
 	if committed {
 		if err := msg.Ack(); err != nil {
@@ -249,11 +253,17 @@ const directWait = 10 * time.Second
 
 // commitDirect hands the result to a control plane and reports whether one
 // committed it.
-func (r *Runner) commitDirect(ctx context.Context, data []byte) bool {
+func (r *Runner) commitDirect(ctx context.Context, data []byte) (bool, error) {
 	rctx, cancel := context.WithTimeout(ctx, directWait)
 	defer cancel()
 	reply, err := r.NC.RequestWithContext(rctx, bus.CommitSubject, data)
-	return err == nil && bytes.Equal(reply.Data, bus.Committed)
+	if err != nil {
+		return false, err
+	}
+	if !bytes.Equal(reply.Data, bus.Committed) {
+		return false, fmt.Errorf("the control plane answered %q", reply.Data)
+	}
+	return true, nil
 }
 
 // execute runs the task; nil means it was canceled and must be handed

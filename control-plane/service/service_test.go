@@ -670,7 +670,10 @@ func TestDeadLetter(t *testing.T) {
 	}
 	defer nc.Close()
 	stub := &hangingExec{}
-	r := &runner.Runner{NC: nc, Exec: stub, ID: "hanging", Concurrency: 2, InProgressEvery: time.Hour, DrainTimeout: time.Second}
+	// Two slots hang on the task's two deliveries; the third keeps a pull
+	// open, and JetStream gives up on the task when it would deliver it to
+	// that pull once more.
+	r := &runner.Runner{NC: nc, Exec: stub, ID: "hanging", Concurrency: 3, InProgressEvery: time.Hour, DrainTimeout: time.Second}
 	rctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go r.Run(rctx)
