@@ -56,8 +56,8 @@ type Runner struct {
 	workflows wfCache
 }
 
-// Done returns how many tasks this runner finished (result published and
-// task acknowledged).
+// Done returns how many tasks this runner finished (result committed by a
+// control plane or stored in the results stream, and task acknowledged).
 func (r *Runner) Done() int64 { return r.done.Load() }
 
 func (r *Runner) logf(format string, args ...any) {
