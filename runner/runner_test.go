@@ -13,6 +13,7 @@ import (
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/internal/coretest"
+	"github.com/weftrun/weft/internal/natstest"
 	"github.com/weftrun/weft/runner"
 )
 
@@ -29,20 +30,8 @@ const noOpWorkflow = `{"name":"noop","nodes":[
 func TestResultsGoStraightToAControlPlane(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv, err := bus.StartEmbedded(bus.EmbeddedOptions{StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown()
-	nc, err := srv.Connect("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := natstest.Start(t)
+	nc, js := natstest.JetStream(t, srv.Embedded, "test")
 	if err := bus.Setup(ctx, js, bus.Config{}); err != nil {
 		t.Fatal(err)
 	}
@@ -59,11 +48,7 @@ func TestResultsGoStraightToAControlPlane(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	rc, err := srv.Connect("runner")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
+	rc, _ := natstest.JetStream(t, srv.Embedded, "runner")
 	r := &runner.Runner{NC: rc, Exec: coretest.Load(t), ID: "r1", Logf: t.Logf}
 	stopped := make(chan error, 1)
 	go func() { stopped <- r.Run(ctx) }()

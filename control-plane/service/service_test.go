@@ -22,6 +22,7 @@ import (
 	"github.com/weftrun/weft/control-plane/service"
 	"github.com/weftrun/weft/internal/conformance"
 	"github.com/weftrun/weft/internal/coretest"
+	"github.com/weftrun/weft/internal/natstest"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/runner"
 	"github.com/weftrun/weft/store"
@@ -155,15 +156,7 @@ func conformanceOverTheBus(t *testing.T, threshold int) {
 	}
 	// With a control plane answering, results are handed straight to it:
 	// the results stream is the fallback and stays unused.
-	nc, err := svc.NATS.Connect("test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, js := natstest.JetStream(t, svc.NATS, "test")
 	results, err := js.Stream(ctx, bus.ResultsStream)
 	if err != nil {
 		t.Fatal(err)

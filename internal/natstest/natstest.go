@@ -5,6 +5,9 @@ package natstest
 import (
 	"testing"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/weftrun/weft/bus"
 )
 
@@ -45,4 +48,20 @@ func (s *Server) Restart(tb testing.TB) {
 	tb.Helper()
 	s.Shutdown()
 	s.start(tb)
+}
+
+// JetStream connects to e (in process) and returns the connection, closed
+// at the end of the test, and its JetStream context.
+func JetStream(tb testing.TB, e *bus.Embedded, name string) (*nats.Conn, jetstream.JetStream) {
+	tb.Helper()
+	nc, err := e.Connect(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return nc, js
 }
