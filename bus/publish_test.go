@@ -15,7 +15,7 @@ func TestPubAckError(t *testing.T) {
 		`{"stream":"WEFT_TASKS","seq":12,"duplicate":true}`: "",
 		`{"seq":12,"stream":"WEFT_TASKS"}`:                  "",
 		`{"error":{"code":503,"err_code":10077,"description":"maximum messages exceeded"},"stream":"WEFT_TASKS","seq":0}`: "maximum messages exceeded (error 10077)",
-		`{"stream":"WEFT_TASKS","error":{"code":400,"err_code":10071,"description":"wrong last sequence: 3"}}`:              "wrong last sequence: 3",
+		`{"stream":"WEFT_TASKS","error":{"code":400,"err_code":10071,"description":"wrong last sequence: 3"}}`:            "wrong last sequence: 3",
 		`{"seq":1}`: "names no stream",
 		`not json`:  "unreadable acknowledgement",
 		``:          "unreadable acknowledgement",
