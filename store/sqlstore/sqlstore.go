@@ -5,6 +5,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -21,6 +22,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 
+	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/blob"
 	"github.com/weftrun/weft/store"
 )
@@ -282,17 +284,16 @@ func (s *Store) event(ctx context.Context, tx *sql.Tx, kind, workflowID, executi
 	return err
 }
 
-// eventDetail is the events.detail value of detail, for writes made of
-// statements.
-func eventDetail(detail any) (any, error) {
-	if detail == nil {
-		return nil, nil
-	}
-	d, err := json.Marshal(detail)
-	if err != nil {
-		return nil, err
-	}
-	return string(d), nil
+// eventDetail is the events.detail value {"key": value}: every execution
+// writes two, so they skip encoding/json's reflection.
+func eventDetail(key, value string) string {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	api.WriteJSONString(&b, key)
+	b.WriteByte(':')
+	api.WriteJSONString(&b, value)
+	b.WriteByte('}')
+	return b.String()
 }
 
 func nullText(b []byte) any {
@@ -556,11 +557,8 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution) (*store
 	if c.Status == "" {
 		c.Status = store.StatusNew
 	}
-	detail, err := eventDetail(map[string]any{"mode": c.Mode})
-	if err != nil {
-		return nil, fmt.Errorf("store: create execution: %w", err)
-	}
-	err = s.write(ctx,
+	detail := eventDetail("mode", c.Mode)
+	err := s.write(ctx,
 		statement{query: sqlInsertExecution, args: []any{c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID,
 			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil)}},
 		statement{query: sqlInsertEvent, args: []any{ms(s.now()), "execution.created", c.WorkflowID, c.ID, detail}})
@@ -580,10 +578,7 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 		}
 		stored = runDataBlobPrefix + string(ref)
 	}
-	detail, err := eventDetail(map[string]any{"status": status})
-	if err != nil {
-		return fmt.Errorf("store: finish execution %q: %w", id, err)
-	}
+	detail := eventDetail("status", status)
 	now := ms(s.now())
 	// Every statement after the update touches only rows of an existing
 	// execution, so finishing a missing one changes nothing.

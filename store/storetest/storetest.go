@@ -341,6 +341,12 @@ func testEvents(t *testing.T, s store.Store) {
 	if len(more) != 2 || more[0].ExecutionID != e.ID {
 		t.Fatalf("events after the third: %+v", more)
 	}
+	for i, want := range []map[string]string{{"mode": "webhook"}, {"status": "success"}} {
+		var got map[string]string
+		if err := json.Unmarshal(more[i].Detail, &got); err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s detail %s (%v), want %v", more[i].Kind, more[i].Detail, err, want)
+		}
+	}
 }
 
 func testNotFound(t *testing.T, s store.Store) {
