@@ -117,6 +117,70 @@ type Handle struct {
 	// (Respond to Webhook).
 	response  chan json.RawMessage
 	responded sync.Once
+	// pending holds results runners handed over that this execution has
+	// not committed yet.
+	pending pendingResults
+}
+
+// pendingResults are results an execution received but has not committed:
+// each is committed before anything that depends on it goes out (the next
+// task, a webhook response, a parked wait, an outcome other than success),
+// or with the execution's successful outcome, which holds it in its run
+// data. Its runner is answered only then.
+type pendingResults struct {
+	mu   sync.Mutex
+	list []*pendingResult
+}
+
+func (p *pendingResults) add(r *pendingResult) {
+	p.mu.Lock()
+	p.list = append(p.list, r)
+	p.mu.Unlock()
+}
+
+func (p *pendingResults) len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.list)
+}
+
+func (p *pendingResults) take() []*pendingResult {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l := p.list
+	p.list = nil
+	return l
+}
+
+// commit stores the pending results, then answers their runners. On
+// failure they stay pending.
+func (p *pendingResults) commit(ctx context.Context, st store.Store) error {
+	l := p.take()
+	if len(l) == 0 {
+		return nil
+	}
+	rows := make([]store.TaskResult, len(l))
+	for i, r := range l {
+		rows[i] = r.row
+	}
+	if err := st.SaveTaskResults(ctx, rows); err != nil {
+		p.mu.Lock()
+		p.list = append(l, p.list...)
+		p.mu.Unlock()
+		return err
+	}
+	for _, r := range l {
+		r.acked()
+	}
+	return nil
+}
+
+// committed answers the runners of results the store now holds otherwise
+// (in the outcome's run data).
+func (p *pendingResults) committed() {
+	for _, r := range p.take() {
+		r.acked()
+	}
 }
 
 // Response delivers the HTTP response the execution's Respond to Webhook
@@ -266,19 +330,36 @@ type execDispatcher struct {
 }
 
 func (d execDispatcher) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
-	res, err := d.r.dispatch(ctx, t, d.key, d.prior)
+	// What this task is computed from is committed before it goes out.
+	if err := d.commitPending(ctx); err != nil {
+		return nil, err
+	}
+	res, err := d.r.dispatch(ctx, t, d.key, d.prior, &d.h.pending)
 	if err != nil || res == nil {
 		return res, err
 	}
 	if res.Response != nil && res.Error == nil {
+		if err := d.commitPending(ctx); err != nil {
+			return nil, err
+		}
 		d.h.responded.Do(func() { d.h.response <- res.Response })
 	}
 	if res.Wait != nil && res.Error == nil {
+		if err := d.commitPending(ctx); err != nil {
+			return nil, err
+		}
 		if err := d.o.handleWait(ctx, t, res.Wait); err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
+}
+
+func (d execDispatcher) commitPending(ctx context.Context) error {
+	if d.h.pending.len() == 0 {
+		return nil
+	}
+	return retry(ctx, func() error { return d.h.pending.commit(ctx, d.o.store) })
 }
 
 func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Execution, lw *loadedWorkflow, startData [][]api.Item, prior map[string]json.RawMessage) {
@@ -308,7 +389,16 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	o.mu.Lock()
 	stopped := h.stopped
 	o.mu.Unlock()
-	if runErr == nil && !stopped && exec != nil && exec.Status != "" {
+	// A successful outcome holds the results still pending in its run data
+	// and commits them with itself; any other outcome needs them as task
+	// results (a retry starts from them), committed first.
+	withOutcome := runErr == nil && !stopped && exec != nil && exec.Status == store.StatusSuccess && h.pending.len() > 0
+	if !withOutcome && h.pending.len() > 0 {
+		if err := retry(o.base, func() error { return h.pending.commit(o.base, o.store) }); err != nil {
+			o.logf("execution %s: committing node results: %v", e.ID, err)
+		}
+	}
+	if runErr == nil && !stopped && exec != nil && exec.Status != "" && !withOutcome {
 		// The outcome is final: every node result it holds is committed,
 		// so a control plane resuming this execution would replay the
 		// same outcome. Whoever only needs the outcome may go on now.
@@ -346,7 +436,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	}
 	fctx := context.WithoutCancel(o.base)
 	recordCtx := fctx
-	if o.Running() > 1 {
+	if o.Running() > 1 && !withOutcome {
 		// The outcome is out; with other executions writing too, its
 		// record can share one of their commits.
 		recordCtx = store.Unhurried(fctx)
@@ -355,6 +445,8 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		return o.store.FinishExecution(recordCtx, e.ID, status, errDoc, lastNode, runData, logs)
 	}); err != nil {
 		o.logf("execution %s: recording the outcome: %v", e.ID, err)
+	} else if withOutcome {
+		h.pending.committed()
 	}
 	// As n8n does, manual runs do not keep what they put in static data.
 	if exec != nil && exec.StaticDataChanged && e.Mode != "manual" {

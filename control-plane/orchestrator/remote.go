@@ -46,7 +46,7 @@ type Remote struct {
 	Codec bus.Codec
 
 	mu      sync.Mutex
-	waiters map[string]chan []byte
+	waiters map[string]chan delivery
 	kvDone  sync.Map // workflow key -> struct{}
 	runners sync.Map // runner id -> time.Time of its last heartbeat
 }
@@ -98,7 +98,7 @@ func NewRemote(ctx context.Context, nc *nats.Conn, st store.Store, cfg bus.Confi
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	return &Remote{nc: nc, js: js, kv: kv, store: st, logf: logf, waiters: map[string]chan []byte{},
+	return &Remote{nc: nc, js: js, kv: kv, store: st, logf: logf, waiters: map[string]chan delivery{},
 		RepublishAfter: 5 * time.Minute, PollEvery: 2 * time.Second}, nil
 }
 
@@ -138,8 +138,24 @@ func retry(ctx context.Context, f func() error) error {
 	}
 }
 
-func (d *Remote) addWaiter(id string) chan []byte {
-	ch := make(chan []byte, 1)
+// delivery is a result handed to the execution waiting for it. commit is
+// nil when the result is in the store already; otherwise it is a result a
+// runner handed over, not yet committed: the execution commits it, with
+// the next task or with its outcome, then calls commit.acked.
+type delivery struct {
+	raw    []byte
+	commit *pendingResult
+}
+
+// pendingResult is a result received but not yet in the store; the runner
+// that sent it waits for acked.
+type pendingResult struct {
+	row   store.TaskResult
+	acked func()
+}
+
+func (d *Remote) addWaiter(id string) chan delivery {
+	ch := make(chan delivery, 1)
 	d.mu.Lock()
 	d.waiters[id] = ch
 	d.mu.Unlock()
@@ -152,9 +168,10 @@ func (d *Remote) removeWaiter(id string) {
 	d.mu.Unlock()
 }
 
-// deliver hands a committed result to its local waiter; false when no
-// execution here waits for it.
-func (d *Remote) deliver(id string, raw []byte) bool {
+// deliver hands a result to its local waiter; false when no execution
+// here waits for it. A result handed over uncommitted (dv.commit set) is
+// delivered only when the waiter takes it at once.
+func (d *Remote) deliver(id string, dv delivery) bool {
 	d.mu.Lock()
 	ch := d.waiters[id]
 	d.mu.Unlock()
@@ -162,15 +179,18 @@ func (d *Remote) deliver(id string, raw []byte) bool {
 		return false
 	}
 	select {
-	case ch <- raw:
+	case ch <- dv:
+		return true
 	default:
+		return dv.commit == nil
 	}
-	return true
 }
 
 // dispatch runs one task remotely. prior holds results committed before a
-// resume, replayed instead of dispatched.
-func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, prior map[string]json.RawMessage) (*engine.NodeResult, error) {
+// resume, replayed instead of dispatched. A result a runner handed over
+// comes back uncommitted: it is added to pending, and the caller commits
+// it before anything depends on it durably.
+func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, prior map[string]json.RawMessage, pending *pendingResults) (*engine.NodeResult, error) {
 	id := bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)
 	if raw, ok := prior[id]; ok {
 		return d.decodeResult(ctx, raw)
@@ -205,8 +225,11 @@ func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, p
 	defer republish.Stop()
 	for {
 		select {
-		case raw := <-ch:
-			return d.decodeResult(ctx, raw)
+		case dv := <-ch:
+			if dv.commit != nil {
+				pending.add(dv.commit)
+			}
+			return d.decodeResult(ctx, dv.raw)
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		case <-poll.C:
@@ -244,7 +267,7 @@ func (d *Remote) Start(ctx context.Context) error {
 	notify, err := d.nc.Subscribe(bus.NotifySubject, func(m *nats.Msg) {
 		var r bus.Result
 		if json.Unmarshal(m.Data, &r) == nil {
-			d.deliver(r.ID, m.Data)
+			d.deliver(r.ID, delivery{raw: m.Data})
 		}
 	})
 	if err != nil {
@@ -380,8 +403,18 @@ func (d *Remote) commitLoop(ctx context.Context, msgs <-chan resultMsg) {
 				_ = m.Term()
 				continue
 			}
-			rows = append(rows, store.TaskResult{TaskID: r.ID, ExecutionID: r.ExecutionID, Result: m.Data()})
+			row := store.TaskResult{TaskID: r.ID, ExecutionID: r.ExecutionID, Result: m.Data()}
+			if direct, ok := m.(directResult); ok {
+				// The execution here commits it with what comes next.
+				if d.deliver(r.ID, delivery{raw: m.Data(), commit: &pendingResult{row: row, acked: func() { _ = direct.Ack() }}}) {
+					continue
+				}
+			}
+			rows = append(rows, row)
 			keep = append(keep, m)
+		}
+		if len(rows) == 0 {
+			continue
 		}
 		err := retry(ctx, func() error {
 			err := d.store.SaveTaskResults(ctx, rows)
@@ -399,7 +432,7 @@ func (d *Remote) commitLoop(ctx context.Context, msgs <-chan resultMsg) {
 			if err := m.Ack(); err != nil {
 				d.logf("DEBUG ack %s: %v", rows[i].TaskID, err)
 			}
-			if !d.deliver(rows[i].TaskID, m.Data()) {
+			if !d.deliver(rows[i].TaskID, delivery{raw: m.Data()}) {
 				_ = d.nc.Publish(bus.NotifySubject, m.Data())
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -699,39 +700,55 @@ func TestDeadLetter(t *testing.T) {
 	}
 }
 
-// gatedStore holds FinishExecution until its gate opens.
+// gatedStore holds FinishExecution until its gate opens, and says when
+// one is waiting there.
 type gatedStore struct {
 	store.Store
-	gate chan struct{}
+	gate, entered chan struct{}
+	once          *sync.Once
 }
 
+func (g gatedStore) open() { g.once.Do(func() { close(g.gate) }) }
+
 func (g gatedStore) FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData, logs json.RawMessage) error {
+	g.entered <- struct{}{}
 	<-g.gate
 	return g.Store.FinishExecution(ctx, id, status, errDoc, lastNode, runData, logs)
 }
 
-// TestOutcomeKnownBeforeRecorded checks that a handle reports the outcome
-// (Ran) as soon as the walk ends, while Done waits for the outcome's
-// commit.
-func TestOutcomeKnownBeforeRecorded(t *testing.T) {
+// gated starts the embedded mode on a store whose FinishExecution waits
+// for the returned store's gate.
+func gated(t *testing.T) (*service.Service, store.Store, gatedStore) {
 	dir := t.TempDir()
 	st := sqliteStore(t, dir)
-	defer st.Close()
-	gs := gatedStore{Store: st, gate: make(chan struct{})}
-	ctx := context.Background()
-	svc, err := service.Start(ctx, service.Config{Store: gs, Core: loadCore(t), DataDir: dir, Runners: 1, Alone: true})
+	gs := gatedStore{Store: st, gate: make(chan struct{}), entered: make(chan struct{}, 1), once: new(sync.Once)}
+	svc, err := service.Start(context.Background(), service.Config{Store: gs, Core: loadCore(t), DataDir: dir, Runners: 1, Alone: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer svc.Close()
-	wID := save(t, st, chainWorkflow)
+	t.Cleanup(func() {
+		svc.Close()
+		st.Close()
+	})
+	// A test that fails before opening the gate must not hold Close.
+	t.Cleanup(gs.open)
+	return svc, st, gs
+}
+
+// TestOutcomeKnownBeforeRecorded checks that a handle reports a failed
+// outcome (Ran) as soon as the walk ends, every node result in it
+// committed, while Done waits for the outcome's commit.
+func TestOutcomeKnownBeforeRecorded(t *testing.T) {
+	svc, st, gs := gated(t)
+	ctx := context.Background()
+	wID := save(t, st, strings.Replace(chainWorkflow, `"jsCode":"return`, `"jsCode":"throw new Error('boom'); return`, 1))
 	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
 	select {
 	case <-h.Ran():
 	case <-time.After(time.Minute):
 		t.Fatal("the outcome was not reported")
 	}
-	if x := h.Execution(); x == nil || x.Status != "success" {
+	if x := h.Execution(); x == nil || x.Status != "error" {
 		t.Fatalf("outcome %+v", x)
 	}
 	select {
@@ -742,9 +759,66 @@ func TestOutcomeKnownBeforeRecorded(t *testing.T) {
 	if e, _ := st.GetExecution(ctx, h.ID); e.Status != store.StatusRunning {
 		t.Fatalf("stored status %s before the commit", e.Status)
 	}
-	close(gs.gate)
+	if rs, _ := st.TaskResults(ctx, h.ID); len(rs) != 2 {
+		t.Fatalf("%d node results committed when the outcome was reported, want both", len(rs))
+	}
+	<-gs.entered
+	gs.open()
 	<-h.Done()
-	if e, _ := st.GetExecution(ctx, h.ID); e.Status != store.StatusSuccess {
+	if e, _ := st.GetExecution(ctx, h.ID); e.Status != store.StatusError {
 		t.Fatalf("stored status %s after the commit", e.Status)
 	}
+}
+
+// TestLastResultCommittedWithTheOutcome checks that a successful
+// execution's last node result is not written on its own: it is committed
+// with the outcome, which holds it, and only then is the outcome reported.
+// Results that later tasks depend on are committed before those tasks go
+// out.
+func TestLastResultCommittedWithTheOutcome(t *testing.T) {
+	svc, st, gs := gated(t)
+	ctx := context.Background()
+	wID := save(t, st, chainWorkflow)
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}})
+	select {
+	case <-gs.entered:
+	case <-time.After(time.Minute):
+		t.Fatal("the execution did not reach its outcome")
+	}
+	rs, err := st.TaskResults(ctx, h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rs[h.ID+"/Set/0/0"]; !ok || len(rs) != 1 {
+		t.Fatalf("committed results %v while the outcome is being recorded, want only Set's (Code's goes with the outcome)", keys(rs))
+	}
+	select {
+	case <-h.Ran():
+		t.Fatal("outcome reported before the commit that holds its last node result")
+	default:
+	}
+	gs.open()
+	<-h.Done()
+	e, err := st.GetExecution(ctx, h.ID)
+	if err != nil || e.Status != store.StatusSuccess {
+		t.Fatalf("stored execution %+v (%v)", e, err)
+	}
+	var runData map[string][]engine.TaskData
+	if err := json.Unmarshal(e.RunData, &runData); err != nil {
+		t.Fatal(err)
+	}
+	if code := runData["Code"][0].Outputs()[0][0].JSON; !strings.Contains(string(code), `"n":3`) {
+		t.Fatalf("Code output %s, want n 3", code)
+	}
+	if x := h.Execution(); x == nil || x.Status != "success" {
+		t.Fatalf("outcome %+v", x)
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
