@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	goruntime "runtime"
+	"strconv"
 	"sync"
 	"time"
 	"weak"
@@ -28,6 +29,73 @@ type taskDoc struct {
 	// Context is the taskContext document as a JSON string: the module
 	// parses it only when the node needs it.
 	Context string `json:"context"`
+}
+
+// appendJSON appends the document as encoding/json would write it, but
+// for raw parts copied as they are (they come from decoded JSON) and <, >
+// and & left unescaped: every task is encoded so.
+func (d *taskDoc) appendJSON(b []byte) []byte {
+	buf := bytes.NewBuffer(b)
+	buf.WriteString(`{"abi":`)
+	buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(d.ABI), 10))
+	buf.WriteString(`,"refs":`)
+	buf.WriteString(strconv.FormatBool(d.Refs))
+	buf.WriteString(`,"node":{"name":`)
+	api.WriteJSONString(buf, d.Node.Name)
+	buf.WriteString(`,"type":`)
+	api.WriteJSONString(buf, d.Node.Type)
+	buf.WriteString(`,"typeVersion":`)
+	buf.Write(strconv.AppendFloat(buf.AvailableBuffer(), d.Node.TypeVersion, 'f', -1, 64))
+	if len(d.Node.Parameters) > 0 {
+		buf.WriteString(`,"parameters":`)
+		buf.Write(d.Node.Parameters)
+	}
+	buf.WriteString(`},"inputs":`)
+	if d.Inputs == nil {
+		buf.WriteString("null")
+	} else {
+		buf.WriteByte('[')
+		for i, list := range d.Inputs {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			writeItems(buf, list)
+		}
+		buf.WriteByte(']')
+	}
+	buf.WriteString(`,"context":`)
+	api.WriteJSONString(buf, d.Context)
+	buf.WriteByte('}')
+	return buf.Bytes()
+}
+
+func writeItems(buf *bytes.Buffer, items []api.Item) {
+	if items == nil {
+		buf.WriteString("null")
+		return
+	}
+	buf.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"json":`)
+		if len(it.JSON) == 0 {
+			buf.WriteString("null")
+		} else {
+			buf.Write(it.JSON)
+		}
+		if len(it.Binary) > 0 {
+			buf.WriteString(`,"binary":`)
+			buf.Write(it.Binary)
+		}
+		if len(it.PairedItem) > 0 {
+			buf.WriteString(`,"pairedItem":`)
+			buf.Write(it.PairedItem)
+		}
+		buf.WriteByte('}')
+	}
+	buf.WriteByte(']')
 }
 
 type nodeDoc struct {
@@ -212,10 +280,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	}
 	doc.Context = string(ctxJSON)
 	key := compileKey(t.Workflow, t.Node)
-	task, err := json.Marshal(&doc)
-	if err != nil {
-		return nil, fmt.Errorf("encoding the task: %w", err)
-	}
+	task := doc.appendJSON(make([]byte, 0, 512+len(doc.Context)+len(doc.Node.Parameters)))
 	// The code compiled in earlier runs of the node follows the document,
 	// after a NUL byte (see compileCache).
 	if trailer := c.compiled.get(key); len(trailer) > 0 {

@@ -1,0 +1,63 @@
+package nodes
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/weftrun/weft/api"
+)
+
+// TestTaskDocJSON checks the hand-written task document against
+// encoding/json: the same document once decoded.
+func TestTaskDocJSON(t *testing.T) {
+	docs := []taskDoc{
+		{ABI: 1, Refs: true, Node: nodeDoc{Name: "Edit \"Fields\" <1>", Type: "n8n-nodes-base.set", TypeVersion: 3.4,
+			Parameters: json.RawMessage("{\n  \"assignments\": {\"assignments\": [{\"value\": \"={{ $json.a & 1 }}\"}]}\n}")},
+			Inputs:  [][]api.Item{{{JSON: json.RawMessage(`{"a":1,"s":"x\u2028y"}`), PairedItem: json.RawMessage(`{"item":0}`)}, {JSON: json.RawMessage(`{}`), Binary: json.RawMessage(`{"data":{"id":"blob:1"}}`)}}, nil, {}},
+			Context: `{"workflow":{"id":"w","name":"<a&b>"},"vars":{}}`},
+		{ABI: 2, Node: nodeDoc{Name: "NoOp", Type: "n8n-nodes-base.noOp", TypeVersion: 1}, Inputs: [][]api.Item{{{}}}},
+		{ABI: 1, Node: nodeDoc{Name: "x", Type: "t", TypeVersion: 2.25}},
+	}
+	for _, d := range docs {
+		want, err := json.Marshal(&d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := d.appendJSON(nil)
+		var w, g any
+		if err := json.Unmarshal(want, &w); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("%s: %v", got, err)
+		}
+		if !reflect.DeepEqual(w, g) {
+			t.Errorf("got  %s\nwant %s", got, want)
+		}
+	}
+}
+
+// BenchmarkTaskDocJSON encodes the webhook benchmark's Set task document
+// both ways; compare the two in one run.
+func BenchmarkTaskDocJSON(b *testing.B) {
+	d := taskDoc{ABI: 1, Refs: true,
+		Node: nodeDoc{Name: "Edit Fields", Type: "n8n-nodes-base.set", TypeVersion: 3.4, Parameters: json.RawMessage(`{"assignments":{"assignments":[
+		{"id":"a1","name":"greeting","value":"={{ 'hello ' + $json.body.name }}","type":"string"},
+		{"id":"a2","name":"double","value":"={{ $json.body.n * 2 }}","type":"number"}]},"options":{}}`)},
+		Inputs:  [][]api.Item{{{JSON: json.RawMessage(`{"headers":{"host":"127.0.0.1:5678","content-type":"application/json","content-length":"21"},"params":{},"query":{},"body":{"name":"ann","n":21},"webhookUrl":"http://127.0.0.1:5678/webhook/bench","executionMode":"production"}`)}}},
+		Context: `{"workflow":{"id":"0193","name":"bench","active":true,"timezone":"UTC"},"execution":{"id":"0193abc","mode":"webhook"},"runIndex":0,"source":[{"previousNode":"Webhook"}],"vars":{}}`,
+	}
+	b.Run("encoding-json", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := json.Marshal(&d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("appendJSON", func(b *testing.B) {
+		for b.Loop() {
+			_ = d.appendJSON(make([]byte, 0, 1024))
+		}
+	})
+}
