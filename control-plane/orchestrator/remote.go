@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -287,11 +286,7 @@ func (d *Remote) Start(ctx context.Context) error {
 	// as those from the stream; the answer goes once they are committed.
 	direct, err := d.nc.QueueSubscribe(bus.CommitSubject, bus.ControlPlanes, func(m *nats.Msg) {
 		if m.Reply == "" {
-			d.logf("DEBUG no reply subject")
 			return
-		}
-		if n := directCount.Add(1); n%1000 == 0 {
-			d.logf("DEBUG direct %d", n)
 		}
 		select {
 		case msgs <- directResult{m}:
@@ -346,8 +341,6 @@ func (d *Remote) Start(ctx context.Context) error {
 	go d.commitLoop(ctx, msgs)
 	return nil
 }
-
-var directCount atomic.Int64
 
 // resultMsg is a result to commit: from the results stream (a
 // jetstream.Msg) or handed straight over by a runner (directResult).
@@ -429,9 +422,7 @@ func (d *Remote) commitLoop(ctx context.Context, msgs <-chan resultMsg) {
 			return
 		}
 		for i, m := range keep {
-			if err := m.Ack(); err != nil {
-				d.logf("DEBUG ack %s: %v", rows[i].TaskID, err)
-			}
+			_ = m.Ack()
 			if !d.deliver(rows[i].TaskID, delivery{raw: m.Data()}) {
 				_ = d.nc.Publish(bus.NotifySubject, m.Data())
 			}
