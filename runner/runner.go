@@ -106,13 +106,16 @@ func (r *Runner) Run(ctx context.Context) error {
 	// bounded buffer would drop them and leave the pull stalled.
 	sem := make(chan struct{}, conc)
 	var wg sync.WaitGroup
-	var draining atomic.Bool
 	cc, err := cons.Consume(func(msg jetstream.Msg) {
+		started := false
 		select {
 		case sem <- struct{}{}:
+			if started = ctx.Err() == nil; !started {
+				<-sem
+			}
 		case <-ctx.Done():
 		}
-		if draining.Load() || ctx.Err() != nil {
+		if !started {
 			// Received but not started: hand it back at once.
 			_ = msg.Nak()
 			return
@@ -134,7 +137,6 @@ func (r *Runner) Run(ctx context.Context) error {
 		return fmt.Errorf("runner: %w", err)
 	}
 	<-ctx.Done()
-	draining.Store(true)
 	cc.Drain()
 	<-cc.Closed()
 
@@ -213,12 +215,9 @@ func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 	}
 	// Straight to a control plane, which answers once the result is
 	// committed; the task stays in progress meanwhile.
-	committed, err := r.commitDirect(ctx, data)
-	if err != nil {
-		r.logf("runner %s: task %s: no control plane committed the result (%v); sending it through the results stream", r.ID, t.ID, err)
-	}
+	err = r.commitDirect(ctx, data)
 	stop()
-	if committed {
+	if err == nil {
 		if err := msg.Ack(); err != nil {
 			r.logf("runner %s: task %s: ack: %v", r.ID, t.ID, err)
 		}
@@ -227,6 +226,7 @@ func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 	}
 	// No control plane answered (none running, NATS reconnecting, or one
 	// too slow): the results stream keeps the result until one takes it.
+	r.logf("runner %s: task %s: no control plane committed the result (%v); sending it through the results stream", r.ID, t.ID, err)
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
@@ -251,19 +251,19 @@ func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 // a result it handed over before it falls back to the results stream.
 const directWait = 10 * time.Second
 
-// commitDirect hands the result to a control plane and reports whether one
+// commitDirect hands the result to a control plane; nil once one
 // committed it.
-func (r *Runner) commitDirect(ctx context.Context, data []byte) (bool, error) {
+func (r *Runner) commitDirect(ctx context.Context, data []byte) error {
 	rctx, cancel := context.WithTimeout(ctx, directWait)
 	defer cancel()
 	reply, err := r.NC.RequestWithContext(rctx, bus.CommitSubject, data)
 	if err != nil {
-		return false, err
+		return err
 	}
 	if !bytes.Equal(reply.Data, bus.Committed) {
-		return false, fmt.Errorf("the control plane answered %q", reply.Data)
+		return fmt.Errorf("the control plane answered %q", reply.Data)
 	}
-	return true, nil
+	return nil
 }
 
 // execute runs the task; nil means it was canceled and must be handed
