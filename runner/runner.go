@@ -126,7 +126,7 @@ func (r *Runner) Run(ctx context.Context) error {
 			var once sync.Once
 			release := func() { once.Do(func() { <-sem }) }
 			defer release()
-			r.handle(work, js, kv, msg, release)
+			r.handle(work, kv, msg, release)
 		}()
 	}, jetstream.PullMaxMessages(2*conc), jetstream.PullExpiry(pullExpiry), jetstream.PullHeartbeat(pullHeartbeat), jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 		if ctx.Err() == nil {
@@ -185,7 +185,7 @@ func (r *Runner) heartbeat(ctx context.Context, conc int) {
 // is done. A task is acknowledged only once its result is committed by a
 // control plane or stored in the results stream; on any failure before
 // that it is left to JetStream to redeliver (nak, or the ack wait).
-func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstream.KeyValue, msg jetstream.Msg, ran func()) {
+func (r *Runner) handle(ctx context.Context, kv jetstream.KeyValue, msg jetstream.Msg, ran func()) {
 	t, err := r.Codec.DecodeTask(ctx, msg.Data())
 	if t == nil || t.ID == "" || t.ExecutionID == "" {
 		r.logf("runner %s: dropping a malformed task (%d bytes): %v", r.ID, len(msg.Data()), err)
@@ -230,7 +230,7 @@ func (r *Runner) handle(ctx context.Context, js jetstream.JetStream, kv jetstrea
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
-		_, err = js.Publish(pctx, bus.ResultSubject+t.ExecutionID, data, jetstream.WithMsgID(t.ID))
+		err = bus.Publish(pctx, r.NC, bus.ResultSubject+t.ExecutionID, t.ID, data)
 		if err == nil {
 			break
 		}
