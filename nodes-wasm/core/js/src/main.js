@@ -6,6 +6,8 @@ import { NodeContext } from './context.js';
 import { errorDocument } from './errors.js';
 import { warmUp } from './warmup.js';
 import { beginTask, endTask } from './compiled.js';
+import { lazyContext } from './taskContext.js';
+import { deferTimezone } from './expr/luxon.js';
 
 let currentLogs = null;
 
@@ -186,24 +188,11 @@ function runNode(task) {
   return finish(ctx, outputs);
 }
 
-// lazyContext makes task.context parse on first read when the host sent it
-// as a JSON string.
-function lazyContext(task) {
-  const raw = task.context;
-  if (typeof raw !== 'string') return;
-  let parsed;
-  Object.defineProperty(task, 'context', {
-    get() {
-      if (parsed === undefined) parsed = typeof globalThis.__weft_json_parse === 'function' ? globalThis.__weft_json_parse(raw) : JSON.parse(raw);
-      return parsed;
-    },
-  });
-}
-
 function handle(text) {
   // the C reactor parses the task itself, unless it left that to JSON.parse
   const task = typeof text === 'string' ? JSON.parse(text) : text;
   lazyContext(task);
+  deferTimezone(null);
   beginTask();
   if (task.abi !== 1) return { outputs: null, error: { message: `unsupported task ABI version ${task.abi}` } };
   switch (task.node.type) {

@@ -20,7 +20,8 @@ import './intl.js';
 import { ExpressionError } from '../errors.js';
 import { compiled, joinValue } from './compile.js';
 import { extend, SYMBOLS } from './extend.js';
-import { DateTime, Duration, Interval, setTimezone } from './luxon.js';
+import { DateTime, Duration, Interval, deferTimezone } from './luxon.js';
+import { contextLacks } from '../taskContext.js';
 import { average } from './ext-array.js';
 import { Graph } from './graph.js';
 import { jmespathSearch } from './jmespath.js';
@@ -269,23 +270,53 @@ Object.defineProperty(Input.prototype, 'check', { enumerable: false });
 
 class Resolver {
   constructor(task) {
-    const c = task.context || {};
     this.task = task;
-    this.c = c;
     this.node = task.node || {};
     this.nodeName = this.node.name;
-    this.items = c.connectionInput || (task.inputs && task.inputs[0]) || [];
-    this.runIndex = c.runIndex || 0;
-    this.runData = c.runData || {};
-    this.source = c.source || [];
-    this.wf = c.workflow || {};
-    this.mode = (c.execution && c.execution.mode) || 'manual';
+    // $input is the items the connection brought (connectionInput), else
+    // input 0: read without parsing the context when it has none
+    const inputs = task.inputs;
+    const given = contextLacks(task, 'connectionInput') ? undefined : this.c.connectionInput;
+    this.items = given || (inputs && inputs[0]) || [];
     this.g = undefined;
     this.perItem = [];
     this.refs = new Map();
     this.cached = {};
     this.depth = 0;
-    setTimezone(this.wf.timezone);
+    // dates see the workflow's time zone; the context is read for it
+    // only when a date needs it
+    deferTimezone(this);
+  }
+
+  // c is the task context; the rest of what it holds is read from it on use
+  get c() {
+    return this.task.context || {};
+  }
+
+  get runIndex() {
+    return this.c.runIndex || 0;
+  }
+
+  get runData() {
+    return this.c.runData || EMPTY;
+  }
+
+  get source() {
+    return this.c.source || [];
+  }
+
+  get wf() {
+    return this.c.workflow || EMPTY;
+  }
+
+  get mode() {
+    const e = this.c.execution;
+    return (e && e.mode) || 'manual';
+  }
+
+  // timezone is the workflow's time zone (luxon.js deferTimezone)
+  get timezone() {
+    return this.wf.timezone;
   }
 
   get graph() {
@@ -306,7 +337,7 @@ class Resolver {
     return s;
   }
 
-  resolve(value, i) {
+  resolve(value, i = 0) {
     if (typeof value === 'string') {
       return value.charCodeAt(0) === 61 ? this.evaluate(value, i) : value;
     }
@@ -321,7 +352,7 @@ class Resolver {
     return out;
   }
 
-  evaluate(value, i) {
+  evaluate(value, i = 0) {
     const c = compiled(value);
     if (c.fn === undefined) {
       if (c.error) throw new ExpressionError(c.error.message, { description: c.error.description, itemIndex: i });
@@ -734,7 +765,7 @@ class Resolver {
 
   // variable returns one variable of dataProxy(i), without building the
   // others; undefined for a name that is not a variable.
-  variable(name, i) {
+  variable(name, i = 0) {
     if (name === '$json' || name === '$data') return this.json(i, false);
     if (name === '$binary') return this.binary(i, false);
     const g = VARIABLES[name];
@@ -744,7 +775,7 @@ class Resolver {
   // dataProxy returns every variable for item i as getters (the Code node
   // hands them to the user's code). $json and $binary are undefined rather
   // than failing when there is no such item.
-  dataProxy(i) {
+  dataProxy(i = 0) {
     const out = {};
     for (const name of Object.keys(VARIABLES)) {
       const g = VARIABLES[name];
@@ -767,13 +798,9 @@ export function isVariable(name) {
   return VARIABLES[name] !== undefined;
 }
 
+// createResolver returns the resolver of a node run: resolve(value,
+// itemIndex), evaluate(expression, itemIndex), dataProxy(itemIndex) and
+// variable(name, itemIndex), itemIndex 0 when left out.
 export function createResolver(task) {
-  const r = new Resolver(task);
-  return {
-    resolve: (value, itemIndex = 0) => r.resolve(value, itemIndex),
-    dataProxy: (itemIndex = 0) => r.dataProxy(itemIndex),
-    variable: (name, itemIndex = 0) => r.variable(name, itemIndex),
-    // evaluate resolves one expression string (with its leading '=').
-    evaluate: (value, itemIndex) => r.evaluate(value, itemIndex),
-  };
+  return new Resolver(task);
 }

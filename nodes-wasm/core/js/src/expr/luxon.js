@@ -26,12 +26,35 @@ let currentZone = 'UTC';
 
 // setTimezone makes tz Luxon's default zone (the workflow time zone).
 export function setTimezone(tz) {
+  deferred = null;
   let zone = tz && tz !== 'DEFAULT' ? tz : 'UTC';
   if (zone === currentZone) return;
   if (!Info.isValidIANAZone(zone) && !/^(utc|gmt|z)([+-]\d{1,2}(:?\d{2})?)?$/i.test(zone)) zone = 'UTC';
   Settings.defaultZone = zone;
   currentZone = zone;
 }
+
+// deferTimezone makes source.timezone Luxon's default zone the first time
+// anything reads the default zone (every date Luxon makes without a zone
+// does), so that a run that makes no dates never looks it up.
+let deferred = null;
+
+export function deferTimezone(source) {
+  deferred = source;
+}
+
+const defaultZone = Object.getOwnPropertyDescriptor(Settings, 'defaultZone');
+Object.defineProperty(Settings, 'defaultZone', {
+  configurable: true,
+  get() {
+    if (deferred !== null) setTimezone(deferred.timezone);
+    return defaultZone.get.call(this);
+  },
+  set(zone) {
+    deferred = null;
+    defaultZone.set.call(this, zone);
+  },
+});
 
 export function isDateTime(v) {
   return !!v && DateTime.isDateTime(v);
