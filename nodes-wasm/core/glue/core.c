@@ -17,6 +17,7 @@
  * "Compiled code"): __weft_fn_cached(source) evaluates an entry straight
  * from there, with no JSON or base64 in the way.
  */
+#define _GNU_SOURCE /* memmem */
 #include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -426,6 +427,24 @@ static JSValue js_json_stringify(JSContext *c, JSValueConst this_val, int argc, 
     return r;
 }
 
+/* __weft_contains(text, needle) is text.indexOf(needle) >= 0, without
+ * the engine's character-by-character search. */
+static JSValue js_contains(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    size_t n, m;
+    const char *text = JS_ToCStringLen(c, &n, argv[0]);
+    if (!text)
+        return JS_EXCEPTION;
+    const char *needle = JS_ToCStringLen(c, &m, argv[1]);
+    if (!needle) {
+        JS_FreeCString(c, text);
+        return JS_EXCEPTION;
+    }
+    int found = memmem(text, n, needle, m) != NULL;
+    JS_FreeCString(c, needle);
+    JS_FreeCString(c, text);
+    return JS_NewBool(c, found);
+}
+
 static int init(void) {
     rt = JS_NewRuntime2(&arena_funcs, NULL);
     if (!rt)
@@ -443,6 +462,7 @@ static int init(void) {
     JS_SetPropertyStr(ctx, global, "__weft_fn_compile", JS_NewCFunction(ctx, js_fn_compile, "__weft_fn_compile", 1));
     JS_SetPropertyStr(ctx, global, "__weft_fn_cached", JS_NewCFunction(ctx, js_fn_cached, "__weft_fn_cached", 1));
     JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
+    JS_SetPropertyStr(ctx, global, "__weft_contains", JS_NewCFunction(ctx, js_contains, "__weft_contains", 2));
     JS_SetPropertyStr(ctx, global, "__weft_json_parse", JS_NewCFunction(ctx, js_json_parse, "__weft_json_parse", 1));
     JS_SetPropertyStr(ctx, global, "__weft_json_stringify", JS_NewCFunction(ctx, js_json_stringify, "__weft_json_stringify", 1));
     JSValue v = JS_Eval(ctx, weft_bundle, weft_bundle_len, "core.js", JS_EVAL_TYPE_GLOBAL);

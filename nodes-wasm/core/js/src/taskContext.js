@@ -36,5 +36,8 @@ export function unparsedContext(task) {
 // False when it may have it (or was parsed already).
 export function contextLacks(task, name) {
   const text = unparsedContext(task);
-  return text !== undefined && text.indexOf('"' + name + '"') < 0;
+  if (text === undefined) return false;
+  const key = '"' + name + '"';
+  const contains = globalThis.__weft_contains;
+  return !(typeof contains === 'function' ? contains(text, key) : text.indexOf(key) >= 0);
 }

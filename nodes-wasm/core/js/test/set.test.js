@@ -186,3 +186,9 @@ test('binary data passes through with include all (3.4) and is dropped with none
   const none = runNode(SET, 3.4, manual([['x', 1, 'number']]), [[{ json: {}, binary: bin }]]);
   assert.equal(none.outputs[0][0].binary, undefined);
 });
+
+test('options that hold expressions are read for every item', () => {
+  const params = manual([['v', '={{ $json.n }}', 'number']], { includeOtherFields: '={{ $json.keep }}' });
+  const r = runNode(SET, 3.4, params, [[{ json: { n: 1, keep: true } }, { json: { n: 2, keep: false } }, { json: { n: 3, keep: true } }]]);
+  assert.deepEqual(json(r), [[{ n: 1, keep: true, v: 1 }, { v: 2 }, { n: 3, keep: true, v: 3 }]]);
+});

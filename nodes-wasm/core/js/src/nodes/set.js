@@ -251,18 +251,23 @@ function runV3(ctx) {
   const excludeFields = param(ctx, 'excludeFields', '');
   const build = mode === 'raw' ? rawFields : manualFields;
   const out = [];
+  // what each item is built with: made once, unless an expression in it
+  // can differ from item to item
+  const perItem = options.perItem || includeOther.perItem || include.perItem;
+  let opts;
   for (let i = 0; i < items.length; i++) {
-    const o = options(i) || {};
-    const inc = version >= 3.3 ? (includeOther(i) ? include(i) : 'none') : include(i);
-    const opts = {
-      include: inc,
-      dotNotation: o.dotNotation,
-      ignoreConversionErrors: !!o.ignoreConversionErrors,
-      includeBinary: o.includeBinary,
-      stripBinary: o.stripBinary,
-      includeFields,
-      excludeFields,
-    };
+    if (opts === undefined || perItem) {
+      const o = options(i) || {};
+      opts = {
+        include: version >= 3.3 ? (includeOther(i) ? include(i) : 'none') : include(i),
+        dotNotation: o.dotNotation,
+        ignoreConversionErrors: !!o.ignoreConversionErrors,
+        includeBinary: o.includeBinary,
+        stripBinary: o.stripBinary,
+        includeFields,
+        excludeFields,
+      };
+    }
     let item;
     try {
       item = build(ctx, state, i, items[i], opts, version);

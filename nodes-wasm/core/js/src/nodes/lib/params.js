@@ -52,19 +52,18 @@ function compile(v) {
 }
 
 // param returns a function itemIndex => the parameter's value at path (the
-// spec default, or fallback, when it is absent). fn.constant is true when
-// the value is the same for every item.
+// spec default, or fallback, when it is absent). fn.perItem is true when
+// the value may differ from item to item (it holds an expression).
 export function param(ctx, path, fallback) {
   const raw = ctx.getRawParameter(path);
-  const build = raw === undefined ? null : compile(raw);
-  if (build === null) {
-    const value = raw === undefined ? ctx.defaultParameter(path, fallback) : raw;
-    const fn = () => value;
-    fn.constant = true;
-    return fn;
+  if (raw === undefined) {
+    const value = ctx.defaultParameter(path, fallback);
+    return () => value;
   }
+  const build = compile(raw);
+  if (build === null) return () => raw;
   const fn = (itemIndex) => build((expr) => ctx.evaluateExpression(expr, itemIndex));
-  fn.constant = false;
+  fn.perItem = true;
   return fn;
 }
 
