@@ -2,6 +2,7 @@ package nodes_test
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
@@ -11,16 +12,22 @@ import (
 	"github.com/weftrun/weft/control-plane/engine"
 )
 
-// benchWorkflow is Manual Trigger → Set (two expressions) → If → No Op.
+// benchWorkflow is the reference workflow (testdata/reference-workflow.json):
+// Manual Trigger → Set (two expressions) → If → No Op.
 func benchWorkflow(tb testing.TB) *api.Workflow {
-	return chain(tb,
-		node{"Set", "n8n-nodes-base.set", 3.4, `{"mode":"manual","assignments":{"assignments":[
-			{"id":"a","name":"upper","value":"={{ $json.name.toUpperCase() }}","type":"string"},
-			{"id":"b","name":"double","value":"={{ $json.n * 2 }}","type":"number"}]},"includeOtherFields":true,"options":{}}`},
-		node{"If", "n8n-nodes-base.if", 2.2, `{"conditions":{"options":{"caseSensitive":true,"leftValue":"","typeValidation":"strict","version":2},
-			"conditions":[{"id":"c","leftValue":"={{ $json.double }}","rightValue":10,"operator":{"type":"number","operation":"gt"}}],"combinator":"and"},"options":{}}`},
-		node{"NoOp", "n8n-nodes-base.noOp", 1, `{}`},
-	)
+	return readWorkflow(tb, "testdata/reference-workflow.json")
+}
+
+func readWorkflow(tb testing.TB, path string) *api.Workflow {
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	wf, err := api.ParseWorkflow(doc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return wf
 }
 
 func faults() int64 {
@@ -44,11 +51,15 @@ func BenchmarkWorkflow(b *testing.B) {
 	wf := benchWorkflow(b)
 	for _, n := range []int{1, 1000} {
 		b.Run(fmt.Sprintf("items=%d", n), func(b *testing.B) {
-			start := items(n)
+			// every item passes the If (n*2 > 10), so all three nodes run
+			start := items(n + 6)[6:]
 			ex := c.Executor()
 			check := run(b, c, wf, start)
 			if check.Status != engine.StatusSuccess {
 				b.Fatalf("status %s: %+v", check.Status, check.Error)
+			}
+			if ran := len(check.RunData["NoOp"]); ran != 1 {
+				b.Fatalf("No Op ran %d times, want 1", ran)
 			}
 			b.ResetTimer()
 			cpu0, wall0 := cpuTime(), time.Now()
@@ -128,9 +139,7 @@ func BenchmarkNoOp(b *testing.B) {
 // node task's share of a webhook execution.
 func BenchmarkWebhookSet(b *testing.B) {
 	c := loadCore(b)
-	wf := chain(b, node{"Edit Fields", "n8n-nodes-base.set", 3.4, `{"assignments":{"assignments":[
-		{"id":"a1","name":"greeting","value":"={{ 'hello ' + $json.body.name }}","type":"string"},
-		{"id":"a2","name":"double","value":"={{ $json.body.n * 2 }}","type":"number"}]},"options":{}}`})
+	wf := readWorkflow(b, "testdata/webhook-set.json")
 	item := api.Item{JSON: []byte(`{"headers":{"host":"127.0.0.1:5678","content-type":"application/json","content-length":"21"},"params":{},"query":{},"body":{"name":"ann","n":21},"webhookUrl":"http://127.0.0.1:5678/webhook/bench","executionMode":"production"}`)}
 	ex := c.Executor()
 	b.ResetTimer()

@@ -80,6 +80,8 @@ type Core struct {
 	loadWorkflow func(ctx context.Context, id string) (json.RawMessage, error)
 	// compiled keeps compiled expressions and code per node.
 	compiled compileCache
+	// record, when set, sees every node task's bytes as sent to the module.
+	record func(node string, task []byte)
 }
 
 // Option configures a Core.
@@ -88,6 +90,14 @@ type Option func(*Core)
 // WithLimits sets the limits of every node task; zero fields take the
 // runtime's defaults, except Fuel, which defaults to DefaultFuel.
 func WithLimits(l runtime.Limits) Option { return func(c *Core) { c.limits = l } }
+
+// WithTaskRecorder calls f with every node task's bytes exactly as the
+// module receives them (the task document, then any compiled code), before
+// the call; f must not keep task. For measuring the module outside the
+// runtime (scripts/core-instructions.sh).
+func WithTaskRecorder(f func(node string, task []byte)) Option {
+	return func(c *Core) { c.record = f }
+}
 
 // InlineWait is the longest wait a Wait node sleeps through where it runs;
 // with HandOffWaits, longer ones (and webhook waits) park the execution.

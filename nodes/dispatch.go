@@ -286,6 +286,9 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	if trailer := c.compiled.get(key); len(trailer) > 0 {
 		task = append(append(task, 0), trailer...)
 	}
+	if c.record != nil {
+		c.record(t.Node.Name, task)
+	}
 	out, err := c.mod.Run(ctx, task, c.limits)
 	if err != nil {
 		var le *runtime.LimitError
