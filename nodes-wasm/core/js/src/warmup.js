@@ -10,7 +10,7 @@ export function warmUp(runNode) {
       parameters: {
         mode: 'manual',
         assignments: { assignments: [
-          { id: 'a', name: 'upper', value: '={{ $json.name.toUpperCase() }}', type: 'string' },
+          { id: 'a', name: 'lower', value: '={{ $json.name.toLowerCase() }}', type: 'string' },
           { id: 'b', name: 'next', value: '={{ $json.id + 1 }}', type: 'number' },
           { id: 'c', name: 'title', value: '={{ $json.name.toTitleCase() }} of {{ $input.all().length }}', type: 'string' },
           { id: 'd', name: 'day', value: '={{ DateTime.fromISO($json.when).plus(1, "day").toISODate() }}', type: 'string' },
