@@ -5,6 +5,7 @@ import { nodeTypes, lookup } from './nodes/index.js';
 import { NodeContext } from './context.js';
 import { errorDocument } from './errors.js';
 import { warmUp } from './warmup.js';
+import { keepLayouts } from './layouts.js';
 import { beginTask, endTask } from './compiled.js';
 import { lazyContext } from './taskContext.js';
 import { deferTimezone } from './expr/luxon.js';
@@ -188,6 +189,23 @@ function runNode(task) {
   return finish(ctx, outputs);
 }
 
+// A node task as the host writes it (a webhook's item), for keepLayouts.
+const SAMPLE_TASK = '{"abi":1,"refs":true,"node":{"name":"n","type":"n8n-nodes-base.noOp","typeVersion":1,"parameters":{}},' +
+  '"inputs":[[{"json":{"headers":{},"params":{},"query":{},"body":{},"webhookUrl":"","executionMode":"production"},"pairedItem":{"item":0}}]],' +
+  '"context":"{}"}';
+
+// keepTaskLayouts keeps the layouts every node run makes (layouts.js): the
+// task document and its items, an item's expression scope, results and
+// compiled code records. (Keeping the node context's and the resolver's
+// own layouts too was measured, and cost more than it saved.)
+function keepTaskLayouts() {
+  const parse = globalThis.__weft_json_parse;
+  const task = typeof parse === 'function' ? parse(SAMPLE_TASK) : JSON.parse(SAMPLE_TASK);
+  keepLayouts(task);
+  keepLayouts(new NodeContext(task, lookup(task.node.type, task.node.typeVersion)).resolver.slot(0));
+  keepLayouts([{ outputs: [[0]], compiled: { k: { c: '', m: '' } } }, { fn: null, meta: '' }, { fn: null, single: true }]);
+}
+
 function handle(text) {
   // the C reactor parses the task itself, unless it left that to JSON.parse
   const task = typeof text === 'string' ? JSON.parse(text) : text;
@@ -198,6 +216,7 @@ function handle(text) {
   switch (task.node.type) {
     case 'weft.warmUp':
       warmUp(runNode);
+      keepTaskLayouts();
       return { outputs: [[]] };
     case 'weft.specs':
       return { outputs: [[]], specs: nodeTypes.map(specDocument) };
