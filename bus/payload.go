@@ -70,7 +70,7 @@ func (c Codec) EncodeTask(ctx context.Context, t *Task) ([]byte, error) {
 // the message names one.
 func (c Codec) DecodeTask(ctx context.Context, data []byte) (*Task, error) {
 	var t Task
-	if err := json.Unmarshal(data, &t); err != nil {
+	if err := decodeTask(data, &t); err != nil {
 		return nil, err
 	}
 	if t.PayloadRef == "" {
@@ -109,7 +109,7 @@ func (c Codec) EncodeResult(ctx context.Context, r *Result) ([]byte, error) {
 // when the message names one.
 func (c Codec) DecodeResult(ctx context.Context, data []byte) (*Result, error) {
 	var r Result
-	if err := json.Unmarshal(data, &r); err != nil {
+	if err := decodeResult(data, &r); err != nil {
 		return nil, err
 	}
 	if r.PayloadRef == "" {
