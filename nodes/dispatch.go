@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	goruntime "runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -67,6 +69,100 @@ func (d *taskDoc) appendJSON(b []byte) []byte {
 	api.WriteJSONString(buf, d.Context)
 	buf.WriteByte('}')
 	return buf.Bytes()
+}
+
+// appendJSON appends the context as encoding/json writes it (the same
+// document once decoded): a node task encodes one, reflection cost more
+// than the rest of the document. Run data, rare and nested, still goes
+// through encoding/json.
+func (c *taskContext) appendJSON(b []byte) ([]byte, error) {
+	buf := bytes.NewBuffer(b)
+	buf.WriteString(`{"workflow":{"id":`)
+	api.WriteJSONString(buf, c.Workflow.ID)
+	buf.WriteString(`,"name":`)
+	api.WriteJSONString(buf, c.Workflow.Name)
+	buf.WriteString(`,"active":`)
+	buf.WriteString(strconv.FormatBool(c.Workflow.Active))
+	buf.WriteString(`,"timezone":`)
+	api.WriteJSONString(buf, c.Workflow.Timezone)
+	writeRaw(buf, "nodes", c.Workflow.Nodes)
+	writeRaw(buf, "connections", c.Workflow.Connections)
+	buf.WriteString(`},"execution":{"id":`)
+	api.WriteJSONString(buf, c.Execution.ID)
+	buf.WriteString(`,"mode":`)
+	api.WriteJSONString(buf, c.Execution.Mode)
+	buf.WriteString(`},"runIndex":`)
+	buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(c.RunIndex), 10))
+	if c.OnError != "" {
+		buf.WriteString(`,"onError":`)
+		api.WriteJSONString(buf, c.OnError)
+	}
+	if len(c.ConnectionInput) > 0 {
+		buf.WriteString(`,"connectionInput":`)
+		writeItems(buf, c.ConnectionInput)
+	}
+	buf.WriteString(`,"source":`)
+	if c.Source == nil {
+		buf.WriteString("null")
+	} else {
+		buf.WriteByte('[')
+		for i, r := range c.Source {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			if r == nil {
+				buf.WriteString("null")
+				continue
+			}
+			buf.WriteString(`{"previousNode":`)
+			api.WriteJSONString(buf, r.PreviousNode)
+			buf.WriteString(`,"previousNodeOutput":`)
+			buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(r.PreviousNodeOutput), 10))
+			buf.WriteString(`,"previousNodeRun":`)
+			buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(r.PreviousNodeRun), 10))
+			buf.WriteByte('}')
+		}
+		buf.WriteByte(']')
+	}
+	if len(c.RunData) > 0 {
+		rd, err := json.Marshal(c.RunData)
+		if err != nil {
+			return nil, err
+		}
+		writeRaw(buf, "runData", rd)
+	}
+	writeRaw(buf, "nodeState", c.NodeState)
+	writeRaw(buf, "staticData", c.StaticData)
+	buf.WriteString(`,"vars":`)
+	if c.Vars == nil {
+		buf.WriteString("null")
+	} else {
+		buf.WriteByte('{')
+		if len(c.Vars) > 0 {
+			for i, k := range slices.Sorted(maps.Keys(c.Vars)) {
+				if i > 0 {
+					buf.WriteByte(',')
+				}
+				api.WriteJSONString(buf, k)
+				buf.WriteByte(':')
+				api.WriteJSONString(buf, c.Vars[k])
+			}
+		}
+		buf.WriteByte('}')
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// writeRaw writes ,"name":raw when raw is not empty (omitempty).
+func writeRaw(buf *bytes.Buffer, name string, raw json.RawMessage) {
+	if len(raw) == 0 {
+		return
+	}
+	buf.WriteString(`,"`)
+	buf.WriteString(name)
+	buf.WriteString(`":`)
+	buf.Write(raw)
 }
 
 func writeItems(buf *bytes.Buffer, items []api.Item) {
@@ -274,7 +370,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 			tc.RunData[name] = rd
 		}
 	}
-	ctxJSON, err := json.Marshal(&tc)
+	ctxJSON, err := tc.appendJSON(make([]byte, 0, 256))
 	if err != nil {
 		return nil, fmt.Errorf("encoding the task: %w", err)
 	}

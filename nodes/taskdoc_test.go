@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
 )
 
 // TestTaskDocJSON checks the hand-written task document against
@@ -58,6 +59,67 @@ func BenchmarkTaskDocJSON(b *testing.B) {
 	b.Run("appendJSON", func(b *testing.B) {
 		for b.Loop() {
 			_ = d.appendJSON(make([]byte, 0, 1024))
+		}
+	})
+}
+
+// TestTaskContextJSON checks the hand-written task context against
+// encoding/json: the same document once decoded.
+func TestTaskContextJSON(t *testing.T) {
+	item := api.Item{JSON: json.RawMessage(`{"a":"<b>&\u2028"}`), PairedItem: json.RawMessage(`{"item":0}`)}
+	contexts := []taskContext{
+		{Workflow: workflowDoc{ID: "w1", Name: "flow \"<1>\" & é", Active: true, Timezone: "Europe/Berlin"},
+			Execution: executionDoc{ID: "e1", Mode: "webhook"}, RunIndex: 3, OnError: "continueErrorOutput",
+			Source: []*engine.SourceRef{{PreviousNode: "Webhook", PreviousNodeOutput: 1, PreviousNodeRun: 2}, nil},
+			Vars:   map[string]string{"b": "2", "a": "1 \n", "ü": "x"}},
+		{Workflow: workflowDoc{Timezone: "UTC"}, Execution: executionDoc{Mode: "manual"}, Vars: map[string]string{}},
+		{Workflow: workflowDoc{ID: "w2", Nodes: json.RawMessage(`[{"name":"A"}]`), Connections: json.RawMessage(`{"A":{"main":[[]]}}`)},
+			ConnectionInput: []api.Item{item, {}},
+			Source:          []*engine.SourceRef{},
+			RunData:         map[string][]runDoc{"A": {{Outputs: [][]api.Item{{item}}, Source: []*engine.SourceRef{nil}}}, "B": {}},
+			NodeState:       json.RawMessage(`{"n": 1}`),
+			StaticData:      json.RawMessage(`{"global":{}}`)},
+		{ConnectionInput: []api.Item{}},
+	}
+	for _, c := range contexts {
+		want, err := json.Marshal(&c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.appendJSON(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w, g any
+		if err := json.Unmarshal(want, &w); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("%s: %v", got, err)
+		}
+		if !reflect.DeepEqual(w, g) {
+			t.Errorf("got  %s\nwant %s", got, want)
+		}
+	}
+}
+
+// BenchmarkTaskContextJSON encodes a webhook task's context both ways.
+func BenchmarkTaskContextJSON(b *testing.B) {
+	c := taskContext{Workflow: workflowDoc{ID: "0193", Name: "bench", Active: true, Timezone: "UTC"},
+		Execution: executionDoc{ID: "0193abc", Mode: "webhook"}, OnError: "stopWorkflow",
+		Source: []*engine.SourceRef{{PreviousNode: "Webhook"}}, Vars: map[string]string{}}
+	b.Run("encoding-json", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := json.Marshal(&c); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("appendJSON", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := c.appendJSON(make([]byte, 0, 256)); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }
