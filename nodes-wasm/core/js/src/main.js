@@ -194,14 +194,20 @@ const SAMPLE_TASK = '{"abi":1,"refs":true,"node":{"name":"n","type":"n8n-nodes-b
   '"inputs":[[{"json":{"headers":{},"params":{},"query":{},"body":{},"webhookUrl":"","executionMode":"production"},"pairedItem":{"item":0}}]],' +
   '"context":"{}"}';
 
+// Parameters as n8n writes them for If and Filter, for keepLayouts. (Edit
+// Fields' were measured too: its tasks then cost more, not less.)
+const SAMPLE_PARAMETERS = '[{"conditions":{"options":{"caseSensitive":true,"leftValue":"","typeValidation":"strict","version":2},' +
+  '"conditions":[{"id":"","leftValue":"","rightValue":"","operator":{"type":"string","operation":"equals"}}],"combinator":"and"},"options":{}}]';
+
 // keepTaskLayouts keeps the layouts every node run makes (layouts.js): the
-// task document and its items, an item's expression scope, results and
-// compiled code records. (Keeping the node context's and the resolver's
+// task document and its items, If's and Filter's parameters, an item's
+// expression scope, results and compiled code records. (Keeping the node context's and the resolver's
 // own layouts too was measured, and cost more than it saved.)
 function keepTaskLayouts() {
   const parse = globalThis.__weft_json_parse;
   const task = typeof parse === 'function' ? parse(SAMPLE_TASK) : JSON.parse(SAMPLE_TASK);
   keepLayouts(task);
+  keepLayouts(typeof parse === 'function' ? parse(SAMPLE_PARAMETERS) : JSON.parse(SAMPLE_PARAMETERS));
   keepLayouts(new NodeContext(task, lookup(task.node.type, task.node.typeVersion)).resolver.slot(0));
   keepLayouts([{ outputs: [[0]], compiled: { k: { c: '', m: '' } } }, { fn: null, meta: '' }, { fn: null, single: true }]);
 }
