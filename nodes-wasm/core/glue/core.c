@@ -364,9 +364,13 @@ static size_t cached_len;
 
 static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
 
-/* __weft_fn_cached(source) returns [function, meta] for the entry of
- * source, or undefined when the task carries none; bytecode that does not
- * load throws. */
+/* The meta of the entry __weft_fn_cached last loaded. */
+static const uint8_t *loaded_meta;
+static uint32_t loaded_meta_len;
+
+/* __weft_fn_cached(source) returns the function of the entry of source,
+ * or undefined when the task carries none (__weft_fn_meta() then gives
+ * its meta); bytecode that does not load throws. */
 static JSValue js_fn_cached(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
     if (cached_len == 0)
         return JS_UNDEFINED;
@@ -397,9 +401,15 @@ static JSValue js_fn_cached(JSContext *c, JSValueConst this_val, int argc, JSVal
     if (JS_IsException(obj))
         return obj;
     JSValue fn = JS_EvalFunction(c, obj);
-    if (JS_IsException(fn))
-        return fn;
-    return pair(c, fn, JS_NewStringLen(c, (const char *)meta, meta_len));
+    if (!JS_IsException(fn))
+        loaded_meta = meta, loaded_meta_len = meta_len;
+    return fn;
+}
+
+/* __weft_fn_meta() is the meta of the function __weft_fn_cached last
+ * returned in this task ("" if none). */
+static JSValue js_fn_meta(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    return JS_NewStringLen(c, (const char *)loaded_meta, loaded_meta ? loaded_meta_len : 0);
 }
 
 /* __weft_json_parse(text) is JSON.parse(text), through json_parse when it
@@ -461,6 +471,7 @@ static int init(void) {
     JS_SetPropertyStr(ctx, global, "__weft_random_u32", JS_NewCFunction(ctx, js_random_u32, "__weft_random_u32", 0));
     JS_SetPropertyStr(ctx, global, "__weft_fn_compile", JS_NewCFunction(ctx, js_fn_compile, "__weft_fn_compile", 1));
     JS_SetPropertyStr(ctx, global, "__weft_fn_cached", JS_NewCFunction(ctx, js_fn_cached, "__weft_fn_cached", 1));
+    JS_SetPropertyStr(ctx, global, "__weft_fn_meta", JS_NewCFunction(ctx, js_fn_meta, "__weft_fn_meta", 0));
     JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
     JS_SetPropertyStr(ctx, global, "__weft_contains", JS_NewCFunction(ctx, js_contains, "__weft_contains", 2));
     JS_SetPropertyStr(ctx, global, "__weft_json_parse", JS_NewCFunction(ctx, js_json_parse, "__weft_json_parse", 1));
@@ -488,6 +499,7 @@ __attribute__((export_name("weft_run"))) uint64_t weft_run(const char *task, int
     const char *nul = memchr(task, 0, (size_t)len);
     size_t doc_len = nul ? (size_t)(nul - task) : (size_t)len;
     cached = nul ? (const uint8_t *)nul + 1 : NULL;
+    loaded_meta = NULL;
     cached_len = nul ? (size_t)len - doc_len - 1 : 0;
     /* the task as a value; JSON.parse gets what json_parse leaves */
     JSValue arg = json_parse(ctx, task, doc_len);

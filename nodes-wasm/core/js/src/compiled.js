@@ -23,8 +23,8 @@ export function endTask() {
 // cachedFunction returns {fn, meta} for a source: what the task brought
 // compiled (cachedCode), else compiledFunction.
 export function cachedFunction(source, build, strip = false) {
-  const hit = cachedCode(source);
-  return hit !== undefined ? hit : compiledFunction(source, build, strip);
+  const fn = cachedCode(source);
+  return fn !== undefined ? { fn, meta: cachedMeta() } : compiledFunction(source, build, strip);
 }
 
 // compiledFunction compiles a source and keeps its bytecode for the result:
@@ -45,16 +45,21 @@ export function compiledFunction(source, build, strip = false) {
   return { fn: pair[0], meta };
 }
 
-// cachedCode returns {fn, meta} for a source the task brought compiled, or
-// undefined.
+// cachedCode returns the function the task brought compiled for a
+// source, or undefined; cachedMeta() then returns its meta.
 export function cachedCode(source) {
   const load = globalThis.__weft_fn_cached;
   if (typeof load !== 'function') return undefined;
-  let hit;
   try {
-    hit = load(source);
+    return load(source);
   } catch (e) {
     return undefined; // not loadable (another engine build): compiled again
   }
-  return hit === undefined ? undefined : { fn: hit[0], meta: hit[1] === '' ? undefined : hit[1] };
+}
+
+// cachedMeta is the meta of the function cachedCode returned last, or
+// undefined when it has none.
+export function cachedMeta() {
+  const meta = globalThis.__weft_fn_meta();
+  return meta === '' ? undefined : meta;
 }

@@ -17,7 +17,7 @@
 //
 // Compiled expressions are cached by source for the life of the instance.
 import { ExpressionError } from '../errors.js';
-import { compiledFunction, cachedCode } from '../compiled.js';
+import { compiledFunction, cachedCode, cachedMeta } from '../compiled.js';
 import { splitTemplate } from './template.js';
 import { EXTENSION_NAMES, extensionSymbols } from './extend.js';
 
@@ -591,8 +591,8 @@ export function compiled(value) {
   if (c === undefined) {
     const expr = value.slice(1);
     // what the task brought compiled needs no template split
-    const hit = expr.indexOf('{{') >= 0 ? cachedCode(expr) : undefined;
-    c = hit !== undefined ? fromMeta(hit.fn, hit.meta) : compile(expr);
+    const fn = expr.indexOf('{{') >= 0 ? cachedCode(expr) : undefined;
+    c = fn !== undefined ? fromMeta(fn, cachedMeta()) : compile(expr);
     cache.set(value, c);
   }
   return c;
