@@ -23,10 +23,32 @@ export function parameterIndex(spec) {
   let index = parameterIndexes.get(spec);
   if (index === undefined) {
     index = new Map();
-    for (const p of spec.parameters || []) if (!index.has(p.name)) index.set(p.name, p);
+    const constants = new Map();
+    for (const p of spec.parameters || []) {
+      if (index.has(p.name)) continue;
+      index.set(p.name, p);
+      const v = p.default;
+      if (v !== undefined && (v === null || typeof v !== 'object')) constants.set(p.name, () => v);
+    }
     parameterIndexes.set(spec, index);
+    constantDefaults.set(spec, constants);
   }
   return index;
+}
+
+// constantDefaults maps a spec to, per parameter whose default is a
+// primitive, a function returning that default: what param() gives for
+// such a parameter when a node does not set it, made once (the index of
+// every spec is built before the snapshot) instead of on every read.
+const constantDefaults = new WeakMap();
+
+// constantDefault returns the function returning the default of the
+// top-level parameter name, or undefined when its default is absent or an
+// object (which every reader gets a copy of). The function is shared:
+// callers must not change it.
+export function constantDefault(spec, name) {
+  const constants = spec ? constantDefaults.get(spec) : undefined;
+  return constants === undefined ? undefined : constants.get(name);
 }
 
 function specDefault(spec, path) {
@@ -100,7 +122,10 @@ export class NodeContext {
 
   getNodeParameter(path, itemIndex = 0, fallback) {
     const raw = this.getRawParameter(path);
-    if (raw === undefined) return this.defaultParameter(path, fallback);
+    if (raw === undefined) {
+      const constant = constantDefault(this.spec, path);
+      return constant !== undefined ? constant() : this.defaultParameter(path, fallback);
+    }
     if (!hasExpression(raw)) return raw; // parameters are read-only
     return this.resolver.resolve(raw, itemIndex);
   }

@@ -1,4 +1,4 @@
-import { hasExpression } from '../../context.js';
+import { hasExpression, constantDefault } from '../../context.js';
 
 export { hasExpression };
 
@@ -53,10 +53,13 @@ function compile(v) {
 
 // param returns a function itemIndex => the parameter's value at path (the
 // spec default, or fallback, when it is absent). fn.perItem is true when
-// the value may differ from item to item (it holds an expression).
+// the value may differ from item to item (it holds an expression). The
+// function may be shared (constantDefault): callers must not change it.
 export function param(ctx, path, fallback) {
   const raw = ctx.getRawParameter(path);
   if (raw === undefined) {
+    const constant = constantDefault(ctx.spec, path);
+    if (constant !== undefined) return constant;
     const value = ctx.defaultParameter(path, fallback);
     return () => value;
   }
