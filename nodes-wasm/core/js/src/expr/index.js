@@ -280,7 +280,7 @@ class Resolver {
     this.items = given || (inputs && inputs[0]) || [];
     this.g = undefined;
     this.perItem = [];
-    this.refs = new Map();
+    this.refs = undefined; // $('Node') objects by name, made on first use
     this.cached = {};
     this.depth = 0;
     // dates see the workflow's time zone; the context is read for it
@@ -478,6 +478,7 @@ class Resolver {
   nodeRef(name, i) {
     if (!name) throw fail('When calling $(), please specify a node');
     if (!this.nodeExists(name)) throw fail("Referenced node doesn't exist");
+    if (this.refs === undefined) this.refs = new Map();
     let byItem = this.refs.get(name);
     if (byItem === undefined) {
       byItem = [];

@@ -25,11 +25,6 @@ function fieldList(text) {
 // composeItem builds the output item from the input item, the fields to
 // keep (opts.include) and the new fields.
 function composeItem(i, input, newFields, opts, version) {
-  const out = { json: {}, pairedItem: { item: i } };
-  const includeBinary = version >= 3.4
-    ? !opts.stripBinary && opts.include !== 'none'
-    : !!opts.includeBinary;
-  if (includeBinary && input.binary !== undefined) out.binary = Object.assign({}, input.binary);
   const owned = new Set();
   const inJson = input.json || {};
   let json;
@@ -68,7 +63,11 @@ function composeItem(i, input, newFields, opts, version) {
   owned.add(json);
   const keys = Object.keys(newFields);
   for (let k = 0; k < keys.length; k++) writeField(json, keys[k], newFields[keys[k]], opts.dotNotation, owned);
-  out.json = json;
+  const out = { json, pairedItem: { item: i } };
+  const includeBinary = version >= 3.4
+    ? !opts.stripBinary && opts.include !== 'none'
+    : !!opts.includeBinary;
+  if (includeBinary && input.binary !== undefined) out.binary = Object.assign({}, input.binary);
   return out;
 }
 
