@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -241,5 +242,23 @@ func TestCodeAllocatingMuch(t *testing.T) {
 	e = run(t, c, big, items(1))
 	if e.Error != nil {
 		t.Fatalf("after running out of memory: %+v", e.Error)
+	}
+}
+
+// TestParameterExpressionsFoundInTheModule runs Edit Fields with
+// expressions where the module finds them natively
+// (__weft_expression_keys): in an assignment's name and value, in a value
+// nested inside an object, and nowhere.
+func TestParameterExpressionsFoundInTheModule(t *testing.T) {
+	c := loadCore(t)
+	wf := chain(t, node{"Set", "n8n-nodes-base.set", 3.4, `{"assignments":{"assignments":[
+		{"id":"1","name":"={{ 'k' + $json.n }}","value":"={{ $json.n * 10 }}","type":"number"},
+		{"id":"2","name":"plain","value":"no expression","type":"string"},
+		{"id":"3","name":"obj","value":{"x":"={{ $json.n + 1 }}","y":["={{ $json.n }}",1]},"type":"object"}]},"options":{}}`})
+	e := run(t, c, wf, []api.Item{{JSON: json.RawMessage(`{"n":2}`)}, {JSON: json.RawMessage(`{"n":5}`)}})
+	got := outputJSON(t, e, "Set", 0)
+	want := []string{`{"k2":20,"plain":"no expression","obj":{"x":3,"y":[2,1]}}`, `{"k5":50,"plain":"no expression","obj":{"x":6,"y":[5,1]}}`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
 	}
 }

@@ -455,6 +455,101 @@ static JSValue js_contains(JSContext *c, JSValueConst this_val, int argc, JSValu
     return JS_NewBool(c, found);
 }
 
+/* Parameter values: does one hold an expression (a string starting with
+ * '=') anywhere inside? Only plain data (objects whose prototype is
+ * Object.prototype, arrays, primitives) is looked at; anything else is
+ * left to the JavaScript (-1). */
+static JSValue object_proto, array_proto;
+
+static int plain(JSContext *c, JSValueConst v) {
+    JSValue proto = JS_GetPrototype(c, v);
+    int ok = JS_VALUE_GET_TAG(proto) == JS_TAG_OBJECT &&
+             (JS_VALUE_GET_PTR(proto) == JS_VALUE_GET_PTR(object_proto) ||
+              JS_VALUE_GET_PTR(proto) == JS_VALUE_GET_PTR(array_proto));
+    JS_FreeValue(c, proto);
+    return ok;
+}
+
+static int is_expression(JSContext *c, JSValueConst v) {
+    size_t n;
+    const char *s = JS_ToCStringLen(c, &n, v);
+    if (!s)
+        return -1;
+    int r = n > 0 && s[0] == '=';
+    JS_FreeCString(c, s);
+    return r;
+}
+
+/* holds_expression: 1 yes, 0 no, -1 not plain data (or an exception). */
+static int holds_expression(JSContext *c, JSValueConst v, int depth) {
+    if (JS_IsString(v))
+        return is_expression(c, v);
+    if (!JS_IsObject(v))
+        return 0;
+    if (depth > 64 || JS_IsFunction(c, v) || !plain(c, v))
+        return -1;
+    JSPropertyEnum *tab;
+    uint32_t len;
+    if (JS_GetOwnPropertyNames(c, &tab, &len, v, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0)
+        return -1;
+    int r = 0;
+    for (uint32_t i = 0; i < len && r == 0; i++) {
+        JSValue e = JS_GetProperty(c, v, tab[i].atom);
+        r = JS_IsException(e) ? -1 : holds_expression(c, e, depth + 1);
+        JS_FreeValue(c, e);
+    }
+    JS_FreePropertyEnum(c, tab, len);
+    return r;
+}
+
+/* __weft_expression_keys(obj) looks into plain parameter data: null when
+ * nothing in obj is an expression; the keys of obj (in Object.keys order)
+ * whose values are expression strings, when no deeper value is one; false
+ * when a deeper value is one; undefined when obj is not plain data (the
+ * JavaScript then looks itself). */
+static JSValue js_expression_keys(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    JSValueConst v = argv[0];
+    if (!JS_IsObject(v) || JS_IsFunction(c, v) || !plain(c, v))
+        return JS_UNDEFINED;
+    JSPropertyEnum *tab;
+    uint32_t len;
+    if (JS_GetOwnPropertyNames(c, &tab, &len, v, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0)
+        return JS_EXCEPTION;
+    JSValue keys = JS_NULL;
+    uint32_t found = 0;
+    int deeper = 0, unknown = 0;
+    for (uint32_t i = 0; i < len && !deeper && !unknown; i++) {
+        JSValue e = JS_GetProperty(c, v, tab[i].atom);
+        if (JS_IsException(e)) {
+            unknown = 1;
+        } else if (JS_IsString(e)) {
+            int r = is_expression(c, e);
+            if (r < 0) {
+                unknown = 1;
+            } else if (r) {
+                if (JS_IsNull(keys))
+                    keys = JS_NewArray(c);
+                JS_SetPropertyUint32(c, keys, found++, JS_AtomToString(c, tab[i].atom));
+            }
+        } else if (JS_IsObject(e)) {
+            int r = holds_expression(c, e, 1);
+            if (r < 0)
+                unknown = 1;
+            else if (r)
+                deeper = 1;
+        }
+        JS_FreeValue(c, e);
+    }
+    JS_FreePropertyEnum(c, tab, len);
+    if (unknown || deeper) {
+        JS_FreeValue(c, keys);
+        if (JS_HasException(c))
+            return JS_EXCEPTION;
+        return unknown ? JS_UNDEFINED : JS_FALSE;
+    }
+    return keys;
+}
+
 static int init(void) {
     rt = JS_NewRuntime2(&arena_funcs, NULL);
     if (!rt)
@@ -473,6 +568,16 @@ static int init(void) {
     JS_SetPropertyStr(ctx, global, "__weft_fn_cached", JS_NewCFunction(ctx, js_fn_cached, "__weft_fn_cached", 1));
     JS_SetPropertyStr(ctx, global, "__weft_fn_meta", JS_NewCFunction(ctx, js_fn_meta, "__weft_fn_meta", 0));
     JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
+    object_proto = JS_GetPropertyStr(ctx, global, "Object");
+    array_proto = JS_GetPropertyStr(ctx, global, "Array");
+    {
+        JSValue o = object_proto, a = array_proto;
+        object_proto = JS_GetPropertyStr(ctx, o, "prototype");
+        array_proto = JS_GetPropertyStr(ctx, a, "prototype");
+        JS_FreeValue(ctx, o);
+        JS_FreeValue(ctx, a);
+    }
+    JS_SetPropertyStr(ctx, global, "__weft_expression_keys", JS_NewCFunction(ctx, js_expression_keys, "__weft_expression_keys", 1));
     JS_SetPropertyStr(ctx, global, "__weft_contains", JS_NewCFunction(ctx, js_contains, "__weft_contains", 2));
     JS_SetPropertyStr(ctx, global, "__weft_json_parse", JS_NewCFunction(ctx, js_json_parse, "__weft_json_parse", 1));
     JS_SetPropertyStr(ctx, global, "__weft_json_stringify", JS_NewCFunction(ctx, js_json_stringify, "__weft_json_stringify", 1));

@@ -61,11 +61,19 @@ function specDefault(spec, path) {
   return getPath(p.default, path.slice(dot + 1));
 }
 
+// expressionKeys is the C reactor's __weft_expression_keys(obj): for plain
+// parameter data, null when nothing in obj is an expression, the keys
+// holding expression strings when only obj's own values do, false when a
+// deeper value does; undefined for anything else (and outside the engine).
+export const expressionKeys = typeof globalThis.__weft_expression_keys === 'function' ? globalThis.__weft_expression_keys : () => undefined;
+
 // hasExpression reports whether a parameter value holds an `=` expression
 // anywhere inside it.
 export function hasExpression(v) {
   if (typeof v === 'string') return v.charCodeAt(0) === 61; // '='
   if (v === null || typeof v !== 'object') return false;
+  const keys = expressionKeys(v);
+  if (keys !== undefined) return keys !== null;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) if (hasExpression(v[i])) return true;
     return false;

@@ -4,6 +4,7 @@
 // none. Versions 1 and 2 ("Set"): typed value lists and keepOnlySet.
 import { NodeOperationError } from '../errors.js';
 import { param, once, executionMode, hasExpression } from './lib/params.js';
+import { expressionKeys } from '../context.js';
 import { get, set, unset, flatKey } from './lib/paths.js';
 import { validateType, describeValue, parseJSON } from './lib/values.js';
 
@@ -190,8 +191,15 @@ function assignmentsParam(ctx) {
   for (let n = 0; n < list.length; n++) {
     const a = list[n];
     if (a === null || typeof a !== 'object' || Array.isArray(a)) return param(ctx, 'assignments', {});
+    // the C reactor tells at once (expressionKeys); elsewhere, look
+    let found = expressionKeys(a);
+    if (found === false) return param(ctx, 'assignments', {});
+    if (found !== undefined) {
+      exprKeys[n] = found;
+      continue;
+    }
+    found = null;
     const keys = Object.keys(a);
-    let found = null;
     for (let k = 0; k < keys.length; k++) {
       const v = a[keys[k]];
       if (v !== null && typeof v === 'object') {
