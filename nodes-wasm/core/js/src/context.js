@@ -1,6 +1,7 @@
 // The object a node's run(ctx) receives: its inputs, its parameters resolved
 // per item, and the requests it can make of the host.
 import { createResolver } from './expr/index.js';
+import { contextOf } from './taskContext.js';
 
 export function getPath(obj, path) {
   if (path === '' || path === undefined) return obj;
@@ -108,7 +109,7 @@ export class NodeContext {
 
   // The task context is parsed on first use: most node runs never need it.
   get context() {
-    return this.task.context || {};
+    return contextOf(this.task) || {};
   }
 
   get runIndex() {

@@ -7,7 +7,7 @@ import { errorDocument } from './errors.js';
 import { warmUp } from './warmup.js';
 import { keepLayouts } from './layouts.js';
 import { beginTask, endTask } from './compiled.js';
-import { lazyContext } from './taskContext.js';
+import { takeContext } from './taskContext.js';
 import { deferTimezone } from './expr/luxon.js';
 
 let currentLogs = null;
@@ -215,7 +215,7 @@ function keepTaskLayouts() {
 function handle(text) {
   // the C reactor parses the task itself, unless it left that to JSON.parse
   const task = typeof text === 'string' ? JSON.parse(text) : text;
-  lazyContext(task);
+  takeContext(task);
   deferTimezone(null);
   beginTask();
   if (task.abi !== 1) return { outputs: null, error: { message: `unsupported task ABI version ${task.abi}` } };

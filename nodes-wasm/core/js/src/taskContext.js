@@ -1,34 +1,40 @@
 // The task context (core README, "Task context") may come as JSON text.
-// It is then parsed on first read of task.context: most node runs never
-// need it. Until then unparsedContext gives the text, so that a caller
-// can tell a key is absent without parsing it.
+// It is then parsed on first use: most node runs never need it. Code reads
+// it through contextOf(task), never task.context; until it is parsed,
+// unparsedContext gives the text, so that a caller can tell a key is
+// absent without parsing it.
 
 let pendingTask = null;
 let pendingText;
+let parsed;
 
-// lazyContext makes task.context parse on first read when the host sent it
-// as a JSON string.
-export function lazyContext(task) {
+// takeContext notes the task the module is running; its context, when the
+// host sent it as JSON text, is parsed on first use.
+export function takeContext(task) {
   const raw = task.context;
-  if (typeof raw !== 'string') return;
-  let parsed;
-  pendingTask = task;
-  pendingText = raw;
-  Object.defineProperty(task, 'context', {
-    get() {
-      if (parsed === undefined) {
-        parsed = typeof globalThis.__weft_json_parse === 'function' ? globalThis.__weft_json_parse(raw) : JSON.parse(raw);
-        if (pendingTask === task) pendingTask = null;
-      }
-      return parsed;
-    },
-  });
+  if (typeof raw === 'string') {
+    pendingTask = task;
+    pendingText = raw;
+  } else {
+    pendingTask = null;
+    pendingText = undefined;
+  }
+  parsed = undefined;
+}
+
+// contextOf returns task's context, parsing it on first use.
+export function contextOf(task) {
+  if (task !== pendingTask) return task.context;
+  if (parsed === undefined) {
+    parsed = typeof globalThis.__weft_json_parse === 'function' ? globalThis.__weft_json_parse(pendingText) : JSON.parse(pendingText);
+  }
+  return parsed;
 }
 
 // unparsedContext returns the JSON text of task's context while it has not
 // been parsed, else undefined.
 export function unparsedContext(task) {
-  return pendingTask === task ? pendingText : undefined;
+  return task === pendingTask && parsed === undefined ? pendingText : undefined;
 }
 
 // contextLacks reports whether task's context surely has no key name at

@@ -21,7 +21,7 @@ import { ExpressionError } from '../errors.js';
 import { compiled, joinValue } from './compile.js';
 import { extend, SYMBOLS } from './extend.js';
 import { DateTime, Duration, Interval, deferTimezone } from './luxon.js';
-import { contextLacks } from '../taskContext.js';
+import { contextLacks, contextOf } from '../taskContext.js';
 import { average } from './ext-array.js';
 import { Graph } from './graph.js';
 import { jmespathSearch } from './jmespath.js';
@@ -290,7 +290,7 @@ class Resolver {
 
   // c is the task context; the rest of what it holds is read from it on use
   get c() {
-    return this.task.context || {};
+    return contextOf(this.task) || {};
   }
 
   get runIndex() {
