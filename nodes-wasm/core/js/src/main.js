@@ -128,16 +128,45 @@ Object.defineProperty(globalThis, 'crypto', {
 // node types that declare `itemsUnchanged` (they route items, never modify
 // them); anything else may have changed an item in place.
 function referenceInputs(ctx, outputs) {
-  const pos = new Map();
   const inputs = ctx.inputs;
-  for (let k = 0; k < inputs.length; k++) {
-    const list = inputs[k] || [];
-    for (let i = 0; i < list.length; i++) pos.set(list[i], k === 0 ? i : [k, i]);
+  let count = 0;
+  for (let k = 0; k < inputs.length; k++) count += (inputs[k] || []).length;
+  // few input items are found by looking through them, more by a map
+  let pos = null;
+  if (count > 16) {
+    pos = new Map();
+    for (let k = 0; k < inputs.length; k++) {
+      const list = inputs[k] || [];
+      for (let i = 0; i < list.length; i++) pos.set(list[i], k === 0 ? i : [k, i]);
+    }
   }
-  return outputs.map((list) => (Array.isArray(list) ? list.map((it) => {
-    const p = pos.get(it);
-    return p === undefined ? it : p;
-  }) : list));
+  const out = new Array(outputs.length);
+  for (let o = 0; o < outputs.length; o++) {
+    const list = outputs[o];
+    if (!Array.isArray(list)) {
+      out[o] = list;
+      continue;
+    }
+    const refs = new Array(list.length);
+    for (let j = 0; j < list.length; j++) {
+      const it = list[j];
+      const p = pos !== null ? pos.get(it) : position(inputs, it);
+      refs[j] = p === undefined ? it : p;
+    }
+    out[o] = refs;
+  }
+  return out;
+}
+
+// position is where item it is among the inputs (i for input 0's item i,
+// [k, i] for input k's; the last place it appears, as with the map), or
+// undefined.
+function position(inputs, it) {
+  for (let k = inputs.length - 1; k >= 0; k--) {
+    const list = inputs[k] || [];
+    for (let i = list.length - 1; i >= 0; i--) if (list[i] === it) return k === 0 ? i : [k, i];
+  }
+  return undefined;
 }
 
 function finish(ctx, outputs, error) {
