@@ -26,16 +26,23 @@ func TestTaskDocJSON(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := d.appendJSON(nil)
-		var w, g any
-		if err := json.Unmarshal(want, &w); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(got, &g); err != nil {
-			t.Fatalf("%s: %v", got, err)
-		}
-		if !reflect.DeepEqual(w, g) {
-			t.Errorf("got  %s\nwant %s", got, want)
-		}
+		sameDocument(t, got, want)
+	}
+}
+
+// sameDocument checks that got decodes to what want, written by
+// encoding/json, does.
+func sameDocument(t *testing.T, got, want []byte) {
+	t.Helper()
+	var w, g any
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("%s: %v", got, err)
+	}
+	if !reflect.DeepEqual(w, g) {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
 
@@ -90,16 +97,7 @@ func TestTaskContextJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var w, g any
-		if err := json.Unmarshal(want, &w); err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(got, &g); err != nil {
-			t.Fatalf("%s: %v", got, err)
-		}
-		if !reflect.DeepEqual(w, g) {
-			t.Errorf("got  %s\nwant %s", got, want)
-		}
+		sameDocument(t, got, want)
 	}
 }
 
