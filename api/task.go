@@ -2,7 +2,10 @@
 // cross the Wasm boundary, and the error codes shared by every component.
 package api
 
-import "encoding/json"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // ABIVersion is the version of the weft_v1 node ABI this build speaks. A
 // reactor module reports its version from weft_abi_version; a task carries it
@@ -53,4 +56,51 @@ type NodeError struct {
 type LogEntry struct {
 	Level   string `json:"level"`
 	Message string `json:"message"`
+}
+
+// WriteItems writes items as encoding/json writes them (the same document
+// once decoded; raw values go out as they are): null for a nil list.
+func WriteItems(buf *bytes.Buffer, items []Item) {
+	if items == nil {
+		buf.WriteString("null")
+		return
+	}
+	buf.WriteByte('[')
+	for i, it := range items {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"json":`)
+		if len(it.JSON) == 0 {
+			buf.WriteString("null")
+		} else {
+			buf.Write(it.JSON)
+		}
+		if len(it.Binary) > 0 {
+			buf.WriteString(`,"binary":`)
+			buf.Write(it.Binary)
+		}
+		if len(it.PairedItem) > 0 {
+			buf.WriteString(`,"pairedItem":`)
+			buf.Write(it.PairedItem)
+		}
+		buf.WriteByte('}')
+	}
+	buf.WriteByte(']')
+}
+
+// WriteItemLists writes one item list per input or output: null for nil.
+func WriteItemLists(buf *bytes.Buffer, lists [][]Item) {
+	if lists == nil {
+		buf.WriteString("null")
+		return
+	}
+	buf.WriteByte('[')
+	for i, list := range lists {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		WriteItems(buf, list)
+	}
+	buf.WriteByte(']')
 }

@@ -149,8 +149,11 @@ func FuzzDecodeMatchesEncodingJSON(f *testing.F) {
 
 // BenchmarkDecodeTask decodes a webhook Set task as a runner receives it,
 // with encoding/json and with the codec's decoder.
+// benchTask is a webhook Set task as a runner receives it.
+var benchTask = []byte(`{"id":"01a238ab8ec5af1d53fe/Edit Fields/0/0","executionId":"01a238ab8ec5af1d53fe","mode":"webhook","workflow":"njOsVjBsH32HFT52@3","node":"Edit Fields","inputs":[[{"json":{"headers":{"accept":"*/*","content-length":"21","content-type":"application/json","host":"127.0.0.1:5689","user-agent":"curl/7.88.1"},"params":{},"query":{},"body":{"name":"ann","n":21},"webhookUrl":"http://127.0.0.1:5689/bench","executionMode":"production"},"pairedItem":{"item":0}}]],"runIndex":0,"source":[{"previousNode":"Webhook","previousNodeOutput":0,"previousNodeRun":0}]}`)
+
 func BenchmarkDecodeTask(b *testing.B) {
-	msg := []byte(`{"id":"01a238ab8ec5af1d53fe/Edit Fields/0/0","executionId":"01a238ab8ec5af1d53fe","mode":"webhook","workflow":"njOsVjBsH32HFT52@3","node":"Edit Fields","inputs":[[{"json":{"headers":{"accept":"*/*","content-length":"21","content-type":"application/json","host":"127.0.0.1:5689","user-agent":"curl/7.88.1"},"params":{},"query":{},"body":{"name":"ann","n":21},"webhookUrl":"http://127.0.0.1:5689/bench","executionMode":"production"},"pairedItem":{"item":0}}]],"runIndex":0,"source":[{"previousNode":"Webhook","previousNodeOutput":0,"previousNodeRun":0}]}`)
+	msg := benchTask
 	for _, c := range []struct {
 		name string
 		fn   func([]byte, *Task) error

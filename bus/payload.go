@@ -48,7 +48,7 @@ type resultPayload struct {
 // EncodeTask encodes a task; above the threshold its payload goes to the
 // blob store first (the object exists before the message names it).
 func (c Codec) EncodeTask(ctx context.Context, t *Task) ([]byte, error) {
-	data, err := json.Marshal(t)
+	data, err := encodeTask(t)
 	if err != nil || c.Blobs == nil || len(data) <= c.threshold() {
 		return data, err
 	}
@@ -63,7 +63,7 @@ func (c Codec) EncodeTask(ctx context.Context, t *Task) ([]byte, error) {
 	slim := *t
 	slim.Inputs, slim.ConnectionInput, slim.RunData, slim.NodeState = nil, nil, nil, nil
 	slim.PayloadRef = string(ref)
-	return json.Marshal(&slim)
+	return encodeTask(&slim)
 }
 
 // DecodeTask decodes a task, fetching its payload from the blob store when
@@ -87,9 +87,9 @@ func (c Codec) DecodeTask(ctx context.Context, data []byte) (*Task, error) {
 // EncodeResult encodes a result; above the threshold its payload goes to
 // the blob store first.
 func (c Codec) EncodeResult(ctx context.Context, r *Result) ([]byte, error) {
-	data, err := json.Marshal(r)
-	if err != nil || c.Blobs == nil || len(data) <= c.threshold() {
-		return data, err
+	data := encodeResult(r)
+	if c.Blobs == nil || len(data) <= c.threshold() {
+		return data, nil
 	}
 	p, err := json.Marshal(resultPayload{Outputs: r.Outputs, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response})
 	if err != nil {
@@ -102,7 +102,7 @@ func (c Codec) EncodeResult(ctx context.Context, r *Result) ([]byte, error) {
 	slim := *r
 	slim.Outputs, slim.NodeState, slim.Logs, slim.Response = nil, nil, nil, nil
 	slim.PayloadRef = string(ref)
-	return json.Marshal(&slim)
+	return encodeResult(&slim), nil
 }
 
 // DecodeResult decodes a result, fetching its payload from the blob store

@@ -53,18 +53,7 @@ func (d *taskDoc) appendJSON(b []byte) []byte {
 		buf.Write(d.Node.Parameters)
 	}
 	buf.WriteString(`},"inputs":`)
-	if d.Inputs == nil {
-		buf.WriteString("null")
-	} else {
-		buf.WriteByte('[')
-		for i, list := range d.Inputs {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			writeItems(buf, list)
-		}
-		buf.WriteByte(']')
-	}
+	api.WriteItemLists(buf, d.Inputs)
 	buf.WriteString(`,"context":`)
 	api.WriteJSONString(buf, d.Context)
 	buf.WriteByte('}')
@@ -99,31 +88,10 @@ func (c *taskContext) appendJSON(b []byte) ([]byte, error) {
 	}
 	if len(c.ConnectionInput) > 0 {
 		buf.WriteString(`,"connectionInput":`)
-		writeItems(buf, c.ConnectionInput)
+		api.WriteItems(buf, c.ConnectionInput)
 	}
 	buf.WriteString(`,"source":`)
-	if c.Source == nil {
-		buf.WriteString("null")
-	} else {
-		buf.WriteByte('[')
-		for i, r := range c.Source {
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			if r == nil {
-				buf.WriteString("null")
-				continue
-			}
-			buf.WriteString(`{"previousNode":`)
-			api.WriteJSONString(buf, r.PreviousNode)
-			buf.WriteString(`,"previousNodeOutput":`)
-			buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(r.PreviousNodeOutput), 10))
-			buf.WriteString(`,"previousNodeRun":`)
-			buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(r.PreviousNodeRun), 10))
-			buf.WriteByte('}')
-		}
-		buf.WriteByte(']')
-	}
+	engine.WriteSourceRefs(buf, c.Source)
 	if len(c.RunData) > 0 {
 		rd, err := json.Marshal(c.RunData)
 		if err != nil {
@@ -163,35 +131,6 @@ func writeRaw(buf *bytes.Buffer, name string, raw json.RawMessage) {
 	buf.WriteString(name)
 	buf.WriteString(`":`)
 	buf.Write(raw)
-}
-
-func writeItems(buf *bytes.Buffer, items []api.Item) {
-	if items == nil {
-		buf.WriteString("null")
-		return
-	}
-	buf.WriteByte('[')
-	for i, it := range items {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteString(`{"json":`)
-		if len(it.JSON) == 0 {
-			buf.WriteString("null")
-		} else {
-			buf.Write(it.JSON)
-		}
-		if len(it.Binary) > 0 {
-			buf.WriteString(`,"binary":`)
-			buf.Write(it.Binary)
-		}
-		if len(it.PairedItem) > 0 {
-			buf.WriteString(`,"pairedItem":`)
-			buf.Write(it.PairedItem)
-		}
-		buf.WriteByte('}')
-	}
-	buf.WriteByte(']')
 }
 
 type nodeDoc struct {

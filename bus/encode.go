@@ -1,0 +1,152 @@
+package bus
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
+)
+
+// Every node task is encoded once by a control plane and every result once
+// by a runner. encodeTask and encodeResult write them field by field, as
+// encoding/json would (the same document once decoded, encode_test.go
+// checks it; raw values go out as they are); run data, rare and nested,
+// still goes through encoding/json.
+
+func encodeTask(t *Task) ([]byte, error) {
+	size := 256 + itemsSize(t.ConnectionInput)
+	for _, list := range t.Inputs {
+		size += itemsSize(list)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	buf.WriteString(`{"id":`)
+	api.WriteJSONString(buf, t.ID)
+	buf.WriteString(`,"executionId":`)
+	api.WriteJSONString(buf, t.ExecutionID)
+	writeString(buf, "mode", t.Mode)
+	buf.WriteString(`,"workflow":`)
+	api.WriteJSONString(buf, t.Workflow)
+	buf.WriteString(`,"node":`)
+	api.WriteJSONString(buf, t.Node)
+	buf.WriteString(`,"inputs":`)
+	api.WriteItemLists(buf, t.Inputs)
+	if len(t.ConnectionInput) > 0 {
+		buf.WriteString(`,"connectionInput":`)
+		api.WriteItems(buf, t.ConnectionInput)
+	}
+	buf.WriteString(`,"runIndex":`)
+	buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(t.RunIndex), 10))
+	if t.Try != 0 {
+		buf.WriteString(`,"try":`)
+		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(t.Try), 10))
+	}
+	if len(t.Source) > 0 {
+		buf.WriteString(`,"source":`)
+		engine.WriteSourceRefs(buf, t.Source)
+	}
+	if len(t.RunData) > 0 {
+		rd, err := json.Marshal(t.RunData)
+		if err != nil {
+			return nil, err
+		}
+		writeRaw(buf, "runData", rd)
+	}
+	writeRaw(buf, "nodeState", t.NodeState)
+	writeRaw(buf, "staticData", t.StaticData)
+	writeString(buf, "payloadRef", t.PayloadRef)
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+func encodeResult(r *Result) []byte {
+	size := 256 + len(r.NodeState) + len(r.Response)
+	for _, list := range r.Outputs {
+		size += itemsSize(list)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	buf.WriteString(`{"id":`)
+	api.WriteJSONString(buf, r.ID)
+	buf.WriteString(`,"executionId":`)
+	api.WriteJSONString(buf, r.ExecutionID)
+	buf.WriteString(`,"outputs":`)
+	api.WriteItemLists(buf, r.Outputs)
+	if e := r.Error; e != nil {
+		buf.WriteString(`,"error":{"message":`)
+		api.WriteJSONString(buf, e.Message)
+		writeString(buf, "description", e.Description)
+		buf.WriteByte('}')
+	}
+	writeRaw(buf, "nodeState", r.NodeState)
+	if len(r.Logs) > 0 {
+		buf.WriteString(`,"logs":[`)
+		for i, l := range r.Logs {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			buf.WriteString(`{"level":`)
+			api.WriteJSONString(buf, l.Level)
+			buf.WriteString(`,"message":`)
+			api.WriteJSONString(buf, l.Message)
+			buf.WriteByte('}')
+		}
+		buf.WriteByte(']')
+	}
+	writeRaw(buf, "response", r.Response)
+	if w := r.Wait; w != nil {
+		buf.WriteString(`,"wait":{`)
+		sep := ""
+		if w.Until != 0 {
+			buf.WriteString(`"until":`)
+			buf.Write(strconv.AppendInt(buf.AvailableBuffer(), w.Until, 10))
+			sep = ","
+		}
+		if w.Webhook {
+			buf.WriteString(sep + `"webhook":true`)
+			sep = ","
+		}
+		if w.Method != "" {
+			buf.WriteString(sep + `"method":`)
+			api.WriteJSONString(buf, w.Method)
+		}
+		buf.WriteByte('}')
+	}
+	writeRaw(buf, "staticData", r.StaticData)
+	writeString(buf, "failure", r.Failure)
+	writeString(buf, "runner", r.Runner)
+	writeString(buf, "payloadRef", r.PayloadRef)
+	buf.WriteByte('}')
+	return buf.Bytes()
+}
+
+// itemsSize is about what items take written out.
+func itemsSize(items []api.Item) int {
+	n := 2
+	for _, it := range items {
+		n += len(it.JSON) + len(it.Binary) + len(it.PairedItem) + 40
+	}
+	return n
+}
+
+// writeString writes ,"name":s unless s is empty (omitempty).
+func writeString(buf *bytes.Buffer, name, s string) {
+	if s == "" {
+		return
+	}
+	buf.WriteString(`,"`)
+	buf.WriteString(name)
+	buf.WriteString(`":`)
+	api.WriteJSONString(buf, s)
+}
+
+// writeRaw writes ,"name":raw unless raw is empty (omitempty).
+func writeRaw(buf *bytes.Buffer, name string, raw json.RawMessage) {
+	if len(raw) == 0 {
+		return
+	}
+	buf.WriteString(`,"`)
+	buf.WriteString(name)
+	buf.WriteString(`":`)
+	buf.Write(raw)
+}

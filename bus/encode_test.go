@@ -1,0 +1,93 @@
+package bus
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// sameEncode checks, for a message encoding/json decodes, that the
+// codec's encoders write what encoding/json writes: the same document once
+// decoded (encoding/json also escapes <, > and & inside raw values).
+func sameEncode(t *testing.T, data []byte) {
+	t.Helper()
+	var task Task
+	if json.Unmarshal(data, &task) == nil {
+		got, err := encodeTask(&task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(&task)
+		if err != nil {
+			return // a raw value encoding/json refuses to write
+		}
+		sameJSON(t, got, want)
+	}
+	var result Result
+	if json.Unmarshal(data, &result) == nil {
+		got := encodeResult(&result)
+		want, err := json.Marshal(&result)
+		if err != nil {
+			return
+		}
+		sameJSON(t, got, want)
+	}
+}
+
+func sameJSON(t *testing.T, got, want []byte) {
+	t.Helper()
+	var g, w any
+	if err := decodeNumbers(got, &g); err != nil {
+		t.Fatalf("%s: %v", got, err)
+	}
+	if err := decodeNumbers(want, &w); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+// decodeNumbers decodes with numbers kept as written (1e400 included).
+func decodeNumbers(data []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	return d.Decode(v)
+}
+
+func TestEncodeMatchesEncodingJSON(t *testing.T) {
+	for _, data := range decodeCorpus(t) {
+		sameEncode(t, data)
+	}
+}
+
+func FuzzEncodeMatchesEncodingJSON(f *testing.F) {
+	for _, data := range decodeCorpus(f) {
+		f.Add(data)
+	}
+	f.Fuzz(sameEncode)
+}
+
+// BenchmarkEncodeTask encodes a webhook Set task as a control plane
+// publishes it, with encoding/json and with the codec's encoder.
+func BenchmarkEncodeTask(b *testing.B) {
+	var t Task
+	if err := json.Unmarshal(benchTask, &t); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("encoding-json", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := json.Marshal(&t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("codec", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := encodeTask(&t); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
