@@ -104,3 +104,15 @@ func WriteItemLists(buf *bytes.Buffer, lists [][]Item) {
 	}
 	buf.WriteByte(']')
 }
+
+// WriteRawField writes ,"name":raw unless raw is empty (a field with
+// omitempty, after others); raw goes out as it is.
+func WriteRawField(buf *bytes.Buffer, name string, raw json.RawMessage) {
+	if len(raw) == 0 {
+		return
+	}
+	buf.WriteString(`,"`)
+	buf.WriteString(name)
+	buf.WriteString(`":`)
+	buf.Write(raw)
+}

@@ -51,10 +51,10 @@ func encodeTask(t *Task) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		writeRaw(buf, "runData", rd)
+		api.WriteRawField(buf, "runData", rd)
 	}
-	writeRaw(buf, "nodeState", t.NodeState)
-	writeRaw(buf, "staticData", t.StaticData)
+	api.WriteRawField(buf, "nodeState", t.NodeState)
+	api.WriteRawField(buf, "staticData", t.StaticData)
 	writeString(buf, "payloadRef", t.PayloadRef)
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
@@ -78,7 +78,7 @@ func encodeResult(r *Result) []byte {
 		writeString(buf, "description", e.Description)
 		buf.WriteByte('}')
 	}
-	writeRaw(buf, "nodeState", r.NodeState)
+	api.WriteRawField(buf, "nodeState", r.NodeState)
 	if len(r.Logs) > 0 {
 		buf.WriteString(`,"logs":[`)
 		for i, l := range r.Logs {
@@ -93,7 +93,7 @@ func encodeResult(r *Result) []byte {
 		}
 		buf.WriteByte(']')
 	}
-	writeRaw(buf, "response", r.Response)
+	api.WriteRawField(buf, "response", r.Response)
 	if w := r.Wait; w != nil {
 		buf.WriteString(`,"wait":{`)
 		sep := ""
@@ -112,7 +112,7 @@ func encodeResult(r *Result) []byte {
 		}
 		buf.WriteByte('}')
 	}
-	writeRaw(buf, "staticData", r.StaticData)
+	api.WriteRawField(buf, "staticData", r.StaticData)
 	writeString(buf, "failure", r.Failure)
 	writeString(buf, "runner", r.Runner)
 	writeString(buf, "payloadRef", r.PayloadRef)
@@ -138,15 +138,4 @@ func writeString(buf *bytes.Buffer, name, s string) {
 	buf.WriteString(name)
 	buf.WriteString(`":`)
 	api.WriteJSONString(buf, s)
-}
-
-// writeRaw writes ,"name":raw unless raw is empty (omitempty).
-func writeRaw(buf *bytes.Buffer, name string, raw json.RawMessage) {
-	if len(raw) == 0 {
-		return
-	}
-	buf.WriteString(`,"`)
-	buf.WriteString(name)
-	buf.WriteString(`":`)
-	buf.Write(raw)
 }

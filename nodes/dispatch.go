@@ -74,8 +74,8 @@ func (c *taskContext) appendJSON(b []byte) ([]byte, error) {
 	buf.WriteString(strconv.FormatBool(c.Workflow.Active))
 	buf.WriteString(`,"timezone":`)
 	api.WriteJSONString(buf, c.Workflow.Timezone)
-	writeRaw(buf, "nodes", c.Workflow.Nodes)
-	writeRaw(buf, "connections", c.Workflow.Connections)
+	api.WriteRawField(buf, "nodes", c.Workflow.Nodes)
+	api.WriteRawField(buf, "connections", c.Workflow.Connections)
 	buf.WriteString(`},"execution":{"id":`)
 	api.WriteJSONString(buf, c.Execution.ID)
 	buf.WriteString(`,"mode":`)
@@ -97,10 +97,10 @@ func (c *taskContext) appendJSON(b []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		writeRaw(buf, "runData", rd)
+		api.WriteRawField(buf, "runData", rd)
 	}
-	writeRaw(buf, "nodeState", c.NodeState)
-	writeRaw(buf, "staticData", c.StaticData)
+	api.WriteRawField(buf, "nodeState", c.NodeState)
+	api.WriteRawField(buf, "staticData", c.StaticData)
 	buf.WriteString(`,"vars":`)
 	if c.Vars == nil {
 		buf.WriteString("null")
@@ -120,17 +120,6 @@ func (c *taskContext) appendJSON(b []byte) ([]byte, error) {
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
-}
-
-// writeRaw writes ,"name":raw when raw is not empty (omitempty).
-func writeRaw(buf *bytes.Buffer, name string, raw json.RawMessage) {
-	if len(raw) == 0 {
-		return
-	}
-	buf.WriteString(`,"`)
-	buf.WriteString(name)
-	buf.WriteString(`":`)
-	buf.Write(raw)
 }
 
 type nodeDoc struct {
