@@ -3,6 +3,7 @@ package bus
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/weftrun/weft/api"
@@ -16,6 +17,20 @@ import (
 // still goes through encoding/json.
 
 func encodeTask(t *Task) ([]byte, error) {
+	// encoding/json refuses a raw value that is not JSON; so does this,
+	// rather than publish a task no runner could read
+	if err := checkItemLists("inputs", t.Inputs); err != nil {
+		return nil, err
+	}
+	if err := checkItems("connectionInput", t.ConnectionInput); err != nil {
+		return nil, err
+	}
+	if err := checkRaw("nodeState", t.NodeState); err != nil {
+		return nil, err
+	}
+	if err := checkRaw("staticData", t.StaticData); err != nil {
+		return nil, err
+	}
 	size := 256 + itemsSize(t.ConnectionInput)
 	for _, list := range t.Inputs {
 		size += itemsSize(list)
@@ -118,6 +133,34 @@ func encodeResult(r *Result) []byte {
 	writeString(buf, "payloadRef", r.PayloadRef)
 	buf.WriteByte('}')
 	return buf.Bytes()
+}
+
+// checkRaw reports a raw value that is not JSON, naming its field.
+func checkRaw(field string, raw json.RawMessage) error {
+	if !validOrEmpty(raw) {
+		return fmt.Errorf("task %s is not JSON", field)
+	}
+	return nil
+}
+
+func validOrEmpty(raw json.RawMessage) bool { return len(raw) == 0 || json.Valid(raw) }
+
+func checkItems(field string, items []api.Item) error {
+	for i, it := range items {
+		if !validOrEmpty(it.JSON) || !validOrEmpty(it.Binary) || !validOrEmpty(it.PairedItem) {
+			return fmt.Errorf("task %s: item %d is not JSON", field, i)
+		}
+	}
+	return nil
+}
+
+func checkItemLists(field string, lists [][]api.Item) error {
+	for k, list := range lists {
+		if err := checkItems(fmt.Sprintf("%s[%d]", field, k), list); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // itemsSize is about what items take written out.

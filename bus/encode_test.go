@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/weftrun/weft/api"
 )
 
 // sameEncode checks, for a message encoding/json decodes, that the
@@ -90,4 +93,28 @@ func BenchmarkEncodeTask(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestEncodeTaskRefusesRawValuesThatAreNotJSON checks that a task whose
+// items or state are not JSON fails to encode, naming the field, as with
+// encoding/json, instead of going out for no runner to read.
+func TestEncodeTaskRefusesRawValuesThatAreNotJSON(t *testing.T) {
+	bad := json.RawMessage(`{"a":`)
+	for _, c := range []struct {
+		task  Task
+		field string
+	}{
+		{Task{ID: "1", Inputs: [][]api.Item{nil, {{JSON: json.RawMessage(`{}`)}, {JSON: bad}}}}, "inputs[1]: item 1"},
+		{Task{ID: "1", ConnectionInput: []api.Item{{JSON: json.RawMessage(`{}`), PairedItem: bad}}}, "connectionInput: item 0"},
+		{Task{ID: "1", NodeState: bad}, "nodeState"},
+		{Task{ID: "1", StaticData: bad}, "staticData"},
+	} {
+		if _, err := json.Marshal(&c.task); err == nil {
+			t.Fatalf("encoding/json wrote %+v", c.task)
+		}
+		_, err := encodeTask(&c.task)
+		if err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: got %v", c.field, err)
+		}
+	}
 }
