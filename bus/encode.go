@@ -18,7 +18,7 @@ import (
 
 func encodeTask(t *Task) ([]byte, error) {
 	// encoding/json refuses a raw value that is not JSON; so does this,
-	// rather than publish a task no runner could read
+	// rather than publish a message its reader could not read
 	if err := checkItemLists("inputs", t.Inputs); err != nil {
 		return nil, err
 	}
@@ -75,7 +75,18 @@ func encodeTask(t *Task) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func encodeResult(r *Result) []byte {
+func encodeResult(r *Result) ([]byte, error) {
+	if err := checkItemLists("outputs", r.Outputs); err != nil {
+		return nil, err
+	}
+	for _, f := range [...]struct {
+		name string
+		raw  json.RawMessage
+	}{{"nodeState", r.NodeState}, {"response", r.Response}, {"staticData", r.StaticData}} {
+		if err := checkRaw(f.name, f.raw); err != nil {
+			return nil, err
+		}
+	}
 	size := 256 + len(r.NodeState) + len(r.Response)
 	for _, list := range r.Outputs {
 		size += itemsSize(list)
@@ -132,13 +143,13 @@ func encodeResult(r *Result) []byte {
 	writeString(buf, "runner", r.Runner)
 	writeString(buf, "payloadRef", r.PayloadRef)
 	buf.WriteByte('}')
-	return buf.Bytes()
+	return buf.Bytes(), nil
 }
 
 // checkRaw reports a raw value that is not JSON, naming its field.
 func checkRaw(field string, raw json.RawMessage) error {
 	if !validOrEmpty(raw) {
-		return fmt.Errorf("task %s is not JSON", field)
+		return fmt.Errorf("%s is not JSON", field)
 	}
 	return nil
 }
@@ -148,7 +159,7 @@ func validOrEmpty(raw json.RawMessage) bool { return len(raw) == 0 || json.Valid
 func checkItems(field string, items []api.Item) error {
 	for i, it := range items {
 		if !validOrEmpty(it.JSON) || !validOrEmpty(it.Binary) || !validOrEmpty(it.PairedItem) {
-			return fmt.Errorf("task %s: item %d is not JSON", field, i)
+			return fmt.Errorf("%s: item %d is not JSON", field, i)
 		}
 	}
 	return nil

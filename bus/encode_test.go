@@ -29,7 +29,10 @@ func sameEncode(t *testing.T, data []byte) {
 	}
 	var result Result
 	if json.Unmarshal(data, &result) == nil {
-		got := encodeResult(&result)
+		got, err := encodeResult(&result)
+		if err != nil {
+			t.Fatal(err)
+		}
 		want, err := json.Marshal(&result)
 		if err != nil {
 			return
@@ -95,10 +98,10 @@ func BenchmarkEncodeTask(b *testing.B) {
 	})
 }
 
-// TestEncodeTaskRefusesRawValuesThatAreNotJSON checks that a task whose
-// items or state are not JSON fails to encode, naming the field, as with
-// encoding/json, instead of going out for no runner to read.
-func TestEncodeTaskRefusesRawValuesThatAreNotJSON(t *testing.T) {
+// TestEncodeRefusesRawValuesThatAreNotJSON checks that a task or result
+// whose items or state are not JSON fails to encode, naming the field, as
+// with encoding/json, instead of going out for no peer to read.
+func TestEncodeRefusesRawValuesThatAreNotJSON(t *testing.T) {
 	bad := json.RawMessage(`{"a":`)
 	for _, c := range []struct {
 		task  Task
@@ -113,6 +116,22 @@ func TestEncodeTaskRefusesRawValuesThatAreNotJSON(t *testing.T) {
 			t.Fatalf("encoding/json wrote %+v", c.task)
 		}
 		_, err := encodeTask(&c.task)
+		if err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%s: got %v", c.field, err)
+		}
+	}
+	for _, c := range []struct {
+		result Result
+		field  string
+	}{
+		{Result{ID: "1", Outputs: [][]api.Item{{{JSON: bad}}}}, "outputs[0]: item 0"},
+		{Result{ID: "1", Response: bad}, "response"},
+		{Result{ID: "1", NodeState: bad}, "nodeState"},
+	} {
+		if _, err := json.Marshal(&c.result); err == nil {
+			t.Fatalf("encoding/json wrote %+v", c.result)
+		}
+		_, err := encodeResult(&c.result)
 		if err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%s: got %v", c.field, err)
 		}

@@ -87,9 +87,9 @@ func (c Codec) DecodeTask(ctx context.Context, data []byte) (*Task, error) {
 // EncodeResult encodes a result; above the threshold its payload goes to
 // the blob store first.
 func (c Codec) EncodeResult(ctx context.Context, r *Result) ([]byte, error) {
-	data := encodeResult(r)
-	if c.Blobs == nil || len(data) <= c.threshold() {
-		return data, nil
+	data, err := encodeResult(r)
+	if err != nil || c.Blobs == nil || len(data) <= c.threshold() {
+		return data, err
 	}
 	p, err := json.Marshal(resultPayload{Outputs: r.Outputs, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response})
 	if err != nil {
@@ -102,7 +102,7 @@ func (c Codec) EncodeResult(ctx context.Context, r *Result) ([]byte, error) {
 	slim := *r
 	slim.Outputs, slim.NodeState, slim.Logs, slim.Response = nil, nil, nil, nil
 	slim.PayloadRef = string(ref)
-	return encodeResult(&slim), nil
+	return encodeResult(&slim)
 }
 
 // DecodeResult decodes a result, fetching its payload from the blob store
