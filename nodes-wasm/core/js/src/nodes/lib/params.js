@@ -1,4 +1,4 @@
-import { hasExpression, constantDefault } from '../../context.js';
+import { hasExpression, constantDefault, expressionKeys } from '../../context.js';
 
 export { hasExpression };
 
@@ -17,6 +17,8 @@ function compile(v) {
     return (evaluate) => evaluate(v);
   }
   if (v === null || typeof v !== 'object') return null;
+  // the C reactor tells at once when nothing inside holds an expression
+  if (expressionKeys(v) === null) return null;
   if (Array.isArray(v)) {
     let parts = null;
     for (let i = 0; i < v.length; i++) {
