@@ -156,19 +156,28 @@ func checkRaw(field string, raw json.RawMessage) error {
 
 func validOrEmpty(raw json.RawMessage) bool { return len(raw) == 0 || json.Valid(raw) }
 
-func checkItems(field string, items []api.Item) error {
+// badItem is the position of the first item whose raw values are not
+// JSON, or -1.
+func badItem(items []api.Item) int {
 	for i, it := range items {
 		if !validOrEmpty(it.JSON) || !validOrEmpty(it.Binary) || !validOrEmpty(it.PairedItem) {
-			return fmt.Errorf("%s: item %d is not JSON", field, i)
+			return i
 		}
+	}
+	return -1
+}
+
+func checkItems(field string, items []api.Item) error {
+	if i := badItem(items); i >= 0 {
+		return fmt.Errorf("%s: item %d is not JSON", field, i)
 	}
 	return nil
 }
 
 func checkItemLists(field string, lists [][]api.Item) error {
 	for k, list := range lists {
-		if err := checkItems(fmt.Sprintf("%s[%d]", field, k), list); err != nil {
-			return err
+		if i := badItem(list); i >= 0 {
+			return fmt.Errorf("%s[%d]: item %d is not JSON", field, k, i)
 		}
 	}
 	return nil
