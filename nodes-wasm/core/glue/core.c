@@ -456,20 +456,8 @@ static JSValue js_contains(JSContext *c, JSValueConst this_val, int argc, JSValu
 }
 
 /* Parameter values: does one hold an expression (a string starting with
- * '=') anywhere inside? Only plain data (objects whose prototype is
- * Object.prototype, arrays, primitives) is looked at; anything else is
- * left to the JavaScript (-1). */
-static JSValue object_proto, array_proto;
-
-static int plain(JSContext *c, JSValueConst v) {
-    JSValue proto = JS_GetPrototype(c, v);
-    int ok = JS_VALUE_GET_TAG(proto) == JS_TAG_OBJECT &&
-             (JS_VALUE_GET_PTR(proto) == JS_VALUE_GET_PTR(object_proto) ||
-              JS_VALUE_GET_PTR(proto) == JS_VALUE_GET_PTR(array_proto));
-    JS_FreeValue(c, proto);
-    return ok;
-}
-
+ * '=') anywhere inside? Only plain data (json_is_plain, and primitives) is
+ * looked at; anything else is left to the JavaScript (-1). */
 static int is_expression(JSContext *c, JSValueConst v) {
     size_t n;
     const char *s = JS_ToCStringLen(c, &n, v);
@@ -486,7 +474,7 @@ static int holds_expression(JSContext *c, JSValueConst v, int depth) {
         return is_expression(c, v);
     if (!JS_IsObject(v))
         return 0;
-    if (depth > 64 || JS_IsFunction(c, v) || !plain(c, v))
+    if (depth > 64 || !json_is_plain(c, v))
         return -1;
     JSPropertyEnum *tab;
     uint32_t len;
@@ -509,7 +497,7 @@ static int holds_expression(JSContext *c, JSValueConst v, int depth) {
  * JavaScript then looks itself). */
 static JSValue js_expression_keys(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
     JSValueConst v = argv[0];
-    if (!JS_IsObject(v) || JS_IsFunction(c, v) || !plain(c, v))
+    if (!json_is_plain(c, v))
         return JS_UNDEFINED;
     JSPropertyEnum *tab;
     uint32_t len;
@@ -568,15 +556,6 @@ static int init(void) {
     JS_SetPropertyStr(ctx, global, "__weft_fn_cached", JS_NewCFunction(ctx, js_fn_cached, "__weft_fn_cached", 1));
     JS_SetPropertyStr(ctx, global, "__weft_fn_meta", JS_NewCFunction(ctx, js_fn_meta, "__weft_fn_meta", 0));
     JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
-    object_proto = JS_GetPropertyStr(ctx, global, "Object");
-    array_proto = JS_GetPropertyStr(ctx, global, "Array");
-    {
-        JSValue o = object_proto, a = array_proto;
-        object_proto = JS_GetPropertyStr(ctx, o, "prototype");
-        array_proto = JS_GetPropertyStr(ctx, a, "prototype");
-        JS_FreeValue(ctx, o);
-        JS_FreeValue(ctx, a);
-    }
     JS_SetPropertyStr(ctx, global, "__weft_expression_keys", JS_NewCFunction(ctx, js_expression_keys, "__weft_expression_keys", 1));
     JS_SetPropertyStr(ctx, global, "__weft_contains", JS_NewCFunction(ctx, js_contains, "__weft_contains", 2));
     JS_SetPropertyStr(ctx, global, "__weft_json_parse", JS_NewCFunction(ctx, js_json_parse, "__weft_json_parse", 1));

@@ -39,6 +39,19 @@ void json_init(JSContext *ctx) {
     atom_tojson = JS_NewAtom(ctx, "toJSON");
 }
 
+int json_is_plain(JSContext *ctx, JSValueConst v) {
+    if (!JS_IsObject(v) || JS_IsFunction(ctx, v))
+        return 0;
+    JSClassID cls = JS_GetClassID(v);
+    if (cls != object_class && cls != array_class)
+        return 0;
+    JSValue proto = JS_GetPrototype(ctx, v);
+    int standard = JS_VALUE_GET_PTR(proto) == JS_VALUE_GET_PTR(cls == array_class ? array_proto : object_proto) ||
+                   (cls == object_class && JS_IsNull(proto));
+    JS_FreeValue(ctx, proto);
+    return standard;
+}
+
 /* ---- parsing ---------------------------------------------------------- */
 
 typedef struct {
@@ -590,13 +603,7 @@ static int write_value(writer *w, JSValueConst v) {
     if (JS_IsFunction(ctx, v))
         return 0;
     JSClassID cls = JS_GetClassID(v);
-    if ((cls != object_class && cls != array_class) || w->depth >= JSON_MAX_DEPTH)
-        return -1;
-    JSValue proto = JS_GetPrototype(ctx, v);
-    int standard = JS_VALUE_GET_PTR(proto) == JS_VALUE_GET_PTR(cls == array_class ? array_proto : object_proto) ||
-                   (cls == object_class && JS_IsNull(proto));
-    JS_FreeValue(ctx, proto);
-    if (!standard || JS_GetOwnProperty(ctx, NULL, v, atom_tojson) != 0)
+    if (w->depth >= JSON_MAX_DEPTH || !json_is_plain(ctx, v) || JS_GetOwnProperty(ctx, NULL, v, atom_tojson) != 0)
         return -1;
     w->depth++;
     int r = 1;

@@ -15,6 +15,11 @@ typedef struct {
 /* json_init looks up what the functions below compare against. */
 void json_init(JSContext *ctx);
 
+/* json_is_plain reports whether v is plain data's object or array: the
+ * Object or Array class with the intrinsic prototype (or none, for an
+ * object), whatever the global Object and Array are made to be. */
+int json_is_plain(JSContext *ctx, JSValueConst v);
+
 /* json_parse returns the value of the JSON text, or JS_UNINITIALIZED when
  * JSON.parse must parse it (see json.c). */
 JSValue json_parse(JSContext *ctx, const char *text, size_t len);
