@@ -9,6 +9,8 @@
 
 const kept = [];
 const seen = new Set();
+// layoutProtos numbers the prototypes other than Object.prototype seen
+const layoutProtos = [];
 
 export function keepLayouts(v, depth = 0) {
   if (v === null || typeof v !== 'object' || depth > 6) return;
@@ -35,8 +37,6 @@ export function keepLayouts(v, depth = 0) {
   }
   for (let k = 0; k < keys.length; k++) keepLayouts(v[keys[k]], depth + 1);
 }
-
-const layoutProtos = [];
 
 // keptLayouts is how many objects keepLayouts keeps (for tests).
 export function keptLayouts() {

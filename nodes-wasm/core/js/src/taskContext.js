@@ -42,8 +42,11 @@ export function unparsedContext(task) {
 // False when it may have it (or was parsed already).
 export function contextLacks(task, name) {
   const text = unparsedContext(task);
-  if (text === undefined) return false;
-  const key = '"' + name + '"';
-  const contains = globalThis.__weft_contains;
-  return !(typeof contains === 'function' ? contains(text, key) : text.indexOf(key) >= 0);
+  return text !== undefined && !contains(text, '"' + name + '"');
 }
+
+// contains is the C reactor's __weft_contains (memmem), or indexOf outside
+// the engine.
+const contains = typeof globalThis.__weft_contains === 'function'
+  ? globalThis.__weft_contains
+  : (text, s) => text.indexOf(s) >= 0;
