@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"slices"
@@ -27,6 +28,7 @@ func main() {
 	conns := flag.Int("c", 16, "connections")
 	dur := flag.Duration("d", 10*time.Second, "duration")
 	rate := flag.Float64("rate", 0, "requests per second; 0 sends as fast as answers come (closed loop)")
+	slow := flag.Duration("slow", 0, "when set, list every second of the run in which a request took longer than this")
 	flag.Parse()
 	if *url == "" {
 		fmt.Fprintln(os.Stderr, "loadgen: -url is required")
@@ -37,6 +39,8 @@ func main() {
 	var (
 		mu       sync.Mutex
 		lats     []time.Duration
+		slowAt   = map[int]slowSecond{}
+		start    time.Time
 		errs     atomic.Int64
 		statuses sync.Map
 	)
@@ -56,9 +60,16 @@ func main() {
 		}
 		mu.Lock()
 		lats = append(lats, lat)
+		if *slow > 0 && lat > *slow {
+			sec := int(due.Sub(start) / time.Second)
+			s := slowAt[sec]
+			s.n++
+			s.max = max(s.max, lat)
+			slowAt[sec] = s
+		}
 		mu.Unlock()
 	}
-	start := time.Now()
+	start = time.Now()
 	end := start.Add(*dur)
 	var wg sync.WaitGroup
 	if *rate <= 0 {
@@ -102,8 +113,19 @@ func main() {
 	}
 	fmt.Printf("requests %d in %v: %.0f/s, errors %d\n", len(lats), elapsed.Round(time.Millisecond), float64(len(lats))/elapsed.Seconds(), errs.Load())
 	fmt.Printf("latency p50 %v  p90 %v  p99 %v  max %v\n", pct(0.50).Round(10*time.Microsecond), pct(0.90).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), pct(1).Round(10*time.Microsecond))
+	for _, sec := range slices.Sorted(maps.Keys(slowAt)) {
+		s := slowAt[sec]
+		fmt.Printf("slow: second %d: %d requests over %v, the longest %v\n", sec, s.n, *slow, s.max.Round(time.Millisecond))
+	}
 	statuses.Range(func(k, v any) bool {
 		fmt.Printf("status %d: %d\n", k, v.(*atomic.Int64).Load())
 		return true
 	})
+}
+
+// slowSecond counts the requests due in one second of the run that took
+// longer than -slow.
+type slowSecond struct {
+	n   int
+	max time.Duration
 }
