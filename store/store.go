@@ -218,8 +218,11 @@ type Store interface {
 
 	// PruneExecutions deletes finished executions started before
 	// r.MaxAge ago, and the oldest finished ones beyond the newest
-	// r.MaxCount, in transactions of at most r.Batch executions so other
-	// writers are never blocked for long. It returns how many it deleted.
+	// r.MaxCount, with their change log entries, in transactions of at
+	// most r.Batch executions so other writers are never blocked for
+	// long; after each it rests as long as the transaction took, so
+	// pruning holds the database at most half the time. It returns how
+	// many it deleted.
 	PruneExecutions(ctx context.Context, r Retention) (int, error)
 
 	// BlobRefs calls f with every blob reference the stored data holds,
@@ -237,6 +240,15 @@ type Store interface {
 
 	// Events returns change log entries after an event id, oldest first.
 	Events(ctx context.Context, afterID int64, limit int) ([]*Event, error)
+
+	// WorkflowEvents returns the entries about workflows (created,
+	// updated, activated, …) after an event id, oldest first, passing over
+	// the executions' entries without reading them.
+	WorkflowEvents(ctx context.Context, afterID int64, limit int) ([]*Event, error)
+
+	// LatestEventID returns the id of the change log's newest entry (0
+	// when it is empty).
+	LatestEventID(ctx context.Context) (int64, error)
 
 	// Close releases the store's connections.
 	Close() error
@@ -278,7 +290,7 @@ type Retention struct {
 	MaxAge   time.Duration
 	MaxCount int
 	// Batch is the number of executions deleted per transaction (default
-	// 500).
+	// 200).
 	Batch int
 }
 

@@ -46,7 +46,7 @@ func NewHooks(st store.Store, logf func(string, ...any)) *Hooks {
 // Load registers the webhooks of every workflow in the store.
 func (h *Hooks) Load(ctx context.Context) error {
 	// Remember where the change log is now, so Follow starts after it.
-	last, err := h.latestEvent(ctx)
+	last, err := h.Store.LatestEventID(ctx)
 	if err != nil {
 		return err
 	}
@@ -59,20 +59,6 @@ func (h *Hooks) Load(ctx context.Context) error {
 		}
 		return nil
 	})
-}
-
-func (h *Hooks) latestEvent(ctx context.Context) (int64, error) {
-	var last int64
-	for {
-		evs, err := h.Store.Events(ctx, last, 1000)
-		if err != nil {
-			return 0, err
-		}
-		if len(evs) == 0 {
-			return last, nil
-		}
-		last = evs[len(evs)-1].ID
-	}
 }
 
 // registrations parses a workflow document's webhook registrations.
@@ -159,18 +145,26 @@ func (h *Hooks) follow(ctx context.Context) {
 	h.mu.Lock()
 	after := h.lastEvent
 	h.mu.Unlock()
-	evs, err := h.Store.Events(ctx, after, 1000)
-	if err != nil {
-		return
-	}
 	seen := map[string]bool{}
-	for _, ev := range evs {
-		after = ev.ID
-		if strings.HasPrefix(ev.Kind, "workflow.") && ev.WorkflowID != "" && !seen[ev.WorkflowID] {
-			seen[ev.WorkflowID] = true
-			if err := h.Reload(ctx, ev.WorkflowID); err != nil {
-				h.Logf("webhooks of workflow %s: %v", ev.WorkflowID, err)
+	for {
+		evs, err := h.Store.WorkflowEvents(ctx, after, store.MaxPageSize)
+		if err != nil {
+			if ctx.Err() == nil {
+				h.Logf("following workflow changes: %v", err)
 			}
+			break
+		}
+		for _, ev := range evs {
+			after = ev.ID
+			if ev.WorkflowID != "" && !seen[ev.WorkflowID] {
+				seen[ev.WorkflowID] = true
+				if err := h.Reload(ctx, ev.WorkflowID); err != nil {
+					h.Logf("webhooks of workflow %s: %v", ev.WorkflowID, err)
+				}
+			}
+		}
+		if len(evs) < store.MaxPageSize {
+			break
 		}
 	}
 	h.mu.Lock()

@@ -1,14 +1,19 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/weftrun/weft/store"
+	"github.com/weftrun/weft/store/sqlstore"
 )
 
 // raw sends a request and returns the status, headers and body as sent.
@@ -239,5 +244,59 @@ func TestWebhookWithAuthenticationIsRefused(t *testing.T) {
 	}
 	if l := call(t, "GET", base+"/api/v1/executions?workflowId="+id, ""); len(l.body["data"].([]any)) != 0 {
 		t.Fatalf("an execution started: %s", l.raw)
+	}
+}
+
+// Another control plane's activation reaches this one's webhooks on the
+// next follow, however many execution entries the change log took in
+// meanwhile.
+func TestHooksFollowWorkflowChangesPastExecutions(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "weft.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../../examples/workflows/webhook-greeting.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := st.CreateWorkflow(ctx, "greeting", doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := NewHooks(st, t.Logf)
+	if err := h.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Executions log two entries each: more than a page of them.
+	for range store.MaxPageSize {
+		e, err := st.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, ok := h.Live.Match("POST", "greeting"); ok {
+		t.Fatal("served before activation")
+	}
+	if _, err := st.SetActiveVersion(ctx, w.ID, 1); err != nil {
+		t.Fatal(err)
+	}
+	h.follow(ctx)
+	if _, _, ok := h.Live.Match("POST", "greeting"); !ok {
+		t.Fatal("an activation behind a page of execution entries was not followed")
+	}
+	if _, err := st.SetActiveVersion(ctx, w.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	h.follow(ctx)
+	if _, _, ok := h.Live.Match("POST", "greeting"); ok {
+		t.Fatal("a deactivation was not followed")
 	}
 }

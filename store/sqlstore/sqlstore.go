@@ -720,7 +720,7 @@ func (s *Store) DeleteExecution(ctx context.Context, id string) error {
 func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, error) {
 	batch := r.Batch
 	if batch <= 0 {
-		batch = 500
+		batch = 200
 	}
 	finished := `status IN ('success', 'error', 'canceled')`
 	total := 0
@@ -747,6 +747,7 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 				return nil
 			}
 			marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+			began := time.Now()
 			err = s.tx(ctx, func(tx *sql.Tx) error {
 				res, err := tx.ExecContext(ctx, s.q(`DELETE FROM executions WHERE id IN (`+marks+`)`), ids...)
 				if err != nil {
@@ -754,6 +755,9 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 				}
 				n, err := res.RowsAffected()
 				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM events WHERE execution_id IN (`+marks+`)`), ids...); err != nil {
 					return err
 				}
 				total += int(n)
@@ -764,6 +768,13 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 			}
 			if len(ids) < batch {
 				return nil
+			}
+			// Rest as long as the batch took: the writers waiting for
+			// the database catch up before the next one.
+			select {
+			case <-time.After(min(time.Since(began), time.Second)):
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 		}
 	}
@@ -792,10 +803,27 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 
 // Events implements store.Store.
 func (s *Store) Events(ctx context.Context, afterID int64, limit int) ([]*store.Event, error) {
-	if limit <= 0 || limit > store.MaxPageSize {
-		limit = store.DefaultPageSize
+	return s.events(ctx, `id > ?`, afterID, limit)
+}
+
+// WorkflowEvents implements store.Store. Workflow entries concern no
+// execution: the index on (execution_id, id) holds them in order.
+func (s *Store) WorkflowEvents(ctx context.Context, afterID int64, limit int) ([]*store.Event, error) {
+	return s.events(ctx, `execution_id = '' AND id > ? AND kind LIKE 'workflow.%'`, afterID, limit)
+}
+
+// LatestEventID implements store.Store.
+func (s *Store) LatestEventID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(id) FROM events`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: latest event: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, at, kind, workflow_id, execution_id, detail FROM events WHERE id > ? ORDER BY id LIMIT ?`), afterID, limit)
+	return id.Int64, nil
+}
+
+func (s *Store) events(ctx context.Context, where string, afterID int64, limit int) ([]*store.Event, error) {
+	limit = store.Page{Limit: limit}.Size()
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, at, kind, workflow_id, execution_id, detail FROM events WHERE `+where+` ORDER BY id LIMIT ?`), afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)
 	}

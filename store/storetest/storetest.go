@@ -341,6 +341,27 @@ func testEvents(t *testing.T, s store.Store) {
 	if len(more) != 2 || more[0].ExecutionID != e.ID {
 		t.Fatalf("events after the third: %+v", more)
 	}
+	if latest, err := s.LatestEventID(ctx); err != nil || latest != more[1].ID {
+		t.Fatalf("latest event %d, %v; want %d", latest, err, more[1].ID)
+	}
+	// Workflow entries only, passing over the execution's.
+	if _, err := s.SetActiveVersion(ctx, w.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	wevs, err := s.WorkflowEvents(ctx, evs[1].ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds = nil
+	for _, ev := range wevs {
+		if ev.WorkflowID != w.ID {
+			t.Errorf("%s names workflow %q, want %q", ev.Kind, ev.WorkflowID, w.ID)
+		}
+		kinds = append(kinds, ev.Kind)
+	}
+	if fmt.Sprint(kinds) != "[workflow.activated workflow.deactivated]" {
+		t.Fatalf("workflow events after the second: %v", kinds)
+	}
 	for i, want := range []map[string]string{{"mode": "webhook"}, {"status": "success"}} {
 		var got map[string]string
 		if err := json.Unmarshal(more[i].Detail, &got); err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
@@ -409,6 +430,31 @@ func testRetention(t *testing.T, s store.Store) {
 	left, _, _ := s.ListExecutions(ctx, store.ExecutionFilter{}, store.Page{})
 	if len(left) != 5 || left[0].ID != ids[9] || left[3].ID != ids[6] || left[4].ID != ids[0] {
 		t.Fatalf("%d executions left", len(left))
+	}
+	// The change log kept the entries of the executions left, and of the
+	// workflow, and lost those of the pruned ones.
+	evs, err := s.Events(ctx, 0, store.MaxPageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]int{}
+	for _, ev := range evs {
+		kept[ev.ExecutionID]++
+	}
+	for i, id := range ids {
+		want := 0
+		switch {
+		case i == 0:
+			want = 1 // created, still running
+		case i >= 6:
+			want = 2 // created, finished
+		}
+		if kept[id] != want {
+			t.Errorf("execution %d: %d change log entries, want %d", i, kept[id], want)
+		}
+	}
+	if kept[""] == 0 {
+		t.Error("pruning removed the workflow's entries")
 	}
 	if n, err := s.PruneExecutions(ctx, store.Retention{}); err != nil || n != 0 {
 		t.Fatalf("an empty retention pruned %d, %v", n, err)
