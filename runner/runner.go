@@ -76,7 +76,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	waiting := time.AfterFunc(5*time.Second, func() {
 		r.logf("runner %s: waiting for a control plane to create the task stream on NATS", r.ID)
 	})
-	cons, err := bus.WaitForConsumer(ctx, js, bus.TasksStream, bus.RunnersConsumer)
+	_, err = bus.WaitForConsumer(ctx, js, bus.TasksStream, bus.RunnersConsumer)
 	waiting.Stop()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -99,46 +99,8 @@ func (r *Runner) Run(ctx context.Context) error {
 	defer cancelWork()
 	go r.heartbeat(ctx, conc)
 
-	// A slot is a task's run; handing its result over goes on without it,
-	// so the next task does not wait for a commit. Tasks arrive through a
-	// callback: messages wait in the subscription (JetStream's heartbeats
-	// and pull statuses among them) while every slot is taken, where a
-	// bounded buffer would drop them and leave the pull stalled.
-	sem := make(chan struct{}, conc)
 	var wg sync.WaitGroup
-	cc, err := cons.Consume(func(msg jetstream.Msg) {
-		started := false
-		select {
-		case sem <- struct{}{}:
-			if started = ctx.Err() == nil; !started {
-				<-sem
-			}
-		case <-ctx.Done():
-		}
-		if !started {
-			// Received but not started: hand it back at once.
-			_ = msg.Nak()
-			return
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var once sync.Once
-			release := func() { once.Do(func() { <-sem }) }
-			defer release()
-			r.handle(work, kv, msg, release)
-		}()
-	}, jetstream.PullMaxMessages(2*conc), jetstream.PullExpiry(pullExpiry), jetstream.PullHeartbeat(pullHeartbeat), jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-		if ctx.Err() == nil {
-			r.logf("runner %s: pulling tasks: %v", r.ID, err)
-		}
-	}))
-	if err != nil {
-		return fmt.Errorf("runner: %w", err)
-	}
-	<-ctx.Done()
-	cc.Drain()
-	<-cc.Closed()
+	r.pull(ctx, work, kv, conc, &wg)
 
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()
@@ -156,14 +118,109 @@ func (r *Runner) Run(ctx context.Context) error {
 	return nil
 }
 
-// A pull request lasts pullExpiry; JetStream sends heartbeats every
-// pullHeartbeat while it waits. Two missed heartbeats make the runner pull
-// afresh: short, so that a pull the server dropped without a word holds
-// tasks up for seconds, not for the 30 s of the client's defaults.
-const (
-	pullExpiry    = 5 * time.Second
-	pullHeartbeat = time.Second
-)
+// pull takes tasks in batches as large as the free slots, and runs each
+// in a goroutine counted by wg, until ctx ends. A slot is a task's run:
+// it frees up once the node has run, and handing the result over goes on
+// without it, so the next task does not wait for a commit.
+func (r *Runner) pull(ctx, work context.Context, kv jetstream.KeyValue, conc int, wg *sync.WaitGroup) {
+	free := make(chan struct{}, conc)
+	for range conc {
+		free <- struct{}{}
+	}
+	reserved := 0 // slots taken from free for the open request
+	var (
+		p        *puller
+		lastErr  string
+		loggedAt time.Time
+	)
+	defer func() {
+		if p != nil {
+			p.close()
+		}
+	}()
+	fail := func(err error) {
+		if e := err.Error(); e != lastErr || time.Since(loggedAt) > 10*time.Second {
+			r.logf("runner %s: pulling tasks: %v", r.ID, err)
+			lastErr, loggedAt = e, time.Now()
+		}
+		if errors.Is(err, nats.ErrBadSubscription) || errors.Is(err, nats.ErrConnectionClosed) {
+			p.close()
+			p = nil
+		}
+		// Not a hot loop while NATS is away.
+		select {
+		case <-time.After(100 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}
+	for ctx.Err() == nil {
+		if p == nil {
+			var err error
+			if p, err = newPuller(r.NC, bus.TasksStream, bus.RunnersConsumer); err != nil {
+				r.logf("runner %s: %v", r.ID, err)
+				p = nil
+				select {
+				case <-time.After(time.Second):
+				case <-ctx.Done():
+				}
+				continue
+			}
+		}
+		if !p.open() && p.queued() == 0 {
+			if reserved == 0 {
+				select {
+				case <-free:
+					reserved++
+				case <-ctx.Done():
+					return
+				}
+			}
+		more:
+			for reserved < conc {
+				select {
+				case <-free:
+					reserved++
+				default:
+					break more
+				}
+			}
+			if err := p.request(reserved); err != nil {
+				fail(err)
+				continue
+			}
+		}
+		msg, err := p.next(ctx)
+		if errors.Is(err, errRequestEnded) {
+			continue
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				fail(err)
+			}
+			continue
+		}
+		if reserved == 0 {
+			// A task from a request given up for lost: it waits for a
+			// slot like any other.
+			select {
+			case <-free:
+				reserved++
+			case <-ctx.Done():
+				_ = msg.Nak()
+				return
+			}
+		}
+		reserved--
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var once sync.Once
+			release := func() { once.Do(func() { free <- struct{}{} }) }
+			defer release()
+			r.handle(work, kv, msg, release)
+		}()
+	}
+}
 
 // heartbeat announces the runner on core NATS so control planes can count
 // runners.
@@ -185,7 +242,7 @@ func (r *Runner) heartbeat(ctx context.Context, conc int) {
 // is done. A task is acknowledged only once its result is committed by a
 // control plane or stored in the results stream; on any failure before
 // that it is left to JetStream to redeliver (nak, or the ack wait).
-func (r *Runner) handle(ctx context.Context, kv jetstream.KeyValue, msg jetstream.Msg, ran func()) {
+func (r *Runner) handle(ctx context.Context, kv jetstream.KeyValue, msg taskMsg, ran func()) {
 	t, err := r.Codec.DecodeTask(ctx, msg.Data())
 	if t == nil || t.ID == "" || t.ExecutionID == "" {
 		r.logf("runner %s: dropping a malformed task (%d bytes): %v", r.ID, len(msg.Data()), err)
@@ -308,7 +365,7 @@ func (r *Runner) execute(ctx context.Context, kv jetstream.KeyValue, t *bus.Task
 }
 
 // keepAlive tells JetStream the task is in progress until stop is called.
-func (r *Runner) keepAlive(msg jetstream.Msg) (stop func()) {
+func (r *Runner) keepAlive(msg taskMsg) (stop func()) {
 	every := r.InProgressEvery
 	if every <= 0 {
 		every = 10 * time.Second
