@@ -36,6 +36,8 @@ type taskMsg interface {
 type puller struct {
 	nc      *nats.Conn
 	sub     *nats.Subscription
+	msgs    chan *nats.Msg
+	timer   *time.Timer
 	subject string
 	// owed is how many tasks the open request may still bring; 0 when
 	// none is open.
@@ -43,14 +45,22 @@ type puller struct {
 	requests map[int][]byte
 }
 
-func newPuller(nc *nats.Conn, stream, consumer string) (*puller, error) {
-	sub, err := nc.SubscribeSync(nc.NewInbox())
+// newPuller subscribes for the tasks of requests of up to maxBatch.
+func newPuller(nc *nats.Conn, stream, consumer string, maxBatch int) (*puller, error) {
+	// Room for a whole batch, heartbeats, and tasks of a request given up
+	// for lost that still come.
+	msgs := make(chan *nats.Msg, 2*maxBatch+16)
+	sub, err := nc.ChanSubscribe(nc.NewInbox(), msgs)
 	if err != nil {
 		return nil, fmt.Errorf("runner: subscribing for tasks: %w", err)
 	}
+	t := time.NewTimer(time.Hour)
+	t.Stop()
 	return &puller{
 		nc:       nc,
 		sub:      sub,
+		msgs:     msgs,
+		timer:    t,
 		subject:  "$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer,
 		requests: map[int][]byte{},
 	}, nil
@@ -60,10 +70,7 @@ func newPuller(nc *nats.Conn, stream, consumer string) (*puller, error) {
 func (p *puller) open() bool { return p.owed > 0 }
 
 // queued is how many messages arrived and wait to be taken.
-func (p *puller) queued() int {
-	n, _, _ := p.sub.Pending()
-	return n
-}
+func (p *puller) queued() int { return len(p.msgs) }
 
 // request asks for up to n tasks. No request may be open.
 func (p *puller) request(n int) error {
@@ -92,37 +99,55 @@ func (p *puller) next(ctx context.Context) (taskMsg, error) {
 		if !p.open() && p.queued() == 0 {
 			return nil, errRequestEnded
 		}
-		wait, cancel := context.WithTimeout(ctx, 2*pullHeartbeat)
-		m, err := p.sub.NextMsgWithContext(wait)
-		cancel()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
+		p.timer.Reset(2 * pullHeartbeat)
+		select {
+		case m := <-p.msgs:
+			if t, err := p.receive(m); t != nil || err != nil {
+				return t, err
 			}
+		case <-p.timer.C:
+			// Two heartbeats missed: the server no longer holds the
+			// request (or the connection is down).
 			p.owed = 0
-			if errors.Is(err, context.DeadlineExceeded) {
-				// Two heartbeats missed: the server no longer holds
-				// the request (or the connection is down).
-				return nil, errRequestEnded
-			}
-			return nil, err
+			return nil, errRequestEnded
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
-		if status := m.Header.Get("Status"); status != "" && len(m.Data) == 0 {
-			switch status {
-			case "100": // idle heartbeat
-				continue
-			case "404", "408": // the request's time is up
-				p.owed = 0
-				return nil, errRequestEnded
-			}
-			p.owed = 0
-			return nil, fmt.Errorf("pulling tasks: status %s %s", status, m.Header.Get("Description"))
-		}
-		if p.owed > 0 {
-			p.owed--
-		}
-		return &jsMsg{nc: p.nc, m: m}, nil
 	}
+}
+
+// take returns a task that has arrived already, or nil.
+func (p *puller) take() (taskMsg, error) {
+	for {
+		select {
+		case m := <-p.msgs:
+			if t, err := p.receive(m); t != nil || err != nil {
+				return t, err
+			}
+		default:
+			return nil, nil
+		}
+	}
+}
+
+// receive accounts for one message: a task, or a status (nil, nil for a
+// heartbeat).
+func (p *puller) receive(m *nats.Msg) (taskMsg, error) {
+	if status := m.Header.Get("Status"); status != "" && len(m.Data) == 0 {
+		switch status {
+		case "100": // idle heartbeat
+			return nil, nil
+		case "404", "408": // the request's time is up
+			p.owed = 0
+			return nil, errRequestEnded
+		}
+		p.owed = 0
+		return nil, fmt.Errorf("pulling tasks: status %s %s", status, m.Header.Get("Description"))
+	}
+	if p.owed > 0 {
+		p.owed--
+	}
+	return &jsMsg{nc: p.nc, m: m}, nil
 }
 
 // errRequestEnded says the open request ended short of what it asked for.
@@ -133,19 +158,18 @@ var errRequestEnded = errors.New("the pull request ended")
 // the tasks that arrived but were not taken. One on its way at that
 // instant is redelivered after the consumer's ack wait.
 func (p *puller) close() {
+	_ = p.sub.Unsubscribe()
+	p.timer.Stop()
 	for {
-		if n, _, _ := p.sub.Pending(); n == 0 {
-			break
-		}
-		m, err := p.sub.NextMsg(time.Millisecond)
-		if err != nil {
-			break
-		}
-		if len(m.Data) > 0 || m.Header.Get("Status") == "" {
-			_ = (&jsMsg{nc: p.nc, m: m}).Nak()
+		select {
+		case m := <-p.msgs:
+			if len(m.Data) > 0 || m.Header.Get("Status") == "" {
+				_ = (&jsMsg{nc: p.nc, m: m}).Nak()
+			}
+		default:
+			return
 		}
 	}
-	_ = p.sub.Unsubscribe()
 }
 
 // jsMsg is a JetStream message taken by a puller.

@@ -35,7 +35,7 @@ func pullSetup(t *testing.T) (*nats.Conn, func(id string), jetstream.Consumer, *
 		}
 	}
 	nc, _ := natstest.JetStream(t, srv.Embedded, "runner")
-	p, err := newPuller(nc, bus.TasksStream, bus.RunnersConsumer)
+	p, err := newPuller(nc, bus.TasksStream, bus.RunnersConsumer, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestPullerStopsAtOnceAndHandsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Not held until the ack wait: a new puller gets it at once.
-	q, err := newPuller(nc, bus.TasksStream, bus.RunnersConsumer)
+	q, err := newPuller(nc, bus.TasksStream, bus.RunnersConsumer, 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -118,22 +118,27 @@ func (r *Runner) Run(ctx context.Context) error {
 	return nil
 }
 
-// pull takes tasks in batches as large as the free slots, and runs each
-// in a goroutine counted by wg, until ctx ends. A slot is a task's run:
-// it frees up once the node has run, and handing the result over goes on
-// without it, so the next task does not wait for a commit.
+// pull takes tasks in batches and runs each in a goroutine counted by
+// wg, until ctx ends. A batch asks for a task for every free slot and as
+// many again to wait in line, so a slot that frees up finds its next task
+// at hand; tasks in line are kept in progress while they wait. A slot is
+// a task's run: it frees up once the node has run, and handing the result
+// over goes on without it, so the next task does not wait for a commit.
 func (r *Runner) pull(ctx, work context.Context, kv jetstream.KeyValue, conc int, wg *sync.WaitGroup) {
 	free := make(chan struct{}, conc)
 	for range conc {
 		free <- struct{}{}
 	}
-	reserved := 0 // slots taken from free for the open request
 	var (
 		p        *puller
+		line     []taskMsg
 		lastErr  string
 		loggedAt time.Time
 	)
 	defer func() {
+		for _, m := range line {
+			_ = m.Nak()
+		}
 		if p != nil {
 			p.close()
 		}
@@ -153,10 +158,26 @@ func (r *Runner) pull(ctx, work context.Context, kv jetstream.KeyValue, conc int
 		case <-ctx.Done():
 		}
 	}
+	// gather moves the tasks that have arrived into the line.
+	gather := func() {
+		for {
+			m, err := p.take()
+			if m == nil {
+				if err != nil && !errors.Is(err, errRequestEnded) {
+					r.logf("runner %s: pulling tasks: %v", r.ID, err)
+				}
+				if err == nil {
+					return
+				}
+				continue
+			}
+			line = append(line, m)
+		}
+	}
 	for ctx.Err() == nil {
 		if p == nil {
 			var err error
-			if p, err = newPuller(r.NC, bus.TasksStream, bus.RunnersConsumer); err != nil {
+			if p, err = newPuller(r.NC, bus.TasksStream, bus.RunnersConsumer, 2*conc); err != nil {
 				r.logf("runner %s: %v", r.ID, err)
 				p = nil
 				select {
@@ -166,51 +187,31 @@ func (r *Runner) pull(ctx, work context.Context, kv jetstream.KeyValue, conc int
 				continue
 			}
 		}
-		if !p.open() && p.queued() == 0 {
-			if reserved == 0 {
-				select {
-				case <-free:
-					reserved++
-				case <-ctx.Done():
-					return
+		if len(line) == 0 {
+			if !p.open() && p.queued() == 0 {
+				if err := p.request(len(free) + conc); err != nil {
+					fail(err)
+					continue
 				}
 			}
-		more:
-			for reserved < conc {
-				select {
-				case <-free:
-					reserved++
-				default:
-					break more
-				}
-			}
-			if err := p.request(reserved); err != nil {
-				fail(err)
+			m, err := p.next(ctx)
+			if errors.Is(err, errRequestEnded) {
 				continue
 			}
-		}
-		msg, err := p.next(ctx)
-		if errors.Is(err, errRequestEnded) {
-			continue
-		}
-		if err != nil {
-			if ctx.Err() == nil {
-				fail(err)
+			if err != nil {
+				if ctx.Err() == nil {
+					fail(err)
+				}
+				continue
 			}
-			continue
+			line = append(line, m)
 		}
-		if reserved == 0 {
-			// A task from a request given up for lost: it waits for a
-			// slot like any other.
-			select {
-			case <-free:
-				reserved++
-			case <-ctx.Done():
-				_ = msg.Nak()
-				return
-			}
+		gather()
+		if !r.waitForSlot(ctx, free, &line, gather) {
+			return
 		}
-		reserved--
+		msg := line[0]
+		line = line[1:]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -219,6 +220,33 @@ func (r *Runner) pull(ctx, work context.Context, kv jetstream.KeyValue, conc int
 			defer release()
 			r.handle(work, kv, msg, release)
 		}()
+	}
+}
+
+// waitForSlot takes a free slot for the first task in line, telling
+// JetStream every task in line (gathered afresh each time) is in progress
+// while it waits; false when ctx ended first.
+func (r *Runner) waitForSlot(ctx context.Context, free chan struct{}, line *[]taskMsg, gather func()) bool {
+	select {
+	case <-free:
+		return true
+	default:
+	}
+	t := time.NewTimer(r.inProgressEvery())
+	defer t.Stop()
+	for {
+		select {
+		case <-free:
+			return true
+		case <-t.C:
+			gather()
+			for _, m := range *line {
+				_ = m.InProgress()
+			}
+			t.Reset(r.inProgressEvery())
+		case <-ctx.Done():
+			return false
+		}
 	}
 }
 
@@ -364,12 +392,16 @@ func (r *Runner) execute(ctx context.Context, kv jetstream.KeyValue, t *bus.Task
 	return bus.NewResult(t, res, r.ID)
 }
 
+func (r *Runner) inProgressEvery() time.Duration {
+	if r.InProgressEvery <= 0 {
+		return 10 * time.Second
+	}
+	return r.InProgressEvery
+}
+
 // keepAlive tells JetStream the task is in progress until stop is called.
 func (r *Runner) keepAlive(msg taskMsg) (stop func()) {
-	every := r.InProgressEvery
-	if every <= 0 {
-		every = 10 * time.Second
-	}
+	every := r.inProgressEvery()
 	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(every)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/engine"
 	"github.com/weftrun/weft/internal/coretest"
 	"github.com/weftrun/weft/internal/natstest"
 	"github.com/weftrun/weft/runner"
@@ -22,17 +25,21 @@ const noOpWorkflow = `{"name":"noop","nodes":[
  {"name":"Pass","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[200,0],"parameters":{}}],
  "connections":{"Start":{"main":[[{"node":"Pass","type":"main","index":0}]]}}}`
 
-// TestResultsGoStraightToAControlPlane runs tasks through a real runner on
-// an embedded NATS server: while a control plane answers on the commit
-// subject, results go to it and never touch the results stream; while none
-// answers, they land in the results stream. Either way the task is
-// acknowledged only after.
-func TestResultsGoStraightToAControlPlane(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+// rig is a NATS server with Weft's streams and the No Op workflow in the
+// workflow bucket.
+type rig struct {
+	srv *natstest.Server
+	nc  *nats.Conn
+	js  jetstream.JetStream
+	key string
+}
+
+func newRig(t *testing.T, cfg bus.Config) *rig {
+	t.Helper()
+	ctx := context.Background()
 	srv := natstest.Start(t)
 	nc, js := natstest.JetStream(t, srv.Embedded, "test")
-	if err := bus.Setup(ctx, js, bus.Config{}); err != nil {
+	if err := bus.Setup(ctx, js, cfg); err != nil {
 		t.Fatal(err)
 	}
 	kv, err := js.KeyValue(ctx, bus.WorkflowsBucket)
@@ -47,35 +54,53 @@ func TestResultsGoStraightToAControlPlane(t *testing.T) {
 	if _, err := kv.Put(ctx, key, env); err != nil {
 		t.Fatal(err)
 	}
+	return &rig{srv: srv, nc: nc, js: js, key: key}
+}
 
-	rc, _ := natstest.JetStream(t, srv.Embedded, "runner")
+// publish sends the No Op task of an execution and returns its id.
+func (g *rig) publish(t *testing.T, execution string) string {
+	t.Helper()
+	task := &bus.Task{ID: bus.TaskID(execution, "Pass", 0, 0), ExecutionID: execution, Workflow: g.key, Node: "Pass",
+		Inputs: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}}
+	data, err := bus.Codec{}.EncodeTask(context.Background(), task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.js.Publish(context.Background(), bus.TaskSubject+execution, data, jetstream.WithMsgID(task.ID)); err != nil {
+		t.Fatal(err)
+	}
+	return task.ID
+}
+
+// waitDone waits until r has finished n tasks.
+func waitDone(t *testing.T, r *runner.Runner, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for r.Done() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the runner finished %d tasks, want %d", r.Done(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestResultsGoStraightToAControlPlane runs tasks through a real runner on
+// an embedded NATS server: while a control plane answers on the commit
+// subject, results go to it and never touch the results stream; while none
+// answers, they land in the results stream. Either way the task is
+// acknowledged only after.
+func TestResultsGoStraightToAControlPlane(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	g := newRig(t, bus.Config{})
+	nc, js := g.nc, g.js
+
+	rc, _ := natstest.JetStream(t, g.srv.Embedded, "runner")
 	r := &runner.Runner{NC: rc, Exec: coretest.Load(t), ID: "r1", Logf: t.Logf}
 	stopped := make(chan error, 1)
 	go func() { stopped <- r.Run(ctx) }()
 
-	publish := func(execution string) string {
-		t.Helper()
-		task := &bus.Task{ID: bus.TaskID(execution, "Pass", 0, 0), ExecutionID: execution, Workflow: key, Node: "Pass",
-			Inputs: [][]api.Item{{{JSON: json.RawMessage(`{"n":1}`)}}}}
-		data, err := bus.Codec{}.EncodeTask(ctx, task)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := js.Publish(ctx, bus.TaskSubject+execution, data, jetstream.WithMsgID(task.ID)); err != nil {
-			t.Fatal(err)
-		}
-		return task.ID
-	}
-	waitDone := func(n int64) {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for r.Done() < n {
-			if time.Now().After(deadline) {
-				t.Fatalf("the runner finished %d tasks, want %d", r.Done(), n)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
+	publish := func(execution string) string { t.Helper(); return g.publish(t, execution) }
 	streamMsgs := func(name string) uint64 {
 		t.Helper()
 		s, err := js.Stream(ctx, name)
@@ -91,7 +116,7 @@ func TestResultsGoStraightToAControlPlane(t *testing.T) {
 
 	// No control plane: the result waits in the results stream.
 	id := publish("e1")
-	waitDone(1)
+	waitDone(t, r, 1)
 	if n := streamMsgs(bus.ResultsStream); n != 1 {
 		t.Fatalf("results stream holds %d messages with no control plane, want 1", n)
 	}
@@ -128,7 +153,7 @@ func TestResultsGoStraightToAControlPlane(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("no result on the commit subject")
 	}
-	waitDone(2)
+	waitDone(t, r, 2)
 	if err := json.Unmarshal(data, &res); err != nil || res.ID != id || !bytes.Contains(data, []byte(`"n":1`)) {
 		t.Fatalf("result handed over: %s (%v), want the task %s passing its item", data, err, id)
 	}
@@ -143,6 +168,75 @@ func TestResultsGoStraightToAControlPlane(t *testing.T) {
 	if n := streamMsgs(bus.TasksStream); n != 0 {
 		t.Errorf("tasks stream holds %d messages, want 0: every task acknowledged", n)
 	}
+	cancel()
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// slowFirst runs tasks, the first of them slowly.
+type slowFirst struct {
+	runner.Executor
+	delay time.Duration
+	calls atomic.Int32
+}
+
+func (s *slowFirst) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
+	if s.calls.Add(1) == 1 {
+		time.Sleep(s.delay)
+	}
+	return s.Executor.Run(ctx, t)
+}
+
+// A task waiting in line behind a slow one is kept in progress: it is not
+// redelivered when the slow one outlasts the ack wait, and it runs once.
+func TestTasksInLineAreKeptInProgress(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const ackWait = 400 * time.Millisecond
+	g := newRig(t, bus.Config{AckWait: ackWait})
+	var mu sync.Mutex
+	committed := map[string]int{}
+	sub, err := g.nc.QueueSubscribe(bus.CommitSubject, bus.ControlPlanes, func(m *nats.Msg) {
+		var res bus.Result
+		_ = json.Unmarshal(m.Data, &res)
+		mu.Lock()
+		committed[res.ID]++
+		mu.Unlock()
+		_ = m.Respond(bus.Committed)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+	if err := g.nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rc, _ := natstest.JetStream(t, g.srv.Embedded, "runner")
+	r := &runner.Runner{NC: rc, Exec: &slowFirst{Executor: coretest.Load(t), delay: 4 * ackWait}, ID: "r1",
+		Concurrency: 1, InProgressEvery: ackWait / 4, Logf: t.Logf}
+	stopped := make(chan error, 1)
+	go func() { stopped <- r.Run(ctx) }()
+	ids := []string{g.publish(t, "e1"), g.publish(t, "e2")}
+	waitDone(t, r, 2)
+	cons, err := g.js.Consumer(ctx, bus.TasksStream, bus.RunnersConsumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := cons.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ci.NumRedelivered != 0 || ci.Delivered.Consumer != 2 {
+		t.Errorf("%d deliveries, %d redelivered: want 2 and none", ci.Delivered.Consumer, ci.NumRedelivered)
+	}
+	mu.Lock()
+	for _, id := range ids {
+		if committed[id] != 1 {
+			t.Errorf("task %s committed %d times, want once", id, committed[id])
+		}
+	}
+	mu.Unlock()
 	cancel()
 	if err := <-stopped; err != nil {
 		t.Fatal(err)
