@@ -218,11 +218,11 @@ type Store interface {
 
 	// PruneExecutions deletes finished executions started before
 	// r.MaxAge ago, and the oldest finished ones beyond the newest
-	// r.MaxCount, with their change log entries, in transactions of at
-	// most r.Batch executions so other writers are never blocked for
-	// long; after each it rests as long as the transaction took, so
-	// pruning holds the database at most half the time. It returns how
-	// many it deleted.
+	// r.MaxCount, with their change log entries (one new entry records
+	// the pruning and its count), in transactions of at most r.Batch
+	// executions so other writers are never blocked for long; after each
+	// it rests as long as the transaction took, so pruning holds the
+	// database at most half the time. It returns how many it deleted.
 	PruneExecutions(ctx context.Context, r Retention) (int, error)
 
 	// BlobRefs calls f with every blob reference the stored data holds,

@@ -761,7 +761,7 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 					return err
 				}
 				total += int(n)
-				return s.event(ctx, tx, "executions.pruned", "", "", map[string]any{"count": n})
+				return nil
 			})
 			if err != nil {
 				return err
@@ -778,6 +778,15 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 			}
 		}
 	}
+	// One change log entry per pruning, however many batches it took.
+	defer func() {
+		if total > 0 {
+			wctx := context.WithoutCancel(ctx)
+			_ = s.tx(wctx, func(tx *sql.Tx) error {
+				return s.event(wctx, tx, "executions.pruned", "", "", map[string]any{"count": total})
+			})
+		}
+	}()
 	if r.MaxAge > 0 {
 		if err := prune(`started_at < ?`, ms(s.now().Add(-r.MaxAge))); err != nil {
 			return total, fmt.Errorf("store: prune executions: %w", err)

@@ -438,8 +438,16 @@ func testRetention(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	kept := map[string]int{}
+	var pruned []string
 	for _, ev := range evs {
 		kept[ev.ExecutionID]++
+		if ev.Kind == "executions.pruned" {
+			pruned = append(pruned, string(ev.Detail))
+		}
+	}
+	// One entry per pruning, not per batch.
+	if fmt.Sprint(pruned) != `[{"count":3} {"count":2}]` {
+		t.Errorf("pruning entries %v, want one per pruning with its count", pruned)
 	}
 	for i, id := range ids {
 		want := 0
