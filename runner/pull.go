@@ -34,11 +34,13 @@ type taskMsg interface {
 // carrying what it still owed, or two missed heartbeats), so it never
 // waits on a request the server no longer holds for longer than that.
 type puller struct {
-	nc      *nats.Conn
-	sub     *nats.Subscription
-	msgs    chan *nats.Msg
-	timer   *time.Timer
-	subject string
+	nc       *nats.Conn
+	sub      *nats.Subscription
+	msgs     chan *nats.Msg
+	timer    *time.Timer
+	subject  string
+	stream   string
+	consumer string
 	// owed is how many tasks the open request may still bring; 0 when
 	// none is open.
 	owed     int
@@ -62,6 +64,8 @@ func newPuller(nc *nats.Conn, stream, consumer string, maxBatch int) (*puller, e
 		msgs:     msgs,
 		timer:    t,
 		subject:  "$JS.API.CONSUMER.MSG.NEXT." + stream + "." + consumer,
+		stream:   stream,
+		consumer: consumer,
 		requests: map[int][]byte{},
 	}, nil
 }
@@ -142,6 +146,9 @@ func (p *puller) receive(m *nats.Msg) (taskMsg, error) {
 			return nil, errRequestEnded
 		}
 		p.owed = 0
+		if status == "503" {
+			return nil, fmt.Errorf("pulling tasks: no JetStream consumer %s on stream %s answers (deleted, or JetStream unavailable)", p.consumer, p.stream)
+		}
 		return nil, fmt.Errorf("pulling tasks: status %s %s", status, m.Header.Get("Description"))
 	}
 	if p.owed > 0 {

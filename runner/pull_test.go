@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,5 +191,32 @@ func TestPullerStopsAtOnceAndHandsBack(t *testing.T) {
 	m, err := q.next(qctx)
 	if err != nil || string(m.Data()) != "late" {
 		t.Fatalf("the task that came while stopping: %v, %v", m, err)
+	}
+}
+
+// A consumer that is gone is reported as such: first by the request it
+// held, then by every request after.
+func TestPullerReportsAMissingConsumer(t *testing.T) {
+	_, _, cons, p := pullSetup(t)
+	ctx := context.Background()
+	if err := p.request(1); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the request", func() bool { waiting, _ := pending(t, cons); return waiting == 1 })
+	js, err := jetstream.New(p.nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := js.DeleteConsumer(ctx, bus.TasksStream, bus.RunnersConsumer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.next(ctx); err == nil || !strings.Contains(err.Error(), "Consumer Deleted") {
+		t.Fatalf("the open request when the consumer went: %v", err)
+	}
+	if err := p.request(1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.next(ctx); err == nil || !strings.Contains(err.Error(), "no JetStream consumer runners on stream WEFT_TASKS answers") {
+		t.Fatalf("a request to a missing consumer: %v", err)
 	}
 }
