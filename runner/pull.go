@@ -54,7 +54,7 @@ func newPuller(nc *nats.Conn, stream, consumer string, maxBatch int) (*puller, e
 	msgs := make(chan *nats.Msg, 2*maxBatch+16)
 	sub, err := nc.ChanSubscribe(nc.NewInbox(), msgs)
 	if err != nil {
-		return nil, fmt.Errorf("runner: subscribing for tasks: %w", err)
+		return nil, fmt.Errorf("subscribing for tasks: %w", err)
 	}
 	t := time.NewTimer(time.Hour)
 	t.Stop()
@@ -147,9 +147,9 @@ func (p *puller) receive(m *nats.Msg) (taskMsg, error) {
 		}
 		p.owed = 0
 		if status == "503" {
-			return nil, fmt.Errorf("pulling tasks: no JetStream consumer %s on stream %s answers (deleted, or JetStream unavailable)", p.consumer, p.stream)
+			return nil, fmt.Errorf("no JetStream consumer %s on stream %s answers (deleted, or JetStream unavailable)", p.consumer, p.stream)
 		}
-		return nil, fmt.Errorf("pulling tasks: status %s %s", status, m.Header.Get("Description"))
+		return nil, fmt.Errorf("status %s %s", status, m.Header.Get("Description"))
 	}
 	if p.owed > 0 {
 		p.owed--

@@ -143,11 +143,15 @@ func (r *Runner) pull(ctx, work context.Context, kv jetstream.KeyValue, conc int
 			p.close()
 		}
 	}()
-	fail := func(err error) {
+	// report logs a pulling problem, a repeated one at most every 10 s.
+	report := func(err error) {
 		if e := err.Error(); e != lastErr || time.Since(loggedAt) > 10*time.Second {
 			r.logf("runner %s: pulling tasks: %v", r.ID, err)
 			lastErr, loggedAt = e, time.Now()
 		}
+	}
+	fail := func(err error) {
+		report(err)
 		if errors.Is(err, nats.ErrBadSubscription) || errors.Is(err, nats.ErrConnectionClosed) {
 			p.close()
 			p = nil
@@ -164,7 +168,7 @@ func (r *Runner) pull(ctx, work context.Context, kv jetstream.KeyValue, conc int
 			m, err := p.take()
 			if m == nil {
 				if err != nil && !errors.Is(err, errRequestEnded) {
-					r.logf("runner %s: pulling tasks: %v", r.ID, err)
+					report(err)
 				}
 				if err == nil {
 					return
@@ -178,7 +182,7 @@ func (r *Runner) pull(ctx, work context.Context, kv jetstream.KeyValue, conc int
 		if p == nil {
 			var err error
 			if p, err = newPuller(r.NC, bus.TasksStream, bus.RunnersConsumer, 2*conc); err != nil {
-				r.logf("runner %s: %v", r.ID, err)
+				report(err)
 				p = nil
 				select {
 				case <-time.After(time.Second):
