@@ -238,6 +238,38 @@ func TestLazyWritesWaitForCompany(t *testing.T) {
 	}
 }
 
+// TestBusyWritersShareCommits: a write alone is committed at once however
+// long the busy wait; a batch that found company waits for one more write
+// and takes what came with it.
+func TestBusyWritersShareCommits(t *testing.T) {
+	b := &batcher{ops: make(chan *writeOp, maxBatch), stop: make(chan struct{}), busyWait: time.Hour}
+	alone := make(chan []*writeOp, 1)
+	go func() { alone <- b.fill([]*writeOp{{}}) }()
+	select {
+	case batch := <-alone:
+		if len(batch) != 1 {
+			t.Fatalf("batch = %v, want the one write", batch)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a write alone waited for company")
+	}
+
+	first, second, later := &writeOp{}, &writeOp{}, &writeOp{}
+	b.ops <- second
+	got := make(chan []*writeOp, 1)
+	go func() { got <- b.fill([]*writeOp{first}) }()
+	select {
+	case batch := <-got:
+		t.Fatalf("a batch of %d writes with company was committed without waiting for another", len(batch))
+	case <-time.After(50 * time.Millisecond):
+	}
+	b.ops <- later
+	batch := <-got
+	if len(batch) != 3 || batch[0] != first || batch[1] != second || batch[2] != later {
+		t.Fatalf("batch = %v, want the two writes and the one that came", batch)
+	}
+}
+
 // TestFinishExecution_UnhurriedIsLazy: recording an outcome whose caller
 // marked it unhurried queues a lazy write; otherwise it is committed at
 // once. Both commit the same rows.
