@@ -183,9 +183,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		}
 		s.ckpt = ck
 	}
+	// SQLite writes one transaction at a time. Postgres takes several, but
+	// each commit waits for its WAL flush: two committers keep one batch
+	// filling while the other commits, and batches stay large. Four made
+	// smaller batches, more commits and more Postgres CPU per execution
+	// (docs/benchmarks.md, "Sharing commits").
 	committers := 1
 	if s.dialect == Postgres {
-		committers = 4
+		committers = 2
 	}
 	s.startBatcher(committers)
 	return s, nil
