@@ -6,7 +6,8 @@
 #   scripts/bench-cpu.sh distributed RATE [WEFT_BINARY]   (needs WEFT_BENCH_POSTGRES_URL)
 # Sends RATE requests/s (open loop, 16 connections) for 2 s of warm-up and
 # 10 s of measure, and prints the latency and the user + system CPU each
-# process used per execution over the 10 s (/proc/PID/stat). Distributed
+# process used per execution over the 10 s (/proc/PID/stat), and how the
+# store grouped its writes into commits (/metrics). Distributed
 # runs one control plane, one runner, the NATS server go.mod pins and the
 # Postgres at WEFT_BENCH_POSTGRES_URL (its server processes are counted
 # as a whole, so keep other work off it).
@@ -67,14 +68,19 @@ URL="http://127.0.0.1:$P/webhook/$PATH_"
 
 declare -A BEFORE AFTER
 pg() { pgrep -u postgres postgres | tr '\n' ' '; }
+# The store's group commits: how many it made and how many writes they held.
+commits() { curl -s "http://127.0.0.1:$P/metrics" | awk '/^weft_store_commits_total/ {c = $2} /^weft_store_writes_total/ {w = $2} END {print c + 0, w + 0}'; }
+read -r C0 W0 < <(commits)
 for k in "${!WATCH[@]}"; do BEFORE[$k]=$(cpu "${WATCH[$k]}"); done
 [ "$MODE" = embedded ] || BEFORE[postgres]=$(cpu $(pg))
 OUT=$("$TMP/loadgen" -url "$URL" -rate "$RATE" -c 16 -d 10s)
 for k in "${!WATCH[@]}"; do AFTER[$k]=$(cpu "${WATCH[$k]}"); done
 [ "$MODE" = embedded ] || AFTER[postgres]=$(cpu $(pg))
+read -r C1 W1 < <(commits)
 echo "$OUT"
 N=$(echo "$OUT" | awk '/^requests/ {print $2}')
 TICK=$(getconf CLK_TCK)
+awk -v c=$((C1 - C0)) -v w=$((W1 - W0)) -v n="$N" 'BEGIN {if (c > 0) printf "store: %.2f commits per execution, %.2f writes per commit\n", c / n, w / c}'
 for k in "${!BEFORE[@]}"; do
   echo "$k: $(( (AFTER[$k] - BEFORE[$k]) * 1000000 / TICK / N )) µs CPU per execution"
 done
