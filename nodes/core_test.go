@@ -262,3 +262,31 @@ func TestParameterExpressionsFoundInTheModule(t *testing.T) {
 		t.Errorf("got %v\nwant %v", got, want)
 	}
 }
+
+// TestNestedParameterExpressionsPerItem routes items with an If whose
+// conditions hold expressions at several depths, side by side with
+// constants (the module finds them in one walk, __weft_expression_paths):
+// every item is judged on its own values, so no item's resolved
+// parameters leak into the next one's.
+func TestNestedParameterExpressionsPerItem(t *testing.T) {
+	c := loadCore(t)
+	wf := chain(t, node{"If", "n8n-nodes-base.if", 2.2, `{"conditions":{
+		"options":{"caseSensitive":true,"leftValue":"","typeValidation":"strict","version":2},
+		"conditions":[
+			{"id":"1","leftValue":"={{ $json.a }}","rightValue":"={{ $json.b }}","operator":{"type":"number","operation":"gt"}},
+			{"id":"2","leftValue":"={{ $json.s }}","rightValue":"x","operator":{"type":"string","operation":"equals"}}],
+		"combinator":"and"},"options":{}}`})
+	items := []api.Item{
+		{JSON: json.RawMessage(`{"a":3,"b":1,"s":"x"}`)},
+		{JSON: json.RawMessage(`{"a":1,"b":3,"s":"x"}`)},
+		{JSON: json.RawMessage(`{"a":5,"b":4,"s":"y"}`)},
+		{JSON: json.RawMessage(`{"a":9,"b":2,"s":"x"}`)},
+	}
+	e := run(t, c, wf, items)
+	pass, fail := outputJSON(t, e, "If", 0), outputJSON(t, e, "If", 1)
+	wantPass := []string{`{"a":3,"b":1,"s":"x"}`, `{"a":9,"b":2,"s":"x"}`}
+	wantFail := []string{`{"a":1,"b":3,"s":"x"}`, `{"a":5,"b":4,"s":"y"}`}
+	if !reflect.DeepEqual(pass, wantPass) || !reflect.DeepEqual(fail, wantFail) {
+		t.Errorf("true %v, false %v\nwant true %v, false %v", pass, fail, wantPass, wantFail)
+	}
+}

@@ -538,6 +538,95 @@ static JSValue js_expression_keys(JSContext *c, JSValueConst this_val, int argc,
     return keys;
 }
 
+/* Where the expressions of plain parameter data are: a walk depth first,
+ * in Object.keys order, that records the keys leading to every expression
+ * string. */
+#define PATHS_MAX_DEPTH 64
+
+typedef struct {
+    JSAtom keys[PATHS_MAX_DEPTH];
+    int depth;
+    JSValue out; /* the paths found, an array, or JS_NULL before the first */
+    uint32_t n;
+} paths_walk;
+
+/* add_path records keys[0..depth] as one path. */
+static int add_path(JSContext *c, paths_walk *w) {
+    if (JS_IsNull(w->out)) {
+        w->out = JS_NewArray(c);
+        if (JS_IsException(w->out)) {
+            w->out = JS_NULL;
+            return -1;
+        }
+    }
+    JSValue path = JS_NewArray(c);
+    if (JS_IsException(path))
+        return -1;
+    for (int d = 0; d <= w->depth; d++) {
+        if (JS_SetPropertyUint32(c, path, (uint32_t)d, JS_AtomToValue(c, w->keys[d])) < 0) {
+            JS_FreeValue(c, path);
+            return -1;
+        }
+    }
+    return JS_SetPropertyUint32(c, w->out, w->n++, path) < 0 ? -1 : 0;
+}
+
+/* walk_paths: 1 when v holds expressions (their paths added), 0 when not,
+ * -1 when something in it is not plain data, too deep, or an exception. */
+static int walk_paths(JSContext *c, JSValueConst v, paths_walk *w) {
+    if (w->depth >= PATHS_MAX_DEPTH || !json_is_plain(c, v))
+        return -1;
+    JSPropertyEnum *tab;
+    uint32_t len;
+    if (JS_GetOwnPropertyNames(c, &tab, &len, v, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0)
+        return -1;
+    int found = 0, failed = 0;
+    for (uint32_t i = 0; i < len && !failed; i++) {
+        JSValue e = JS_GetProperty(c, v, tab[i].atom);
+        if (JS_IsException(e)) {
+            failed = 1;
+            break;
+        }
+        w->keys[w->depth] = tab[i].atom;
+        if (JS_IsString(e)) {
+            int r = is_expression(c, e);
+            if (r < 0 || (r && add_path(c, w) < 0))
+                failed = 1;
+            else if (r)
+                found = 1;
+        } else if (JS_IsObject(e)) {
+            w->depth++;
+            int r = walk_paths(c, e, w);
+            w->depth--;
+            if (r < 0)
+                failed = 1;
+            else if (r)
+                found = 1;
+        }
+        JS_FreeValue(c, e);
+    }
+    JS_FreePropertyEnum(c, tab, len);
+    return failed ? -1 : found;
+}
+
+/* __weft_expression_paths(obj) looks into plain parameter data in one
+ * walk: null when nothing in obj is an expression; else an array with the
+ * path to each expression string, as an array of keys, in the order a
+ * depth-first walk in Object.keys order meets them; undefined when obj is
+ * not plain data (the JavaScript then looks itself). */
+static JSValue js_expression_paths(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    paths_walk w;
+    w.depth = 0;
+    w.out = JS_NULL;
+    w.n = 0;
+    int r = walk_paths(c, argv[0], &w);
+    if (r < 0) {
+        JS_FreeValue(c, w.out);
+        return JS_HasException(c) ? JS_EXCEPTION : JS_UNDEFINED;
+    }
+    return w.out;
+}
+
 static int init(void) {
     rt = JS_NewRuntime2(&arena_funcs, NULL);
     if (!rt)
@@ -557,6 +646,7 @@ static int init(void) {
     JS_SetPropertyStr(ctx, global, "__weft_fn_meta", JS_NewCFunction(ctx, js_fn_meta, "__weft_fn_meta", 0));
     JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
     JS_SetPropertyStr(ctx, global, "__weft_expression_keys", JS_NewCFunction(ctx, js_expression_keys, "__weft_expression_keys", 1));
+    JS_SetPropertyStr(ctx, global, "__weft_expression_paths", JS_NewCFunction(ctx, js_expression_paths, "__weft_expression_paths", 1));
     JS_SetPropertyStr(ctx, global, "__weft_contains", JS_NewCFunction(ctx, js_contains, "__weft_contains", 2));
     JS_SetPropertyStr(ctx, global, "__weft_json_parse", JS_NewCFunction(ctx, js_json_parse, "__weft_json_parse", 1));
     JS_SetPropertyStr(ctx, global, "__weft_json_stringify", JS_NewCFunction(ctx, js_json_stringify, "__weft_json_stringify", 1));

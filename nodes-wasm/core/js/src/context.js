@@ -68,6 +68,12 @@ function specDefault(spec, path) {
 // deeper value does; undefined for anything else (and outside the engine).
 export const expressionKeys = typeof globalThis.__weft_expression_keys === 'function' ? globalThis.__weft_expression_keys : () => undefined;
 
+// expressionPaths is the C reactor's __weft_expression_paths(obj): for
+// plain parameter data, null when nothing in obj is an expression, else
+// the path (an array of keys) to each expression string, depth first in
+// Object.keys order; undefined for anything else (and outside the engine).
+export const expressionPaths = typeof globalThis.__weft_expression_paths === 'function' ? globalThis.__weft_expression_paths : () => undefined;
+
 // hasExpression reports whether a parameter value holds an `=` expression
 // anywhere inside it.
 export function hasExpression(v) {

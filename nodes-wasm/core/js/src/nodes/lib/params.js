@@ -1,4 +1,4 @@
-import { hasExpression, constantDefault, expressionKeys } from '../../context.js';
+import { hasExpression, constantDefault, expressionKeys, expressionPaths } from '../../context.js';
 
 export { hasExpression };
 
@@ -17,7 +17,45 @@ function compile(v) {
     return (evaluate) => evaluate(v);
   }
   if (v === null || typeof v !== 'object') return null;
-  // the C reactor tells at once when nothing inside holds an expression
+  // the C reactor finds every expression inside in one walk
+  const paths = expressionPaths(v);
+  if (paths === null) return null;
+  if (paths !== undefined) return (evaluate) => resolvePaths(v, paths, evaluate);
+  return compileWalk(v);
+}
+
+function shallowCopy(v) {
+  return Array.isArray(v) ? v.slice() : Object.assign({}, v);
+}
+
+// resolvePaths copies v with the expression string at the end of each path
+// evaluated, in the order of paths, copying only the objects and arrays on
+// the way to them.
+function resolvePaths(v, paths, evaluate) {
+  const out = shallowCopy(v);
+  for (let p = 0; p < paths.length; p++) {
+    const path = paths[p];
+    const last = path.length - 1;
+    let src = v;
+    let dst = out;
+    for (let d = 0; d < last; d++) {
+      const k = path[d];
+      src = src[k];
+      let next = dst[k];
+      if (next === src) {
+        next = shallowCopy(src);
+        dst[k] = next;
+      }
+      dst = next;
+    }
+    dst[path[last]] = evaluate(src[path[last]]);
+  }
+  return out;
+}
+
+// compileWalk is compile for data the C reactor does not look into (and
+// outside the engine).
+function compileWalk(v) {
   if (expressionKeys(v) === null) return null;
   if (Array.isArray(v)) {
     let parts = null;
