@@ -140,20 +140,20 @@ function referenceInputs(ctx, outputs) {
       for (let i = 0; i < list.length; i++) pos.set(list[i], k === 0 ? i : [k, i]);
     }
   }
-  const out = new Array(outputs.length);
+  const out = [];
   for (let o = 0; o < outputs.length; o++) {
     const list = outputs[o];
     if (!Array.isArray(list)) {
-      out[o] = list;
+      out.push(list);
       continue;
     }
-    const refs = new Array(list.length);
+    const refs = [];
     for (let j = 0; j < list.length; j++) {
       const it = list[j];
       const p = pos !== null ? pos.get(it) : position(inputs, it);
-      refs[j] = p === undefined ? it : p;
+      refs.push(p === undefined ? it : p);
     }
-    out[o] = refs;
+    out.push(refs);
   }
   return out;
 }
