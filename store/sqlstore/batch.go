@@ -161,7 +161,8 @@ func (b *batcher) fill(batch []*writeOp) []*writeOp {
 	if lazy(batch) {
 		timer := time.NewTimer(b.lazyWait)
 	wait:
-		for lazy(batch) && len(batch) < maxBatch {
+		for len(batch) < maxBatch {
+			n := len(batch)
 			select {
 			case op := <-b.ops:
 				batch = b.drain(append(batch, op))
@@ -169,6 +170,10 @@ func (b *batcher) fill(batch []*writeOp) []*writeOp {
 				break wait
 			case <-b.stop:
 				break wait
+			}
+			// only the writes that just came can end the wait
+			if !lazy(batch[n:]) {
+				break
 			}
 		}
 		timer.Stop()
@@ -207,9 +212,9 @@ func (b *batcher) drain(batch []*writeOp) []*writeOp {
 	return batch
 }
 
-// lazy reports whether every write of batch is lazy.
-func lazy(batch []*writeOp) bool {
-	for _, op := range batch {
+// lazy reports whether every write of ops is lazy.
+func lazy(ops []*writeOp) bool {
+	for _, op := range ops {
 		if !op.lazy {
 			return false
 		}
