@@ -455,9 +455,8 @@ static JSValue js_contains(JSContext *c, JSValueConst this_val, int argc, JSValu
     return JS_NewBool(c, found);
 }
 
-/* Parameter values: does one hold an expression (a string starting with
- * '=') anywhere inside? Only plain data (json_is_plain, and primitives) is
- * looked at; anything else is left to the JavaScript (-1). */
+/* is_expression: 1 when the string v is an expression (starts with '='),
+ * 0 when not, -1 on an exception. */
 static int is_expression(JSContext *c, JSValueConst v) {
     size_t n;
     const char *s = JS_ToCStringLen(c, &n, v);
@@ -468,90 +467,28 @@ static int is_expression(JSContext *c, JSValueConst v) {
     return r;
 }
 
-/* holds_expression: 1 yes, 0 no, -1 not plain data (or an exception). */
-static int holds_expression(JSContext *c, JSValueConst v, int depth) {
-    if (JS_IsString(v))
-        return is_expression(c, v);
-    if (!JS_IsObject(v))
-        return 0;
-    if (depth > 64 || !json_is_plain(c, v))
-        return -1;
-    JSPropertyEnum *tab;
-    uint32_t len;
-    if (JS_GetOwnPropertyNames(c, &tab, &len, v, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0)
-        return -1;
-    int r = 0;
-    for (uint32_t i = 0; i < len && r == 0; i++) {
-        JSValue e = JS_GetProperty(c, v, tab[i].atom);
-        r = JS_IsException(e) ? -1 : holds_expression(c, e, depth + 1);
-        JS_FreeValue(c, e);
-    }
-    JS_FreePropertyEnum(c, tab, len);
-    return r;
-}
-
-/* __weft_expression_keys(obj) looks into plain parameter data: null when
- * nothing in obj is an expression; the keys of obj (in Object.keys order)
- * whose values are expression strings, when no deeper value is one; false
- * when a deeper value is one; undefined when obj is not plain data (the
- * JavaScript then looks itself). */
-static JSValue js_expression_keys(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
-    JSValueConst v = argv[0];
-    if (!json_is_plain(c, v))
-        return JS_UNDEFINED;
-    JSPropertyEnum *tab;
-    uint32_t len;
-    if (JS_GetOwnPropertyNames(c, &tab, &len, v, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0)
-        return JS_EXCEPTION;
-    JSValue keys = JS_NULL;
-    uint32_t found = 0;
-    int deeper = 0, unknown = 0;
-    for (uint32_t i = 0; i < len && !deeper && !unknown; i++) {
-        JSValue e = JS_GetProperty(c, v, tab[i].atom);
-        if (JS_IsException(e)) {
-            unknown = 1;
-        } else if (JS_IsString(e)) {
-            int r = is_expression(c, e);
-            if (r < 0) {
-                unknown = 1;
-            } else if (r) {
-                if (JS_IsNull(keys))
-                    keys = JS_NewArray(c);
-                JS_SetPropertyUint32(c, keys, found++, JS_AtomToString(c, tab[i].atom));
-            }
-        } else if (JS_IsObject(e)) {
-            int r = holds_expression(c, e, 1);
-            if (r < 0)
-                unknown = 1;
-            else if (r)
-                deeper = 1;
-        }
-        JS_FreeValue(c, e);
-    }
-    JS_FreePropertyEnum(c, tab, len);
-    if (unknown || deeper) {
-        JS_FreeValue(c, keys);
-        if (JS_HasException(c))
-            return JS_EXCEPTION;
-        return unknown ? JS_UNDEFINED : JS_FALSE;
-    }
-    return keys;
-}
-
 /* Where the expressions of plain parameter data are: a walk depth first,
  * in Object.keys order, that records the keys leading to every expression
- * string. */
+ * string. With keys_only it records just the keys of obj's own values that
+ * are expressions, and stops at the first expression deeper down. */
 #define PATHS_MAX_DEPTH 64
 
 typedef struct {
     JSAtom keys[PATHS_MAX_DEPTH];
     int depth;
-    JSValue out; /* the paths found, an array, or JS_NULL before the first */
+    int keys_only;
+    int deeper; /* keys_only: an expression below obj's own values */
+    JSValue out; /* what was found, an array, or JS_NULL before the first */
     uint32_t n;
 } paths_walk;
 
-/* add_path records keys[0..depth] as one path. */
+/* add_path records the expression at keys[0..depth]: its path, or its key.
+ * 1 when the walk is to stop (keys_only, and the expression is deeper). */
 static int add_path(JSContext *c, paths_walk *w) {
+    if (w->keys_only && w->depth > 0) {
+        w->deeper = 1;
+        return 1;
+    }
     if (JS_IsNull(w->out)) {
         w->out = JS_NewArray(c);
         if (JS_IsException(w->out)) {
@@ -559,20 +496,25 @@ static int add_path(JSContext *c, paths_walk *w) {
             return -1;
         }
     }
-    JSValue path = JS_NewArray(c);
-    if (JS_IsException(path))
-        return -1;
-    for (int d = 0; d <= w->depth; d++) {
-        if (JS_SetPropertyUint32(c, path, (uint32_t)d, JS_AtomToValue(c, w->keys[d])) < 0) {
-            JS_FreeValue(c, path);
-            return -1;
+    JSValue entry;
+    if (w->keys_only) {
+        entry = JS_AtomToString(c, w->keys[0]);
+    } else {
+        entry = JS_NewArray(c);
+        for (int d = 0; d <= w->depth && !JS_IsException(entry); d++) {
+            if (JS_SetPropertyUint32(c, entry, (uint32_t)d, JS_AtomToValue(c, w->keys[d])) < 0) {
+                JS_FreeValue(c, entry);
+                entry = JS_EXCEPTION;
+            }
         }
     }
-    return JS_SetPropertyUint32(c, w->out, w->n++, path) < 0 ? -1 : 0;
+    if (JS_IsException(entry))
+        return -1;
+    return JS_SetPropertyUint32(c, w->out, w->n++, entry) < 0 ? -1 : 0;
 }
 
-/* walk_paths: 1 when v holds expressions (their paths added), 0 when not,
- * -1 when something in it is not plain data, too deep, or an exception. */
+/* walk_paths: 1 when v holds expressions (recorded), 0 when not, -1 when
+ * something in it is not plain data, too deep, or an exception. */
 static int walk_paths(JSContext *c, JSValueConst v, paths_walk *w) {
     if (w->depth >= PATHS_MAX_DEPTH || !json_is_plain(c, v))
         return -1;
@@ -581,32 +523,57 @@ static int walk_paths(JSContext *c, JSValueConst v, paths_walk *w) {
     if (JS_GetOwnPropertyNames(c, &tab, &len, v, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0)
         return -1;
     int found = 0, failed = 0;
-    for (uint32_t i = 0; i < len && !failed; i++) {
+    for (uint32_t i = 0; i < len && !failed && !w->deeper; i++) {
         JSValue e = JS_GetProperty(c, v, tab[i].atom);
         if (JS_IsException(e)) {
             failed = 1;
             break;
         }
         w->keys[w->depth] = tab[i].atom;
+        int r = 0;
         if (JS_IsString(e)) {
-            int r = is_expression(c, e);
-            if (r < 0 || (r && add_path(c, w) < 0))
-                failed = 1;
-            else if (r)
-                found = 1;
+            r = is_expression(c, e);
+            if (r > 0 && add_path(c, w) < 0)
+                r = -1;
         } else if (JS_IsObject(e)) {
             w->depth++;
-            int r = walk_paths(c, e, w);
+            r = walk_paths(c, e, w);
             w->depth--;
-            if (r < 0)
-                failed = 1;
-            else if (r)
-                found = 1;
         }
+        if (r < 0)
+            failed = 1;
+        else if (r)
+            found = 1;
         JS_FreeValue(c, e);
     }
     JS_FreePropertyEnum(c, tab, len);
     return failed ? -1 : found;
+}
+
+static JSValue expression_walk(JSContext *c, JSValueConst v, int keys_only) {
+    paths_walk w;
+    w.depth = 0;
+    w.keys_only = keys_only;
+    w.deeper = 0;
+    w.out = JS_NULL;
+    w.n = 0;
+    int r = walk_paths(c, v, &w);
+    if (r < 0 || w.deeper) {
+        JS_FreeValue(c, w.out);
+        if (JS_HasException(c))
+            return JS_EXCEPTION;
+        return r < 0 ? JS_UNDEFINED : JS_FALSE;
+    }
+    return w.out;
+}
+
+/* __weft_expression_keys(obj) looks into plain parameter data: null when
+ * nothing in obj is an expression; the keys of obj (in Object.keys order)
+ * whose values are expression strings, when no deeper value is one; false
+ * when a deeper value is one; undefined when obj is not plain data (the
+ * JavaScript then looks itself). */
+static JSValue js_expression_keys(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    return expression_walk(c, argv[0], 1);
 }
 
 /* __weft_expression_paths(obj) looks into plain parameter data in one
@@ -615,16 +582,7 @@ static int walk_paths(JSContext *c, JSValueConst v, paths_walk *w) {
  * depth-first walk in Object.keys order meets them; undefined when obj is
  * not plain data (the JavaScript then looks itself). */
 static JSValue js_expression_paths(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
-    paths_walk w;
-    w.depth = 0;
-    w.out = JS_NULL;
-    w.n = 0;
-    int r = walk_paths(c, argv[0], &w);
-    if (r < 0) {
-        JS_FreeValue(c, w.out);
-        return JS_HasException(c) ? JS_EXCEPTION : JS_UNDEFINED;
-    }
-    return w.out;
+    return expression_walk(c, argv[0], 0);
 }
 
 static int init(void) {

@@ -1,4 +1,4 @@
-import { hasExpression, constantDefault, expressionKeys, expressionPaths } from '../../context.js';
+import { hasExpression, constantDefault, expressionPaths } from '../../context.js';
 
 export { hasExpression };
 
@@ -56,7 +56,6 @@ function resolvePaths(v, paths, evaluate) {
 // compileWalk is compile for data the C reactor does not look into (and
 // outside the engine).
 function compileWalk(v) {
-  if (expressionKeys(v) === null) return null;
   if (Array.isArray(v)) {
     let parts = null;
     for (let i = 0; i < v.length; i++) {
