@@ -24,7 +24,9 @@ import (
 // (PAGEMAP_SCAN, or /proc/self/pagemap) and copies just those back from the
 // snapshot. The cost follows
 // the pages tasks write, not the size of the memory: a Go guest of 3 MiB
-// writes about 60 pages per task.
+// writes about 60 pages per task. Asking the kernel costs about as much as
+// comparing the pages, so it is skipped after a task that took no page
+// fault: only a fault turns a page anonymous, so the set is as last found.
 
 var pageSizeOS = os.Getpagesize()
 
@@ -64,6 +66,15 @@ type cowMemory struct {
 	mapped *cowSnapshot
 	// reverts counts resets, for the periodic fresh mapping.
 	reverts int
+	// known is what the last look at the page tables found written, while
+	// knownOK. Only a page fault turns a page of the mapping anonymous, so
+	// after a task that took none the set is unchanged and a revert reuses
+	// known instead of asking the kernel again (about as costly as
+	// comparing the pages).
+	known   []pageRange
+	knownOK bool
+	// scans counts the looks at the page tables, for tests.
+	scans int
 }
 
 // cowAllocator hands wazero the memory of one instance and remembers it.
@@ -169,6 +180,7 @@ func (m *cowMemory) mapSnapshot(s *cowSnapshot) error {
 	if m.size != uint64(s.size) {
 		return errSizeChanged
 	}
+	m.knownOK = false
 	if s.size == 0 {
 		m.mapped = s
 		return nil
@@ -189,8 +201,10 @@ func (m *cowMemory) mapSnapshot(s *cowSnapshot) error {
 // and leaves them mapped, so the next task takes no page faults on them.
 // The set of written pages only grows, so once it covers more than half the
 // memory, and every remapEvery resets, the snapshot is mapped afresh and the
-// kernel starts tracking anew.
-func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
+// kernel starts tracking anew. quiet says that since the last revert only a
+// thread that took no page fault meanwhile touched the memory (faultCount):
+// the written pages are then those found last time.
+func (m *cowMemory) revert(s *cowSnapshot, snap []byte, quiet bool) error {
 	if m.mapped != s {
 		return m.mapSnapshot(s)
 	}
@@ -201,15 +215,18 @@ func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
 	if pages == 0 {
 		return nil
 	}
-	rp := rangeBufs.Get().(*[]pageRange)
-	defer rangeBufs.Put(rp)
-	written, err := writtenPages(m.region[:s.size], (*rp)[:0])
-	if err != nil {
-		// Mapping the snapshot again is still correct; it only costs a
-		// fault on every page the next task touches.
-		return m.mapSnapshot(s)
+	written := m.known
+	if !quiet || !m.knownOK {
+		var err error
+		m.scans++
+		written, err = writtenPages(m.region[:s.size], m.known[:0])
+		if err != nil {
+			// Mapping the snapshot again is still correct; it only costs
+			// a fault on every page the next task touches.
+			return m.mapSnapshot(s)
+		}
+		m.known, m.knownOK = written, true
 	}
-	*rp = written
 	n := 0
 	for _, r := range written {
 		n += r.end - r.start
@@ -235,14 +252,22 @@ func (m *cowMemory) revert(s *cowSnapshot, snap []byte) error {
 	return nil
 }
 
+// faultCount is how many page faults the calling thread has taken, or
+// false when the kernel does not say.
+func faultCount() (uint64, bool) {
+	var ru unix.Rusage
+	if unix.Getrusage(unix.RUSAGE_THREAD, &ru) != nil {
+		return 0, false
+	}
+	return uint64(ru.Minflt) + uint64(ru.Majflt), true
+}
+
 // remapEvery is how many resets an instance makes between fresh mappings of
 // its snapshot.
 const remapEvery = 256
 
 // pageRange is the pages [start, end) of a memory, by index.
 type pageRange struct{ start, end int }
-
-var rangeBufs = sync.Pool{New: func() any { b := make([]pageRange, 0, 64); return &b }}
 
 // writtenPages appends to out the pages of mem (a private file mapping)
 // that are anonymous now: written since they were mapped.

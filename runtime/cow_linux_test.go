@@ -3,8 +3,10 @@
 package runtime
 
 import (
+	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -49,5 +51,60 @@ func TestWrittenPagesAgree(t *testing.T) {
 	}
 	if !slices.Equal(scanned, want) {
 		t.Errorf("PAGEMAP_SCAN: written pages %v, want %v", scanned, want)
+	}
+}
+
+// TestResetAfterQuietTasks checks the shortcut of instance.reset: after
+// tasks that took no page fault, a reset reuses the written pages found
+// before instead of asking the kernel, and a task that writes a page no
+// earlier task wrote is still undone.
+func TestResetAfterQuietTasks(t *testing.T) {
+	m := load(t, newEngine(t, NewConfig().WithMaxIdleInstances(1)), "stash")
+	if m.snap.cow == nil {
+		t.Fatal("no copy-on-write snapshot")
+	}
+	run := func(task string) string {
+		t.Helper()
+		out, err := m.Run(context.Background(), []byte(task), Limits{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logs []string
+		for _, l := range out.Logs {
+			logs = append(logs, l.Message)
+		}
+		return strings.Join(logs, "\n")
+	}
+	warm := func() *instance {
+		t.Helper()
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if len(m.idle) != 1 {
+			t.Fatalf("%d idle instances, want the one kept warm", len(m.idle))
+		}
+		return m.idle[0]
+	}
+	run(`{"abi":1,"inputs":[],"context":{"mode":"!G"}}`)
+	inst := warm()
+	before := inst.cow.scans
+	const quietTasks = 50
+	for range quietTasks {
+		if got := run(`{"abi":1,"inputs":[],"context":{"mode":"!G"}}`); got != "" {
+			t.Fatalf("nothing was kept, but the task logged %q", got)
+		}
+	}
+	if warm() != inst {
+		t.Fatal("the tasks did not run on the same warm instance")
+	}
+	if scans := inst.cow.scans - before; scans >= quietTasks {
+		t.Fatalf("%d resets after %d tasks that wrote no new page all asked the kernel", scans, quietTasks)
+	}
+	// The stash at 0x8000 is a page no task wrote yet.
+	run(`{"abi":1,"inputs":[],"context":{"execution":"e1","secret":"!P SECRET-1"}}`)
+	if got := run(`{"abi":1,"inputs":[],"context":{"execution":"e2","mode":"!G"}}`); strings.Contains(got, "SECRET") {
+		t.Fatalf("a task read what the one before left in a newly written page: %q", got)
+	}
+	if warm() != inst {
+		t.Fatal("the tasks did not run on the same warm instance, so the test proved nothing")
 	}
 }

@@ -19,8 +19,10 @@ func (*cowSnapshot) close() {}
 
 type cowMemory struct{}
 
-func (*cowMemory) mapSnapshot(*cowSnapshot) error    { return errors.ErrUnsupported }
-func (*cowMemory) revert(*cowSnapshot, []byte) error { return errors.ErrUnsupported }
+func (*cowMemory) mapSnapshot(*cowSnapshot) error          { return errors.ErrUnsupported }
+func (*cowMemory) revert(*cowSnapshot, []byte, bool) error { return errors.ErrUnsupported }
+
+func faultCount() (uint64, bool) { return 0, false }
 
 type cowAllocator struct {
 	mem *cowMemory

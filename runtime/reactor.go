@@ -28,6 +28,30 @@ type instance struct {
 	// cow is the instance's memory when it is backed by a copy-on-write
 	// mapping of the module's snapshot (Linux); nil otherwise.
 	cow *cowMemory
+	// faults is the page-fault count of the thread using the instance when
+	// its task began, if watched (see watch).
+	faults  uint64
+	watched bool
+}
+
+// watch notes the calling thread's page-fault count before a task, so that
+// the reset after it can tell whether the task took any. The caller keeps
+// the goroutine on its thread (runtime.LockOSThread) until the reset.
+func (inst *instance) watch() {
+	if inst.cow != nil {
+		inst.faults, inst.watched = faultCount()
+	}
+}
+
+// quiet says whether the thread took no page fault since watch, and ends
+// the watch.
+func (inst *instance) quiet() bool {
+	if !inst.watched {
+		return false
+	}
+	inst.watched = false
+	n, ok := faultCount()
+	return ok && n == inst.faults
 }
 
 // snapshot is the state of a freshly initialised instance: its memory and
@@ -177,7 +201,8 @@ func (inst *instance) reset(s *snapshot) bool {
 		if inst.mem.Size() != uint32(len(s.mem)) {
 			return false
 		}
-		if s.cow == nil || inst.cow == nil || inst.cow.revert(s.cow, s.mem) != nil {
+		quiet := inst.quiet()
+		if s.cow == nil || inst.cow == nil || inst.cow.revert(s.cow, s.mem, quiet) != nil {
 			b, _ := inst.mem.Read(0, inst.mem.Size())
 			copy(b, s.mem)
 		}
@@ -245,10 +270,15 @@ func (m *Module) closeIdle(ctx context.Context) {
 }
 
 func (m *Module) runReactor(ctx context.Context, st *taskState, task []byte) (*Outcome, error) {
+	// One thread from the task's first write to the instance to its reset,
+	// so that the thread's page faults are all the task's (instance.watch).
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
 	inst, err := m.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
+	inst.watch()
 	inst.stdout.st, inst.stderr.st = st, st
 	out, err := m.callReactor(ctx, st, inst, task)
 	inst.stdout.flush()
