@@ -24,32 +24,34 @@ export function parameterIndex(spec) {
   let index = parameterIndexes.get(spec);
   if (index === undefined) {
     index = new Map();
-    const constants = new Map();
+    const constants = Object.create(null);
     for (const p of spec.parameters || []) {
       if (index.has(p.name)) continue;
       index.set(p.name, p);
       const v = p.default;
-      if (v !== undefined && (v === null || typeof v !== 'object')) constants.set(p.name, () => v);
+      if (v !== undefined && (v === null || typeof v !== 'object')) constants[p.name] = () => v;
     }
     parameterIndexes.set(spec, index);
-    constantDefaults.set(spec, constants);
+    spec[CONSTANTS] = constants;
   }
   return index;
 }
 
-// constantDefaults maps a spec to, per parameter whose default is a
-// primitive, a function returning that default: what param() gives for
-// such a parameter when a node does not set it, made once (the index of
-// every spec is built before the snapshot) instead of on every read.
-const constantDefaults = new WeakMap();
+// A spec's CONSTANTS property holds, per parameter whose default is a
+// primitive, a function returning that default: what param() and
+// getNodeParameter give for such a parameter when a node does not set it,
+// made once (the index of every spec is built before the snapshot) instead
+// of on every read. The function is shared: callers must not change it. A
+// property of a prototype-less object, as every task reads some: cheaper
+// to reach than through a map.
+export const CONSTANTS = Symbol('constantDefaults');
 
-// constantDefault returns the function returning the default of the
-// top-level parameter name, or undefined when its default is absent or an
-// object (which every reader gets a copy of). The function is shared:
-// callers must not change it.
-export function constantDefault(spec, name) {
-  const constants = spec ? constantDefaults.get(spec) : undefined;
-  return constants === undefined ? undefined : constants.get(name);
+// rawParameter is the parameter at path as the node sets it (ctx.node's
+// parameters), or undefined.
+export function rawParameter(node, path) {
+  const params = node.parameters;
+  if (path.indexOf('.') >= 0) return getPath(params || {}, path);
+  return params !== null && typeof params === 'object' && path in params ? params[path] : undefined;
 }
 
 function specDefault(spec, path) {
@@ -132,13 +134,14 @@ export class NodeContext {
   }
 
   getRawParameter(path) {
-    return getPath(this.node.parameters || {}, path);
+    return rawParameter(this.node, path);
   }
 
   getNodeParameter(path, itemIndex = 0, fallback) {
-    const raw = this.getRawParameter(path);
+    const raw = rawParameter(this.node, path);
     if (raw === undefined) {
-      const constant = constantDefault(this.spec, path);
+      const constants = this.spec ? this.spec[CONSTANTS] : undefined;
+      const constant = constants !== undefined ? constants[path] : undefined;
       return constant !== undefined ? constant() : this.defaultParameter(path, fallback);
     }
     if (!hasExpression(raw)) return raw; // parameters are read-only

@@ -1,4 +1,4 @@
-import { hasExpression, constantDefault, expressionPaths } from '../../context.js';
+import { hasExpression, expressionPaths, rawParameter, CONSTANTS } from '../../context.js';
 
 export { hasExpression };
 
@@ -93,11 +93,12 @@ function compileWalk(v) {
 // param returns a function itemIndex => the parameter's value at path (the
 // spec default, or fallback, when it is absent). fn.perItem is true when
 // the value may differ from item to item (it holds an expression). The
-// function may be shared (constantDefault): callers must not change it.
+// function may be shared (CONSTANTS): callers must not change it.
 export function param(ctx, path, fallback) {
-  const raw = ctx.getRawParameter(path);
+  const raw = rawParameter(ctx.node, path);
   if (raw === undefined) {
-    const constant = constantDefault(ctx.spec, path);
+    const constants = ctx.spec ? ctx.spec[CONSTANTS] : undefined;
+    const constant = constants !== undefined ? constants[path] : undefined;
     if (constant !== undefined) return constant;
     const value = ctx.defaultParameter(path, fallback);
     return () => value;
