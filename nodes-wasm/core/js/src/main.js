@@ -129,8 +129,11 @@ Object.defineProperty(globalThis, 'crypto', {
 // them); anything else may have changed an item in place.
 function referenceInputs(ctx, outputs) {
   const inputs = ctx.inputs;
+  // the one input's items, when there is one input
+  const single = inputs.length === 1 ? inputs[0] || [] : null;
   let count = 0;
-  for (let k = 0; k < inputs.length; k++) count += (inputs[k] || []).length;
+  if (single !== null) count = single.length;
+  else for (let k = 0; k < inputs.length; k++) count += (inputs[k] || []).length;
   // few input items are found by looking through them, more by a map
   let pos = null;
   if (count > 16) {
@@ -150,7 +153,14 @@ function referenceInputs(ctx, outputs) {
     const refs = [];
     for (let j = 0; j < list.length; j++) {
       const it = list[j];
-      const p = pos !== null ? pos.get(it) : position(inputs, it);
+      let p;
+      if (pos !== null) p = pos.get(it);
+      else if (single !== null) {
+        // position(inputs, it), without the call
+        let i = single.length - 1;
+        while (i >= 0 && single[i] !== it) i--;
+        if (i >= 0) p = i;
+      } else p = position(inputs, it);
       refs.push(p === undefined ? it : p);
     }
     out.push(refs);
