@@ -82,6 +82,8 @@ type Module struct {
 	mu   sync.Mutex
 	idle []*instance
 	snap *snapshot
+	// resnap serialises Resnapshot.
+	resnap sync.Mutex
 }
 
 // initLimits are the limits of instantiation and the warm-up task.

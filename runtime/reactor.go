@@ -61,6 +61,43 @@ type snapshot struct {
 	mem     []byte
 	globals []uint64
 	cow     *cowSnapshot
+	// users counts the resets from this snapshot under way (holdSnapshot);
+	// retired is set once the module replaced it (Resnapshot) or closed.
+	// Its copy-on-write descriptor is closed when both say that nothing
+	// will map it again. Both are guarded by the module's mu.
+	users   int
+	retired bool
+}
+
+// holdSnapshot returns the module's snapshot for a reset, or nil when it
+// has none (or is closing); a snapshot returned must be given back with
+// dropSnapshot.
+func (m *Module) holdSnapshot() *snapshot {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.snap
+	if s == nil || s.retired {
+		return nil
+	}
+	s.users++
+	return s
+}
+
+func (m *Module) dropSnapshot(s *snapshot) {
+	m.mu.Lock()
+	s.users--
+	done := s.retired && s.users == 0
+	m.mu.Unlock()
+	if done && s.cow != nil {
+		s.cow.close()
+	}
+}
+
+// retireSnapshot marks s replaced, with m.mu held; it reports whether its
+// descriptor can be closed now (the caller does, after unlocking).
+func retireSnapshot(s *snapshot) bool {
+	s.retired = true
+	return s.users == 0 && s.cow != nil
 }
 
 // warm instantiates the first instance, checks the ABI version it reports
@@ -167,14 +204,15 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 	// Later instances start from the snapshot, as reset instances do,
 	// rather than from initialisation: the warm-up's work is not paid again
 	// inside some task's limits.
-	if m.snap != nil {
-		if want := uint32(len(m.snap.mem)); inst.mem != nil && inst.mem.Size() < want {
+	if s := m.holdSnapshot(); s != nil {
+		defer m.dropSnapshot(s)
+		if want := uint32(len(s.mem)); inst.mem != nil && inst.mem.Size() < want {
 			if _, ok := inst.mem.Grow((want - inst.mem.Size()) / pageSize); !ok {
 				inst.close(ctx)
 				return nil, &ModuleError{Message: fmt.Sprintf("instantiate: cannot grow memory to the snapshot's %d bytes", want)}
 			}
 		}
-		if !inst.reset(m.snap) {
+		if !inst.reset(s) {
 			inst.close(ctx)
 			return nil, &ModuleError{Message: "instantiate: cannot restore the snapshot"}
 		}
@@ -235,7 +273,14 @@ func (m *Module) acquire(ctx context.Context) (*instance, error) {
 // release resets inst and keeps it warm, or closes it when it cannot be
 // reset or enough instances are idle already.
 func (m *Module) release(ctx context.Context, inst *instance) {
-	if m.snap == nil || !inst.reset(m.snap) {
+	s := m.holdSnapshot()
+	if s == nil {
+		inst.close(ctx)
+		return
+	}
+	ok := inst.reset(s)
+	m.dropSnapshot(s)
+	if !ok {
 		inst.close(ctx)
 		return
 	}
@@ -258,15 +303,84 @@ func (m *Module) closeIdle(ctx context.Context) {
 	m.mu.Lock()
 	idle := m.idle
 	m.idle = nil
+	// Instances still running keep their own mapping of the snapshot, so
+	// the descriptor can go once no reset is using it.
+	snap := m.snap
+	closeSnap := snap != nil && !snap.retired && retireSnapshot(snap)
 	m.mu.Unlock()
 	for _, inst := range idle {
 		inst.close(ctx)
 	}
-	// Instances still running keep their own mapping of the snapshot, so
-	// the descriptor can go now.
-	if m.snap != nil && m.snap.cow != nil {
-		m.snap.cow.close()
+	if closeSnap {
+		snap.cow.close()
 	}
+}
+
+// Resnapshot runs task on an instance started from the module's snapshot,
+// under the limits of the module's warm-up, and when the task succeeds
+// (its result holds no error) makes the state it leaves the snapshot
+// every later task starts from. A host uses it to keep work that every
+// task would otherwise repeat, such as compiling code that many tasks run;
+// whatever the task leaves behind, every later task sees, so it must carry
+// nothing that belongs to one execution. Tasks running meanwhile finish on
+// the snapshot they started from. Only for reactor modules whose instances
+// are reset between tasks; calls are serialised.
+func (m *Module) Resnapshot(ctx context.Context, task []byte) (*Outcome, error) {
+	if m.info.Profile != ProfileReactor || !m.resettable {
+		return nil, &ModuleError{Message: "resnapshot: the module is not a reactor reset between tasks"}
+	}
+	m.resnap.Lock()
+	defer m.resnap.Unlock()
+	inst, err := m.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := newTaskState(ctx, m.initLimits(), m.eng.cfg)
+	inst.stdout.st, inst.stderr.st = st, st
+	out, err := m.callReactor(withTask(ctx, st), st, inst, task)
+	inst.stdout.flush()
+	inst.stderr.flush()
+	if err == nil {
+		var res *wapi.Result
+		if res, err = out.Decode(); err == nil && res.Error != nil {
+			err = &TrapError{Message: "resnapshot task failed: " + res.Error.Message}
+		}
+	}
+	if err != nil {
+		inst.close(ctx)
+		return out, err
+	}
+	s := inst.takeSnapshot()
+	if cowSupported && inst.cow != nil && !m.eng.cfg.copyReset {
+		if c, err := newCOWSnapshot(s.mem); err == nil {
+			s.cow = c
+		}
+	}
+	m.mu.Lock()
+	old := m.snap
+	if old == nil || old.retired {
+		m.mu.Unlock()
+		if s.cow != nil {
+			s.cow.close()
+		}
+		inst.close(ctx)
+		return out, ErrClosed
+	}
+	m.snap = s
+	closeOld := retireSnapshot(old)
+	idle := m.idle
+	m.idle = nil
+	m.mu.Unlock()
+	if closeOld {
+		old.cow.close()
+	}
+	// The idle instances move to the new snapshot now rather than on
+	// their next task's reset.
+	m.release(ctx, inst)
+	for _, i := range idle {
+		m.release(ctx, i)
+	}
+	return out, nil
 }
 
 func (m *Module) runReactor(ctx context.Context, st *taskState, task []byte) (*Outcome, error) {

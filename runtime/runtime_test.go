@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -361,4 +362,83 @@ func TestModule_Run_commandIsolation(t *testing.T) {
 			t.Fatalf("run %d saw an earlier run's memory: %s", i, out.Result)
 		}
 	}
+}
+
+// TestModule_Resnapshot checks that the state a successful Resnapshot task
+// leaves is where every later task starts, on warm and new instances, and
+// that a failed one changes nothing.
+func TestModule_Resnapshot(t *testing.T) {
+	for _, copyReset := range []bool{false, true} {
+		t.Run(fmt.Sprintf("copyReset=%v", copyReset), func(t *testing.T) {
+			cfg := NewConfig().WithMaxIdleInstances(1)
+			cfg.copyReset = copyReset
+			m := load(t, newEngine(t, cfg), "stash", WithInitFuel(200_000))
+			logs := func(out *Outcome) string {
+				var b strings.Builder
+				for _, l := range out.Logs {
+					b.WriteString(l.Message)
+				}
+				return b.String()
+			}
+			run := func(task string) string {
+				t.Helper()
+				out, err := m.Run(context.Background(), []byte(task), Limits{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return logs(out)
+			}
+			run(`{"abi":1,"context":{"mode":"!G"}}`) // an instance goes idle
+			if _, err := m.Resnapshot(context.Background(), []byte(`{"abi":1,"context":{"kept":"!P KEPT"}}`)); err != nil {
+				t.Fatal(err)
+			}
+			if got := run(`{"abi":1,"context":{"mode":"!G"}}`); !strings.Contains(got, "KEPT") {
+				t.Fatalf("a task after the resnapshot does not see its state: %q", got)
+			}
+			// The next task starts from the new snapshot again, not from
+			// what the one before it left.
+			run(`{"abi":1,"context":{"secret":"!P SECRET"}}`)
+			if got := run(`{"abi":1,"context":{"mode":"!G"}}`); strings.Contains(got, "SECRET") || !strings.Contains(got, "KEPT") {
+				t.Fatalf("after a task that kept a secret, the next one read %q", got)
+			}
+			// Two instances at once: the second is a new one, restored from
+			// the new snapshot.
+			var wg sync.WaitGroup
+			seen := make([]string, 2)
+			for i := range seen {
+				wg.Go(func() {
+					out, err := m.Run(context.Background(), []byte(`{"abi":1,"context":{"mode":"!G"}}`), Limits{})
+					if err == nil {
+						seen[i] = logs(out)
+					}
+				})
+			}
+			wg.Wait()
+			for i, got := range seen {
+				if !strings.Contains(got, "KEPT") {
+					t.Fatalf("concurrent task %d read %q", i, got)
+				}
+			}
+			// Out of fuel before it keeps anything: an error, and the
+			// snapshot stays as it was.
+			pad := strings.Repeat("x", 1<<20)
+			if _, err := m.Resnapshot(context.Background(), []byte(`{"abi":1,"context":{"pad":"`+pad+`","kept":"!P LOST"}}`)); err == nil {
+				t.Fatal("a resnapshot task that ran out of fuel succeeded")
+			}
+			if got := run(`{"abi":1,"context":{"mode":"!G"}}`); strings.Contains(got, "LOST") || !strings.Contains(got, "KEPT") {
+				t.Fatalf("after a failed resnapshot a task read %q", got)
+			}
+		})
+	}
+}
+
+// TestModule_Resnapshot_errorResult checks that a task whose result is an
+// error does not become the snapshot.
+func TestModule_Resnapshot_errorResult(t *testing.T) {
+	m := load(t, newEngine(t, NewConfig()), "echo")
+	_, err := m.Resnapshot(context.Background(), []byte(`{"outputs":null,"error":{"message":"cannot prepare"}}`))
+	if err == nil || !strings.Contains(err.Error(), "cannot prepare") {
+		t.Fatalf("Resnapshot error = %v, want the task's error", err)
+	}
+	runDecoded(t, m, `{"outputs":[[]]}`)
 }
