@@ -9,6 +9,7 @@ import { keepLayouts } from './layouts.js';
 import { beginTask, endTask } from './compiled.js';
 import { takeContext } from './taskContext.js';
 import { deferTimezone } from './expr/luxon.js';
+import { prepare } from './prepare.js';
 
 let currentLogs = null;
 
@@ -267,6 +268,11 @@ function handle(text) {
       return { outputs: [[]], specs: nodeTypes.map(specDocument) };
     case 'weft.describe':
       return { outputs: [[]], nodes: describe((task.node.parameters || {}).nodes || []) };
+    case 'weft.prepare': {
+      const counts = prepare((task.node.parameters || {}).nodes);
+      endTask(); // what it compiled stays in the snapshot, not in a result
+      return { outputs: [[]], prepared: counts };
+    }
     default:
       return runNode(task);
   }

@@ -1,0 +1,67 @@
+// Preparing expressions ahead of their tasks (src/prepare.js): only code
+// that cannot close the function it is compiled into is prepared.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { plainCode, preparable, prepare } from '../src/prepare.js';
+
+test('plain code is prepared', () => {
+  for (const code of [
+    ' $json.body.n * 2 ',
+    " 'hello ' + $json.body.name ",
+    ' $json.name.toUpperCase() ',
+    ' $json.double > 10 ',
+    ' $json.a / 2 ',
+    ' ($json.a + 1) / $json["b"] ',
+    ' $json.list[0]?.name ?? "none" ',
+    ' $("Set").item.json.x ',
+    ' $json.s.split(",").map(x => x.trim()) ',
+    ' "a)b" + \'}\' + "\\"" ',
+    ' 1.5e3 + 0x1f ',
+  ]) assert.equal(plainCode(code), true, code);
+});
+
+test('code that could reach outside its parentheses is not', () => {
+  for (const code of [
+    ' 1); } }), (globalThis.pwn = 1), (function(){ { (1 ',
+    ' 1)), (globalThis.pwn = 1), ((1 ',
+    ' a) ',
+    ' (a ',
+    ' [a) ',
+    ' a; b ',
+    ' { a: 1 }.a ',
+    ' `${a}` ',
+    ' /)/.test(a) ',
+    ' typeof /)/ ',
+    ' a // ) ',
+    ' a /* ) */ ',
+    ' a <!-- ) ',
+    ' a\n--> ) ',
+    ' "unterminated ',
+    ' "line\nbreak" ',
+    ' \\u0029 ',
+    ' a\u2028) ',
+    ' #x ',
+    'a'.repeat(5000),
+  ]) assert.equal(plainCode(code), false, JSON.stringify(code));
+});
+
+test('expressions with a chunk that is not plain are left to their tasks', () => {
+  assert.equal(preparable('={{ $json.a }}'), true);
+  assert.equal(preparable('=id {{ $json.a }} and {{ $json.b }}'), true);
+  assert.equal(preparable('=id {{ $json.a }} and {{ `${$json.b}` }}'), false);
+  assert.equal(preparable('={{ $json.a '), false);
+  assert.equal(preparable('=no code'), false);
+  assert.equal(preparable('plain'), false);
+});
+
+test('prepare compiles what it can and counts the rest', () => {
+  const counts = prepare([
+    { parameters: { assignments: { assignments: [{ value: '={{ $json.n * 2 }}' }, { value: '={{ `${$json.n}` }}' }, { value: 'constant' }] } } },
+    { parameters: { conditions: [{ leftValue: '={{ $json.double }}' }], options: {} } },
+    null,
+  ]);
+  assert.deepEqual(counts, { done: 2, left: 1 });
+  assert.equal(globalThis.pwn, undefined);
+  prepare([{ parameters: { x: '={{ 1); } }), (globalThis.pwn = 1), (function(){ { (1 }}' } }]);
+  assert.equal(globalThis.pwn, undefined);
+});
