@@ -80,6 +80,8 @@ type Core struct {
 	loadWorkflow func(ctx context.Context, id string) (json.RawMessage, error)
 	// compiled keeps compiled expressions and code per node.
 	compiled compileCache
+	// prep compiles hot nodes' expressions into the module's snapshot.
+	prep preparer
 	// record, when set, sees every node task's bytes as sent to the module.
 	record func(node string, task []byte)
 }

@@ -34,11 +34,42 @@ func loadCore(tb testing.TB, opts ...nodes.Option) *nodes.Core {
 	if engErr != nil {
 		tb.Fatal(engErr)
 	}
+	if os.Getenv("WEFT_BENCH_NOPREPARE") != "" {
+		opts = append(opts, nodes.WithoutPreparing())
+	}
 	c, err := nodes.LoadFile(context.Background(), eng, path, opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return c
+}
+
+// steady runs f (an execution) until the Core has prepared the
+// expressions of the nodes it runs (nodes/prepare.go), so that a benchmark
+// measures what later executions cost.
+func steady(tb testing.TB, c *nodes.Core, f func()) {
+	tb.Helper()
+	for range 4 {
+		f()
+	}
+	if os.Getenv("WEFT_BENCH_NOPREPARE") != "" {
+		return
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	last := -1
+	for time.Now().Before(deadline) {
+		time.Sleep(300 * time.Millisecond)
+		rounds, failed := c.PrepareRounds()
+		if failed > 0 {
+			tb.Fatalf("%d of %d rounds of preparing failed", failed, rounds)
+		}
+		if rounds > 0 && rounds == last {
+			return
+		}
+		last = rounds
+		f()
+	}
+	tb.Fatal("the core did not prepare the workflow's nodes")
 }
 
 // node is a workflow node for tests: name, type, version, parameters.
