@@ -95,7 +95,7 @@ func (c *Core) prepareLoop() {
 			return
 		}
 		p.mu.Unlock()
-		_, err := c.mod.Resnapshot(context.Background(), prepareTask(batch))
+		_, err := c.mod.Resnapshot(context.Background(), PrepareTask(batch))
 		p.mu.Lock()
 		p.rounds++
 		if err != nil {
@@ -105,9 +105,9 @@ func (c *Core) prepareLoop() {
 	}
 }
 
-// prepareTask is the module task that compiles the expressions of the
-// nodes with these parameters.
-func prepareTask(params []json.RawMessage) []byte {
+// PrepareTask is the module task that compiles the expressions of the
+// nodes with these parameters (weft.prepare).
+func PrepareTask(params []json.RawMessage) []byte {
 	b := []byte(`{"abi":1,"node":{"name":"weft.prepare","type":"weft.prepare","typeVersion":1,"parameters":{"nodes":[`)
 	for i, p := range params {
 		if i > 0 {

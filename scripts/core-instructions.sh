@@ -6,7 +6,9 @@
 # host with gcc, records the tasks of the reference workflow (Set, If, No
 # Op) and of the webhook benchmark's Set node as the host sends them
 # (warm: with the compiled code earlier runs handed back), then counts
-# each task after the warm-up, as the runtime runs it from its snapshot.
+# each task after the warm-up, as the runtime runs it from its snapshot,
+# and again from the snapshot once the host prepared the node's
+# expressions (nodes/prepare.go).
 #   scripts/core-instructions.sh
 # Needs gcc and valgrind (apt-get install valgrind) besides `make core`.
 set -euo pipefail
@@ -34,13 +36,20 @@ go run ./internal/tools/coretasks -workflow nodes/testdata/webhook-set.json \
   -item '{"headers":{"host":"127.0.0.1:5678","content-type":"application/json","content-length":"21"},"params":{},"query":{},"body":{"name":"ann","n":21},"webhookUrl":"http://127.0.0.1:5678/webhook/bench","executionMode":"production"}' \
   -out "$TASKS/webhook" >/dev/null
 
+# count NAME TASK: the task's instructions from the module's snapshot, and
+# from the snapshot once the host prepared the node (TASK's .prepare file).
 count() {
-  local cg="$TASKS/cg.out"
-  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$cg" "$OUT/count" "$2" >/dev/null 2>"$TASKS/valgrind.log" ||
-    { cat "$TASKS/valgrind.log" >&2; exit 1; }
-  printf '%-28s %9d\n' "$1" "$(awk '/^totals:/ {print $2}' "$cg")"
+  local cg="$TASKS/cg.out" n=() args
+  for prepared in no yes; do
+    args=("$2")
+    [ $prepared = no ] || args+=("${2%.task}.prepare")
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$cg" "$OUT/count" "${args[@]}" >/dev/null 2>"$TASKS/valgrind.log" ||
+      { cat "$TASKS/valgrind.log" >&2; exit 1; }
+    n+=("$(awk '/^totals:/ {print $2}' "$cg")")
+  done
+  printf '%-28s %12d %12d\n' "$1" "${n[0]}" "${n[1]}"
 }
-echo "task                         instructions"
+echo "task                         instructions     prepared"
 count "webhook Set (Edit Fields)" "$TASKS/webhook/Edit Fields.task"
 count "reference Set" "$TASKS/reference/Set.task"
 count "reference If" "$TASKS/reference/If.task"

@@ -1,7 +1,8 @@
 // Command coretasks runs a workflow in process on the core module and
 // writes each node task of its last run, byte for byte as the module
 // receives it, to DIR/<node>.task. The workflow runs twice first, so the
-// tasks carry the compiled code a warm node's tasks carry.
+// tasks carry the compiled code a warm node's tasks carry; DIR/<node>.prepare
+// is the weft.prepare task the Core sends once the node turned hot.
 // scripts/core-instructions.sh counts the native instructions of such
 // tasks.
 //
@@ -89,6 +90,16 @@ func run(wfPath, item, out string) error {
 			return err
 		}
 		fmt.Println(filepath.Join(out, node+".task"))
+	}
+	// What the Core sends once a node turned hot (nodes/prepare.go).
+	for _, n := range wf.Nodes {
+		if _, ok := tasks[n.Name]; !ok {
+			continue
+		}
+		prep := nodes.PrepareTask([]json.RawMessage{n.Parameters})
+		if err := os.WriteFile(filepath.Join(out, n.Name+".prepare"), prep, 0o644); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -2,8 +2,9 @@
  * A native program around the core module's reactor, for counting the
  * machine instructions one task costs under callgrind
  * (scripts/core-instructions.sh). It runs the warm-up task, as the
- * runtime does before its snapshot, then the task in the file it is given
- * with callgrind's instrumentation on. The count is of native code, not of
+ * runtime does before its snapshot, and the node's weft.prepare task when
+ * given (the snapshot once the host prepared the node), then the task in
+ * the file it is given with callgrind's instrumentation on. The count is of native code, not of
  * Wasm, but it is the same C and the same bundle, and it does not vary
  * with the machine's load.
  */
@@ -30,28 +31,41 @@ static void run(const char *task, size_t n) {
     weft_run(in, (int32_t)n);
 }
 
-int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s TASK-FILE\n", argv[0]);
-        return 2;
-    }
-    FILE *f = fopen(argv[1], "rb");
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
     if (!f) {
-        perror(argv[1]);
-        return 1;
+        perror(path);
+        exit(1);
     }
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    char *task = malloc((size_t)n);
-    if (!task || fread(task, 1, (size_t)n, f) != (size_t)n) {
-        fprintf(stderr, "%s: cannot read\n", argv[1]);
-        return 1;
+    char *b = malloc((size_t)n);
+    if (!b || fread(b, 1, (size_t)n, f) != (size_t)n) {
+        fprintf(stderr, "%s: cannot read\n", path);
+        exit(1);
     }
     fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: %s TASK-FILE [PREPARE-TASK-FILE]\n", argv[0]);
+        return 2;
+    }
+    size_t n;
+    char *task = read_file(argv[1], &n);
     run(warm_up, sizeof(warm_up) - 1);
+    /* the runtime's snapshot after the host prepared the node */
+    if (argc == 3) {
+        size_t pn;
+        char *prep = read_file(argv[2], &pn);
+        run(prep, pn);
+    }
     CALLGRIND_START_INSTRUMENTATION;
-    run(task, (size_t)n);
+    run(task, n);
     CALLGRIND_STOP_INSTRUMENTATION;
     return 0;
 }
