@@ -48,7 +48,11 @@ func (d *taskDoc) appendJSON(b []byte) []byte {
 	api.WriteJSONString(buf, d.Node.Type)
 	buf.WriteString(`,"typeVersion":`)
 	buf.Write(strconv.AppendFloat(buf.AvailableBuffer(), d.Node.TypeVersion, 'f', -1, 64))
-	if len(d.Node.Parameters) > 0 {
+	if d.Node.Prepared != "" {
+		buf.WriteString(`,"prepared":"`)
+		buf.WriteString(d.Node.Prepared)
+		buf.WriteByte('"')
+	} else if len(d.Node.Parameters) > 0 {
 		buf.WriteString(`,"parameters":`)
 		buf.Write(d.Node.Parameters)
 	}
@@ -127,6 +131,9 @@ type nodeDoc struct {
 	Type        string          `json:"type"`
 	TypeVersion float64         `json:"typeVersion"`
 	Parameters  json.RawMessage `json:"parameters,omitempty"`
+	// Prepared names the parameters the module's snapshot keeps for the
+	// node (prepare.go), in place of Parameters.
+	Prepared string `json:"prepared,omitempty"`
 }
 
 type taskContext struct {
@@ -248,6 +255,26 @@ func MentionsOtherNodes(n *api.WorkflowNode) bool {
 		bytes.Contains(p, []byte("$node")) || bytes.Contains(p, []byte("$items"))
 }
 
+// unpreparedResult starts the module's answer to a task naming parameters
+// its snapshot does not keep (core/js/src/main.js).
+var unpreparedResult = []byte(`{"outputs":null,"unprepared":true,`)
+
+// runTask encodes the task, naming the node's parameters by their prepared
+// key when given one, and runs it on the module.
+func (c *Core) runTask(ctx context.Context, doc *taskDoc, node string, key [32]byte, prepared string) (*runtime.Outcome, error) {
+	doc.Node.Prepared = prepared
+	task := doc.appendJSON(make([]byte, 0, 512+len(doc.Context)+len(doc.Node.Parameters)))
+	// The code compiled in earlier runs of the node follows the document,
+	// after a NUL byte (see compileCache).
+	if trailer := c.compiled.get(key); len(trailer) > 0 {
+		task = append(append(task, 0), trailer...)
+	}
+	if c.record != nil {
+		c.record(node, task)
+	}
+	return c.mod.Run(ctx, task, c.limits)
+}
+
 // Run implements engine.Dispatcher: one node run is one call of the core
 // module. Limits the node hits and traps in its code are the node's errors
 // (onError applies); only a module that cannot run is an error here.
@@ -304,16 +331,15 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	}
 	doc.Context = string(ctxJSON)
 	key := compileKey(t.Workflow, t.Node)
-	task := doc.appendJSON(make([]byte, 0, 512+len(doc.Context)+len(doc.Node.Parameters)))
-	// The code compiled in earlier runs of the node follows the document,
-	// after a NUL byte (see compileCache).
-	if trailer := c.compiled.get(key); len(trailer) > 0 {
-		task = append(append(task, 0), trailer...)
+	prepared, _ := c.preparedKey(key)
+	out, err := c.runTask(ctx, &doc, t.Node.Name, key, prepared)
+	if err == nil && prepared != "" && bytes.HasPrefix(out.Result, unpreparedResult) {
+		// the snapshot does not keep the parameters after all: the
+		// module answered so before running the node
+		c.unprepared(key)
+		doc.Node.Parameters = t.Node.Parameters
+		out, err = c.runTask(ctx, &doc, t.Node.Name, key, "")
 	}
-	if c.record != nil {
-		c.record(t.Node.Name, task)
-	}
-	out, err := c.mod.Run(ctx, task, c.limits)
 	if err != nil {
 		var le *runtime.LimitError
 		var te *runtime.TrapError

@@ -3,6 +3,7 @@ package nodes
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"sync"
 	"time"
@@ -11,8 +12,10 @@ import (
 // preparer has the core module compile the expressions of nodes that run
 // again and again into its snapshot (runtime.Module.Resnapshot), so that
 // their tasks find them compiled instead of loading their bytecode each
-// time (nodes-wasm/core/js/src/prepare.js). A node qualifies once it has
-// run prepareAfter times; a background loop gathers such nodes for
+// time, and keep their parameters there, so that their tasks name them
+// by key instead of carrying them to be parsed again
+// (nodes-wasm/core/js/src/prepare.js). A node qualifies once it has run
+// prepareAfter times; a background loop gathers such nodes for
 // prepareDelay and prepares them in one task. Only expressions whose code
 // cannot run anything while it is compiled are prepared (the module
 // decides), and preparing compiles code without running it, so the
@@ -23,8 +26,11 @@ type preparer struct {
 	runs map[[32]byte]int
 	// claimed holds the nodes prepared or about to be.
 	claimed map[[32]byte]bool
-	// pending is the parameters of the nodes to prepare next.
-	pending []json.RawMessage
+	// ready holds the nodes whose parameters the snapshot keeps: every
+	// task from now on starts from a snapshot that has them.
+	ready map[[32]byte]bool
+	// pending is the nodes to prepare next.
+	pending []preparing
 	busy    bool
 	off     bool
 	// rounds and failed count the preparing tasks run and failed.
@@ -43,6 +49,12 @@ const (
 	maxCounted = 4096
 )
 
+// preparing is a node to prepare: its key and parameters.
+type preparing struct {
+	key    [32]byte
+	params json.RawMessage
+}
+
 // WithoutPreparing stops the Core from compiling hot nodes' expressions
 // into the module's snapshot (for measuring what that saves).
 func WithoutPreparing() Option {
@@ -58,11 +70,12 @@ func (c *Core) notePrepare(key [32]byte, params json.RawMessage) {
 	if p.off || p.claimed[key] || len(p.claimed) >= maxPrepared {
 		return
 	}
-	if !bytes.Contains(params, []byte(`"=`)) {
+	// parameters worth keeping: more than {}
+	if len(bytes.TrimSpace(params)) <= 2 {
 		return
 	}
 	if p.runs == nil {
-		p.runs, p.claimed = map[[32]byte]int{}, map[[32]byte]bool{}
+		p.runs, p.claimed, p.ready = map[[32]byte]int{}, map[[32]byte]bool{}, map[[32]byte]bool{}
 	}
 	if len(p.runs) >= maxCounted {
 		clear(p.runs)
@@ -73,7 +86,7 @@ func (c *Core) notePrepare(key [32]byte, params json.RawMessage) {
 	}
 	delete(p.runs, key)
 	p.claimed[key] = true
-	p.pending = append(p.pending, params)
+	p.pending = append(p.pending, preparing{key, params})
 	if !p.busy {
 		p.busy = true
 		go c.prepareLoop()
@@ -95,29 +108,59 @@ func (c *Core) prepareLoop() {
 			return
 		}
 		p.mu.Unlock()
-		_, err := c.mod.Resnapshot(context.Background(), PrepareTask(batch))
+		task := prepareTask(batch)
+		if c.record != nil {
+			c.record("weft.prepare", task)
+		}
+		_, err := c.mod.Resnapshot(context.Background(), task)
 		p.mu.Lock()
 		p.rounds++
 		if err != nil {
 			p.failed++
+		} else {
+			for _, n := range batch {
+				p.ready[n.key] = true
+			}
 		}
 		p.mu.Unlock()
 	}
 }
 
-// PrepareTask is the module task that compiles the expressions of the
-// nodes with these parameters (weft.prepare).
-func PrepareTask(params []json.RawMessage) []byte {
+// prepareTask is the module task that prepares nodes (weft.prepare).
+func prepareTask(nodes []preparing) []byte {
 	b := []byte(`{"abi":1,"node":{"name":"weft.prepare","type":"weft.prepare","typeVersion":1,"parameters":{"nodes":[`)
-	for i, p := range params {
+	for i, n := range nodes {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"parameters":`...)
-		b = append(b, p...)
+		b = append(b, `{"key":"`...)
+		b = hex.AppendEncode(b, n.key[:])
+		b = append(b, `","parameters":`...)
+		b = append(b, n.params...)
 		b = append(b, '}')
 	}
 	return append(b, `]}},"inputs":[[]],"context":{}}`...)
+}
+
+// preparedKey returns the key a task names the node's parameters by, when
+// the snapshot keeps them.
+func (c *Core) preparedKey(key [32]byte) (string, bool) {
+	p := &c.prep
+	p.mu.Lock()
+	ready := p.ready[key]
+	p.mu.Unlock()
+	if !ready {
+		return "", false
+	}
+	return hex.EncodeToString(key[:]), true
+}
+
+// unprepared forgets that the snapshot keeps the node's parameters (a
+// task found them missing), so its tasks carry them again.
+func (c *Core) unprepared(key [32]byte) {
+	c.prep.mu.Lock()
+	delete(c.prep.ready, key)
+	c.prep.mu.Unlock()
 }
 
 // PrepareRounds reports how many rounds of preparing the Core ran and how

@@ -27,7 +27,15 @@ func TestPrepareHotNodes(t *testing.T) {
 	}
 	wf := set("1")
 	start := items(3)
-	a := loadCore(t)
+	var mu sync.Mutex
+	var last []byte
+	a := loadCore(t, nodes.WithTaskRecorder(func(node string, task []byte) {
+		if node == "Set" {
+			mu.Lock()
+			last = bytes.Clone(task)
+			mu.Unlock()
+		}
+	}))
 	before := outputJSON(t, run(t, a, wf, start), "Set", 0)
 	steady(t, a, func() { run(t, a, wf, start) })
 	if rounds, _ := a.PrepareRounds(); rounds == 0 {
@@ -35,6 +43,12 @@ func TestPrepareHotNodes(t *testing.T) {
 	}
 	if after := outputJSON(t, run(t, a, wf, start), "Set", 0); !slices.Equal(after, before) {
 		t.Fatalf("output after preparing %v, before %v", after, before)
+	}
+	mu.Lock()
+	doc, _, _ := bytes.Cut(last, []byte{0})
+	mu.Unlock()
+	if !bytes.Contains(doc, []byte(`"prepared":"`)) || bytes.Contains(doc, []byte(`"parameters"`)) {
+		t.Fatalf("a prepared node's task still carries its parameters: %s", doc)
 	}
 
 	// secondTask runs wf twice on a new Core over the same module and
@@ -68,5 +82,35 @@ func TestPrepareHotNodes(t *testing.T) {
 	}
 	if got := entries(secondTask(set("2"))); got != 3 {
 		t.Errorf("a node never prepared: its second task carries %d compiled functions, want 3", got)
+	}
+}
+
+// TestUnpreparedParameters checks that a task naming parameters the
+// module's snapshot does not keep is sent again with them, and gives the
+// node's usual output.
+func TestUnpreparedParameters(t *testing.T) {
+	wf := chain(t, node{"Set", "n8n-nodes-base.set", 3.4, `{"assignments":{"assignments":[{"id":"a","name":"x","value":"={{ $json.n + 1000 }}","type":"number"}]}}`})
+	start := items(2)
+	c := loadCore(t, nodes.WithoutPreparing())
+	want := outputJSON(t, run(t, c, wf, start), "Set", 0)
+	var mu sync.Mutex
+	var tasks [][]byte
+	c = loadCore(t, nodes.WithoutPreparing(), nodes.WithTaskRecorder(func(_ string, task []byte) {
+		mu.Lock()
+		tasks = append(tasks, bytes.Clone(task))
+		mu.Unlock()
+	}))
+	nodes.MarkPrepared(c, wf, wf.NodeByName("Set"))
+	if got := outputJSON(t, run(t, c, wf, start), "Set", 0); !slices.Equal(got, want) {
+		t.Fatalf("output %v, want %v", got, want)
+	}
+	run(t, c, wf, start)
+	if len(tasks) != 3 {
+		t.Fatalf("%d tasks sent, want 3 (the one naming parameters, the same with them, the next run's)", len(tasks))
+	}
+	for i, want := range []bool{true, false, false} {
+		if got := bytes.Contains(tasks[i], []byte(`"prepared":"`)); got != want {
+			t.Errorf("task %d names prepared parameters: %v, want %v", i, got, want)
+		}
 	}
 }

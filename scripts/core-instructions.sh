@@ -37,12 +37,12 @@ go run ./internal/tools/coretasks -workflow nodes/testdata/webhook-set.json \
   -out "$TASKS/webhook" >/dev/null
 
 # count NAME TASK: the task's instructions from the module's snapshot, and
-# from the snapshot once the host prepared the node (TASK's .prepare file).
+# the node's task from the snapshot once the host prepared the nodes.
 count() {
   local cg="$TASKS/cg.out" n=() args
   for prepared in no yes; do
     args=("$2")
-    [ $prepared = no ] || args+=("${2%.task}.prepare")
+    [ $prepared = no ] || args=("${2%.task}.prepared" "$(dirname "$2")"/prepare-*)
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$cg" "$OUT/count" "${args[@]}" >/dev/null 2>"$TASKS/valgrind.log" ||
       { cat "$TASKS/valgrind.log" >&2; exit 1; }
     n+=("$(awk '/^totals:/ {print $2}' "$cg")")

@@ -1,8 +1,10 @@
 // Command coretasks runs a workflow in process on the core module and
 // writes each node task of its last run, byte for byte as the module
 // receives it, to DIR/<node>.task. The workflow runs twice first, so the
-// tasks carry the compiled code a warm node's tasks carry; DIR/<node>.prepare
-// is the weft.prepare task the Core sends once the node turned hot.
+// tasks carry the compiled code a warm node's tasks carry. Then it waits
+// for the Core to prepare the nodes (nodes/prepare.go) and writes the
+// weft.prepare tasks it sent to DIR/prepare-N and each node's task after
+// that to DIR/<node>.prepared.
 // scripts/core-instructions.sh counts the native instructions of such
 // tasks.
 //
@@ -17,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/control-plane/engine"
@@ -63,17 +66,24 @@ func run(wfPath, item, out string) error {
 	}
 	var mu sync.Mutex
 	tasks := map[string][]byte{}
+	var prepares [][]byte
 	core, err := nodes.LoadFile(ctx, eng, path, nodes.WithTaskRecorder(func(node string, task []byte) {
 		mu.Lock()
+		defer mu.Unlock()
+		if node == "weft.prepare" {
+			prepares = append(prepares, append([]byte(nil), task...))
+			return
+		}
 		tasks[node] = append([]byte(nil), task...)
-		mu.Unlock()
 	}))
 	if err != nil {
 		return err
 	}
 	start := [][]api.Item{{{JSON: json.RawMessage(item)}}}
-	for range 3 {
+	runOnce := func() error {
+		mu.Lock()
 		clear(tasks)
+		mu.Unlock()
 		e, err := core.Executor().Run(ctx, wf, engine.StartOptions{StartData: start})
 		if err != nil {
 			return err
@@ -81,23 +91,53 @@ func run(wfPath, item, out string) error {
 		if e.Status != engine.StatusSuccess {
 			return fmt.Errorf("the workflow ended %s: %v", e.Status, e.Error)
 		}
+		return nil
+	}
+	for range 3 {
+		if err := runOnce(); err != nil {
+			return err
+		}
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
+	write := func(name string, b []byte) error {
+		fmt.Println(filepath.Join(out, name))
+		return os.WriteFile(filepath.Join(out, name), b, 0o644)
+	}
+	mu.Lock()
 	for node, task := range tasks {
-		if err := os.WriteFile(filepath.Join(out, node+".task"), task, 0o644); err != nil {
+		if err := write(node+".task", task); err != nil {
+			mu.Unlock()
 			return err
 		}
-		fmt.Println(filepath.Join(out, node+".task"))
 	}
-	// What the Core sends once a node turned hot (nodes/prepare.go).
-	for _, n := range wf.Nodes {
-		if _, ok := tasks[n.Name]; !ok {
-			continue
+	mu.Unlock()
+	// Once the Core prepared the nodes (nodes/prepare.go): their tasks,
+	// and what it sent to prepare them, in order.
+	for rounds := 0; ; {
+		time.Sleep(300 * time.Millisecond)
+		now, failed := core.PrepareRounds()
+		if failed > 0 {
+			return fmt.Errorf("%d rounds of preparing failed", failed)
 		}
-		prep := nodes.PrepareTask([]json.RawMessage{n.Parameters})
-		if err := os.WriteFile(filepath.Join(out, n.Name+".prepare"), prep, 0o644); err != nil {
+		if now == rounds {
+			break
+		}
+		rounds = now
+	}
+	if err := runOnce(); err != nil {
+		return err
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for node, task := range tasks {
+		if err := write(node+".prepared", task); err != nil {
+			return err
+		}
+	}
+	for i, p := range prepares {
+		if err := write(fmt.Sprintf("prepare-%d", i+1), p); err != nil {
 			return err
 		}
 	}

@@ -2,9 +2,9 @@
  * A native program around the core module's reactor, for counting the
  * machine instructions one task costs under callgrind
  * (scripts/core-instructions.sh). It runs the warm-up task, as the
- * runtime does before its snapshot, and the node's weft.prepare task when
- * given (the snapshot once the host prepared the node), then the task in
- * the file it is given with callgrind's instrumentation on. The count is of native code, not of
+ * runtime does before its snapshot, and the weft.prepare tasks when given
+ * (the snapshot once the host prepared the nodes), then the task in the
+ * first file with callgrind's instrumentation on. The count is of native code, not of
  * Wasm, but it is the same C and the same bundle, and it does not vary
  * with the machine's load.
  */
@@ -51,17 +51,17 @@ static char *read_file(const char *path, size_t *len) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2 && argc != 3) {
-        fprintf(stderr, "usage: %s TASK-FILE [PREPARE-TASK-FILE]\n", argv[0]);
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s TASK-FILE [PREPARE-TASK-FILE...]\n", argv[0]);
         return 2;
     }
     size_t n;
     char *task = read_file(argv[1], &n);
     run(warm_up, sizeof(warm_up) - 1);
-    /* the runtime's snapshot after the host prepared the node */
-    if (argc == 3) {
+    /* the runtime's snapshot after the host prepared the nodes */
+    for (int i = 2; i < argc; i++) {
         size_t pn;
-        char *prep = read_file(argv[2], &pn);
+        char *prep = read_file(argv[i], &pn);
         run(prep, pn);
     }
     CALLGRIND_START_INSTRUMENTATION;

@@ -9,7 +9,7 @@ import { keepLayouts } from './layouts.js';
 import { beginTask, endTask } from './compiled.js';
 import { takeContext } from './taskContext.js';
 import { deferTimezone } from './expr/luxon.js';
-import { prepare } from './prepare.js';
+import { prepare, preparedParameters } from './prepare.js';
 
 let currentLogs = null;
 
@@ -273,8 +273,18 @@ function handle(text) {
       endTask(); // what it compiled stays in the snapshot, not in a result
       return { outputs: [[]], prepared: counts };
     }
-    default:
+    default: {
+      // a prepared node's task names its parameters instead of carrying them
+      const node = task.node;
+      if (node.prepared !== undefined) {
+        const params = preparedParameters(node.prepared);
+        if (params === undefined) {
+          return { outputs: null, unprepared: true, error: { message: `The parameters of node "${node.name}" are not prepared in this module` } };
+        }
+        node.parameters = params;
+      }
       return runNode(task);
+    }
   }
 }
 

@@ -1,10 +1,11 @@
-// Preparing expressions ahead of their tasks. Every task starts from the
+// Preparing nodes ahead of their tasks. Every task starts from the
 // module's snapshot, so an expression a task compiles (or loads from the
-// bytecode the host hands back) is gone after it. A host that runs the
-// same nodes again and again sends a "weft.prepare" task with their
-// parameters and takes its snapshot afresh afterwards (the runtime's
-// Module.Resnapshot): the expressions are then compiled already when any
-// later task starts.
+// bytecode the host hands back) is gone after it, and so are the node's
+// parameters it parsed. A host that runs the same nodes again and again
+// sends a "weft.prepare" task with their parameters and takes its snapshot
+// afresh afterwards (the runtime's Module.Resnapshot): the expressions are
+// then compiled already when any later task starts, and the parameters
+// parsed, for tasks that name them by key.
 //
 // Compiling wraps an expression's code in a function and evaluates that
 // script. Code that closed the wrapper early would run while preparing, in
@@ -136,13 +137,27 @@ function expressionsIn(v, out, depth) {
   for (const k of Object.keys(v)) expressionsIn(v[k], out, depth + 1);
 }
 
+// kept holds, by the host's key, the parameters of the nodes prepared
+// with one: their tasks then name the key instead of carrying them
+// (preparedParameters), and no task parses them again.
+const kept = Object.create(null);
+
+// preparedParameters returns the parameters kept for key, or undefined.
+export function preparedParameters(key) {
+  return typeof key === 'string' ? kept[key] : undefined;
+}
+
 // prepare compiles the preparable expressions in the parameters of nodes
-// ([{parameters}, …]) and returns how many it compiled and how many it
-// left to the tasks.
+// ([{key?, parameters}, …]), keeps the parameters of those with a key, and
+// returns how many expressions it compiled and how many it left to the
+// tasks.
 export function prepare(nodes) {
   let done = 0;
   let left = 0;
   for (const node of Array.isArray(nodes) ? nodes : []) {
+    if (node && typeof node.key === 'string' && node.parameters !== null && typeof node.parameters === 'object') {
+      kept[node.key] = node.parameters;
+    }
     const found = [];
     expressionsIn(node && node.parameters, found, 0);
     for (const value of found) {

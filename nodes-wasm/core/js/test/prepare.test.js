@@ -65,3 +65,12 @@ test('prepare compiles what it can and counts the rest', () => {
   prepare([{ parameters: { x: '={{ 1); } }), (globalThis.pwn = 1), (function(){ { (1 }}' } }]);
   assert.equal(globalThis.pwn, undefined);
 });
+
+test('prepare keeps the parameters of nodes given with a key', async () => {
+  const { preparedParameters } = await import('../src/prepare.js');
+  const params = { assignments: { assignments: [{ value: '={{ $json.k }}' }] } };
+  prepare([{ key: 'k1', parameters: params }, { parameters: { x: 1 } }]);
+  assert.equal(preparedParameters('k1'), params);
+  assert.equal(preparedParameters('k2'), undefined);
+  assert.equal(preparedParameters(undefined), undefined);
+});
