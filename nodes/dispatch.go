@@ -358,7 +358,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	if len(res.Compiled) > 0 {
 		c.compiled.add(key, res.Compiled)
 	}
-	c.notePrepare(key, t.Node.Parameters)
+	c.notePrepare(key, t.Node)
 	nr := &engine.NodeResult{Error: res.Error, NodeState: res.NodeState, Logs: append(out.Logs, res.Logs...)}
 	if len(res.StaticData) > 0 && string(res.StaticData) != "null" {
 		nr.StaticData = res.StaticData

@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"time"
+
+	"github.com/weftrun/weft/api"
 )
 
 // preparer has the core module compile the expressions of nodes that run
@@ -49,10 +52,12 @@ const (
 	maxCounted = 4096
 )
 
-// preparing is a node to prepare: its key and parameters.
+// preparing is a node to prepare: its key, type and parameters.
 type preparing struct {
-	key    [32]byte
-	params json.RawMessage
+	key     [32]byte
+	typ     string
+	version float64
+	params  json.RawMessage
 }
 
 // WithoutPreparing stops the Core from compiling hot nodes' expressions
@@ -63,7 +68,8 @@ func WithoutPreparing() Option {
 
 // note counts a run of the node with the given key and parameters, and
 // starts preparing it when it qualifies.
-func (c *Core) notePrepare(key [32]byte, params json.RawMessage) {
+func (c *Core) notePrepare(key [32]byte, n *api.WorkflowNode) {
+	params := n.Parameters
 	p := &c.prep
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -86,7 +92,7 @@ func (c *Core) notePrepare(key [32]byte, params json.RawMessage) {
 	}
 	delete(p.runs, key)
 	p.claimed[key] = true
-	p.pending = append(p.pending, preparing{key, params})
+	p.pending = append(p.pending, preparing{key, n.Type, n.TypeVersion, params})
 	if !p.busy {
 		p.busy = true
 		go c.prepareLoop()
@@ -135,7 +141,12 @@ func prepareTask(nodes []preparing) []byte {
 		}
 		b = append(b, `{"key":"`...)
 		b = hex.AppendEncode(b, n.key[:])
-		b = append(b, `","parameters":`...)
+		b = append(b, `","type":`...)
+		typ, _ := json.Marshal(n.typ)
+		b = append(b, typ...)
+		b = append(b, `,"typeVersion":`...)
+		b = strconv.AppendFloat(b, n.version, 'f', -1, 64)
+		b = append(b, `,"parameters":`...)
 		b = append(b, n.params...)
 		b = append(b, '}')
 	}

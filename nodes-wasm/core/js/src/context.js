@@ -46,6 +46,13 @@ export function parameterIndex(spec) {
 // to reach than through a map.
 export const CONSTANTS = Symbol('constantDefaults');
 
+// A prepared node's parameters object holds, under PLANS, what param() and
+// getNodeParameter work out for each top-level parameter
+// (params.js, planParameters): {value, fn, build}. It is made while
+// preparing (prepare.js), so that the node's tasks, which find the object
+// in the snapshot, do not work it out again.
+export const PLANS = Symbol('parameterPlans');
+
 // rawParameter is the parameter at path as the node sets it (ctx.node's
 // parameters), or undefined.
 export function rawParameter(node, path) {
@@ -113,6 +120,9 @@ export class NodeContext {
     this.requests = {};
     this.nodeStateOut = undefined;
     this._resolver = undefined;
+    // what preparing worked out about the parameters (PLANS), for a
+    // prepared node's task
+    this.plans = task.node.prepared !== undefined ? task.node.parameters[PLANS] : undefined;
   }
 
   // The task context is parsed on first use: most node runs never need it.
@@ -138,6 +148,9 @@ export class NodeContext {
   }
 
   getNodeParameter(path, itemIndex = 0, fallback) {
+    const plans = this.plans;
+    const plan = plans !== undefined ? plans[path] : undefined;
+    if (plan !== undefined) return plan.build === null ? plan.value : this.resolver.resolve(plan.value, itemIndex);
     const raw = rawParameter(this.node, path);
     if (raw === undefined) {
       const constants = this.spec ? this.spec[CONSTANTS] : undefined;

@@ -15,6 +15,8 @@
 // tasks that use it, as before, and undone with them.
 import { compiled } from './expr/compile.js';
 import { splitTemplate } from './expr/template.js';
+import { planParameters } from './nodes/lib/params.js';
+import { lookup } from './nodes/index.js';
 
 // The longest code chunk prepared.
 const MAX_CODE = 4096;
@@ -148,15 +150,21 @@ export function preparedParameters(key) {
 }
 
 // prepare compiles the preparable expressions in the parameters of nodes
-// ([{key?, parameters}, …]), keeps the parameters of those with a key, and
-// returns how many expressions it compiled and how many it left to the
-// tasks.
+// ([{key?, type?, typeVersion?, parameters}, …]), keeps the parameters of
+// those with a key, with what reading them works out (planParameters and
+// the node type's own prepare), and returns how many expressions it
+// compiled and how many it left to the tasks.
 export function prepare(nodes) {
   let done = 0;
   let left = 0;
   for (const node of Array.isArray(nodes) ? nodes : []) {
     if (node && typeof node.key === 'string' && node.parameters !== null && typeof node.parameters === 'object') {
       kept[node.key] = node.parameters;
+      const spec = lookup(node.type, node.typeVersion);
+      if (spec !== undefined) {
+        planParameters(node.parameters, spec);
+        if (typeof spec.prepare === 'function') spec.prepare(node.parameters, node.typeVersion);
+      }
     }
     const found = [];
     expressionsIn(node && node.parameters, found, 0);

@@ -4,15 +4,24 @@
 // none. Versions 1 and 2 ("Set"): typed value lists and keepOnlySet.
 import { NodeOperationError } from '../errors.js';
 import { param, once, executionMode, hasExpression } from './lib/params.js';
-import { expressionKeys } from '../context.js';
+import { expressionKeys, PLANS } from '../context.js';
 import { get, set, unset, flatKey } from './lib/paths.js';
 import { validateType, describeValue, parseJSON } from './lib/values.js';
+
+// SIMPLE holds field names that are written as a single key with dot
+// notation too (no `.` or `[`, not a prototype's name): those of prepared
+// nodes' assignments (prepare below), so that their runs skip the check.
+const SIMPLE = Object.create(null);
+
+function simpleKey(key) {
+  return typeof key === 'string' && key.indexOf('.') < 0 && key.indexOf('[') < 0 && key !== '__proto__' && key !== 'constructor' && key !== 'prototype';
+}
 
 // writeField sets key in json: as a path with dot notation, else as a
 // single key.
 function writeField(json, key, value, dotNotation, owned) {
   if (dotNotation === false) json[flatKey(json, key)] = value;
-  else if (typeof key === 'string' && key.indexOf('.') < 0 && key.indexOf('[') < 0 && key !== '__proto__' && key !== 'constructor' && key !== 'prototype') json[key] = value;
+  else if (SIMPLE[key] === true || simpleKey(key)) json[key] = value;
   else set(json, key, value, owned);
 }
 
@@ -26,7 +35,9 @@ function fieldList(text) {
 // composeItem builds the output item from the input item, the fields to
 // keep (opts.include) and the new fields.
 function composeItem(i, input, newFields, opts, version) {
-  const owned = new Set();
+  // the objects in json that are copies already, for set() and unset():
+  // made when a key needs them
+  let owned = null;
   const inJson = input.json || {};
   let json;
   switch (opts.include) {
@@ -35,7 +46,7 @@ function composeItem(i, input, newFields, opts, version) {
       break;
     case 'selected': {
       json = {};
-      owned.add(json);
+      owned = new Set([json]);
       for (const key of fieldList(opts.includeFields(i))) {
         const value = opts.dotNotation !== false ? get(inJson, key) : inJson[flatKey(inJson, key)];
         let target = key;
@@ -49,7 +60,7 @@ function composeItem(i, input, newFields, opts, version) {
     }
     case 'except':
       json = Object.assign({}, inJson);
-      owned.add(json);
+      owned = new Set([json]);
       for (const key of fieldList(opts.excludeFields(i))) {
         if (opts.dotNotation !== false) unset(json, key, owned);
         else delete json[flatKey(json, key)];
@@ -61,9 +72,17 @@ function composeItem(i, input, newFields, opts, version) {
     default:
       throw new NodeOperationError(`The include option "${opts.include}" is not known!`);
   }
-  owned.add(json);
   const keys = Object.keys(newFields);
-  for (let k = 0; k < keys.length; k++) writeField(json, keys[k], newFields[keys[k]], opts.dotNotation, owned);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    if (opts.dotNotation !== false && SIMPLE[key] === true) {
+      json[key] = newFields[key];
+      continue;
+    }
+    if (owned === null) owned = new Set([json]);
+    else owned.add(json);
+    writeField(json, key, newFields[key], opts.dotNotation, owned);
+  }
   const out = { json, pairedItem: { item: i } };
   const includeBinary = version >= 3.4
     ? !opts.stripBinary && opts.include !== 'none'
@@ -182,18 +201,47 @@ function rawFields(ctx, state, i, item, opts, version) {
 // n8n resolves the whole parameter first). Any other shape goes through
 // param().
 function assignmentsParam(ctx) {
-  const raw = ctx.getRawParameter('assignments');
+  const plans = ctx.plans;
+  let plan = plans !== undefined ? plans[ASSIGNMENTS] : undefined;
+  if (plan === undefined) plan = assignmentsPlan(ctx.getRawParameter('assignments'));
+  if (plan === null) return param(ctx, 'assignments', {});
+  const list = plan.list;
+  const exprKeys = plan.exprKeys;
+  return (i) => {
+    const out = new Array(list.length);
+    for (let n = 0; n < list.length; n++) {
+      const keys = exprKeys[n];
+      if (keys === null) {
+        out[n] = list[n];
+        continue;
+      }
+      // the entry with the expressions evaluated in its place, in key
+      // order: an object over it (manualFields reads name, type and
+      // value; a copy of every key cost a run more)
+      const a = list[n];
+      const e = Object.create(a);
+      for (let k = 0; k < keys.length; k++) e[keys[k]] = ctx.resolver.evaluate(a[keys[k]], i);
+      out[n] = e;
+    }
+    return { assignments: out };
+  };
+}
+
+// assignmentsPlan is what assignmentsParam works out from the parameter as
+// written: {list, exprKeys}, or null when it leaves the parameter to
+// param(). Made once while preparing the node (ASSIGNMENTS), else per run.
+function assignmentsPlan(raw) {
   const list = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw.assignments : undefined;
-  if (!Array.isArray(list) || Object.keys(raw).length !== 1) return param(ctx, 'assignments', {});
+  if (!Array.isArray(list) || Object.keys(raw).length !== 1) return null;
   // exprKeys[n]: the keys of entry n that hold an expression, in key
   // order, or null when it has none (it is then used as it is)
   const exprKeys = new Array(list.length);
   for (let n = 0; n < list.length; n++) {
     const a = list[n];
-    if (a === null || typeof a !== 'object' || Array.isArray(a)) return param(ctx, 'assignments', {});
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) return null;
     // the C reactor tells at once (expressionKeys); elsewhere, look
     let found = expressionKeys(a);
-    if (found === false) return param(ctx, 'assignments', {});
+    if (found === false) return null;
     if (found !== undefined) {
       exprKeys[n] = found;
       continue;
@@ -203,7 +251,7 @@ function assignmentsParam(ctx) {
     for (let k = 0; k < keys.length; k++) {
       const v = a[keys[k]];
       if (v !== null && typeof v === 'object') {
-        if (hasExpression(v)) return param(ctx, 'assignments', {});
+        if (hasExpression(v)) return null;
       } else if (typeof v === 'string' && v.charCodeAt(0) === 61) {
         if (found === null) found = [];
         found.push(keys[k]);
@@ -211,22 +259,12 @@ function assignmentsParam(ctx) {
     }
     exprKeys[n] = found;
   }
-  return (i) => {
-    const out = new Array(list.length);
-    for (let n = 0; n < list.length; n++) {
-      const keys = exprKeys[n];
-      if (keys === null) {
-        out[n] = list[n];
-        continue;
-      }
-      // a copy with the expressions evaluated in place, in key order
-      const e = Object.assign({}, list[n]);
-      for (let k = 0; k < keys.length; k++) e[keys[k]] = ctx.evaluateExpression(e[keys[k]], i);
-      out[n] = e;
-    }
-    return { assignments: out };
-  };
+  return { list, exprKeys };
 }
+
+// ASSIGNMENTS keys assignmentsPlan's answer among a prepared node's
+// parameter plans.
+const ASSIGNMENTS = Symbol('assignments');
 
 function runV3(ctx) {
   const items = ctx.getInputData();
@@ -365,6 +403,16 @@ export default {
     { name: 'keepOnlySet', type: 'boolean', default: false, description: 'Whether to drop the input fields (versions 1 and 2)' },
     { name: 'values', type: 'fixedCollection', default: {}, description: 'boolean, number and string lists of {name, value} (versions 1 and 2)' },
   ],
+  // prepare works out what every run of the node would (prepare.js)
+  prepare(params, version) {
+    const plans = params[PLANS];
+    if (plans === undefined || version < 3.3) return;
+    const plan = assignmentsPlan(params.assignments);
+    plans[ASSIGNMENTS] = plan;
+    if (plan !== null) {
+      for (const a of plan.list) if (simpleKey(a.name)) SIMPLE[a.name] = true;
+    }
+  },
   run(ctx) {
     if (ctx.node.typeVersion < 3) return runV1(ctx);
     return runV3(ctx);

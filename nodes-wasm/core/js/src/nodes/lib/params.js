@@ -1,4 +1,4 @@
-import { hasExpression, expressionPaths, rawParameter, CONSTANTS } from '../../context.js';
+import { hasExpression, expressionPaths, rawParameter, CONSTANTS, PLANS } from '../../context.js';
 
 export { hasExpression };
 
@@ -95,6 +95,17 @@ function compileWalk(v) {
 // the value may differ from item to item (it holds an expression). The
 // function may be shared (CONSTANTS): callers must not change it.
 export function param(ctx, path, fallback) {
+  const plans = ctx.plans;
+  if (plans !== undefined) {
+    const plan = plans[path];
+    if (plan !== undefined) {
+      if (plan.build === null) return plan.fn;
+      const build = plan.build;
+      const fn = (itemIndex) => build((expr) => ctx.resolver.evaluate(expr, itemIndex));
+      fn.perItem = true;
+      return fn;
+    }
+  }
   const raw = rawParameter(ctx.node, path);
   if (raw === undefined) {
     const constants = ctx.spec ? ctx.spec[CONSTANTS] : undefined;
@@ -105,9 +116,35 @@ export function param(ctx, path, fallback) {
   }
   const build = compile(raw);
   if (build === null) return () => raw;
-  const fn = (itemIndex) => build((expr) => ctx.evaluateExpression(expr, itemIndex));
+  // (every string build() evaluates starts with `=`)
+  const fn = (itemIndex) => build((expr) => ctx.resolver.evaluate(expr, itemIndex));
   fn.perItem = true;
   return fn;
+}
+
+// planParameters works out, once, what param() and getNodeParameter
+// give for each top-level parameter of a prepared node (and for each
+// parameter of its spec it leaves out whose default is a primitive), and
+// keeps it with the parameters (PLANS). Expressions are only looked for,
+// never evaluated.
+export function planParameters(params, spec) {
+  if (params === null || typeof params !== 'object' || Array.isArray(params) || params[PLANS] !== undefined) return;
+  const plans = Object.create(null);
+  const keys = Object.keys(params);
+  for (let k = 0; k < keys.length; k++) {
+    const raw = params[keys[k]];
+    const build = compile(raw);
+    plans[keys[k]] = build === null ? { value: raw, fn: () => raw, build: null } : { value: raw, fn: undefined, build };
+  }
+  const constants = spec ? spec[CONSTANTS] : undefined;
+  if (constants !== undefined) {
+    for (const name of Object.keys(constants)) {
+      if (name in params) continue;
+      const fn = constants[name];
+      plans[name] = { value: fn(), fn, build: null };
+    }
+  }
+  Object.defineProperty(params, PLANS, { value: plans });
 }
 
 // once returns the parameter's value for item 0 (n8n reads some parameters
