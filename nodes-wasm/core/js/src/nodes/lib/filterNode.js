@@ -16,7 +16,8 @@ function filterVersion(nodeVersion) {
 export function splitItems(ctx) {
   const items = ctx.getInputData();
   const version = ctx.node.typeVersion;
-  const conditions = param(ctx, 'conditions', {});
+  // executeFilter reads the conditions by name
+  const conditions = param(ctx, 'conditions', {}, true);
   const options = param(ctx, 'options', {});
   const looseParam = version >= 2.1 ? param(ctx, 'looseTypeValidation', false) : null;
   const pass = [];

@@ -20,19 +20,28 @@ function compile(v) {
   // the C reactor finds every expression inside in one walk
   const paths = expressionPaths(v);
   if (paths === null) return null;
-  if (paths !== undefined) return (evaluate) => resolvePaths(v, paths, evaluate);
+  if (paths !== undefined) return (evaluate, overlay) => resolvePaths(v, paths, evaluate, overlay);
   return compileWalk(v);
 }
 
-function shallowCopy(v) {
-  return Array.isArray(v) ? v.slice() : Object.assign({}, v);
+// shallowCopy copies an array or object; with overlay, an object becomes
+// an object over it instead (its keys inherited, not its own).
+function shallowCopy(v, overlay) {
+  if (Array.isArray(v)) {
+    // (a loop costs less than slice() for the few entries parameters hold)
+    const n = v.length;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = v[i];
+    return out;
+  }
+  return overlay === true ? Object.create(v) : Object.assign({}, v);
 }
 
 // resolvePaths copies v with the expression string at the end of each path
 // evaluated, in the order of paths, copying only the objects and arrays on
-// the way to them.
-function resolvePaths(v, paths, evaluate) {
-  const out = shallowCopy(v);
+// the way to them (see shallowCopy for overlay).
+function resolvePaths(v, paths, evaluate, overlay) {
+  const out = shallowCopy(v, overlay);
   for (let p = 0; p < paths.length; p++) {
     const path = paths[p];
     const last = path.length - 1;
@@ -43,7 +52,7 @@ function resolvePaths(v, paths, evaluate) {
       src = src[k];
       let next = dst[k];
       if (next === src) {
-        next = shallowCopy(src);
+        next = shallowCopy(src, overlay);
         dst[k] = next;
       }
       dst = next;
@@ -93,15 +102,18 @@ function compileWalk(v) {
 // param returns a function itemIndex => the parameter's value at path (the
 // spec default, or fallback, when it is absent). fn.perItem is true when
 // the value may differ from item to item (it holds an expression). The
-// function may be shared (CONSTANTS): callers must not change it.
-export function param(ctx, path, fallback) {
+// function may be shared (CONSTANTS): callers must not change it. With
+// overlay, the objects rebuilt around evaluated expressions inherit the
+// keys they keep from the parameter as written instead of copying them:
+// for callers that only read keys by name, never list them.
+export function param(ctx, path, fallback, overlay) {
   const plans = ctx.plans;
   if (plans !== undefined) {
     const plan = plans[path];
     if (plan !== undefined) {
       if (plan.build === null) return plan.fn;
       const build = plan.build;
-      const fn = (itemIndex) => build((expr) => ctx.resolver.evaluate(expr, itemIndex));
+      const fn = (itemIndex) => build((expr) => ctx.resolver.evaluate(expr, itemIndex), overlay);
       fn.perItem = true;
       return fn;
     }
@@ -117,7 +129,7 @@ export function param(ctx, path, fallback) {
   const build = compile(raw);
   if (build === null) return () => raw;
   // (every string build() evaluates starts with `=`)
-  const fn = (itemIndex) => build((expr) => ctx.resolver.evaluate(expr, itemIndex));
+  const fn = (itemIndex) => build((expr) => ctx.resolver.evaluate(expr, itemIndex), overlay);
   fn.perItem = true;
   return fn;
 }
