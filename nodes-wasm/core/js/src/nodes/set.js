@@ -104,6 +104,7 @@ function validateEntry(name, type, value, itemIndex, ignoreErrors, version) {
       throw new NodeOperationError(`'${name}' expects a ${type} but we got ${describeValue(value)} [item ${itemIndex}]`, { description: conversionHint(name), itemIndex });
     }
     // strings need no further conversion
+    if (typeof value === 'string') return value;
     return typeof value === 'object' ? JSON.stringify(value) ?? null : String(value);
   }
   const r = validateType(name, value, type);

@@ -200,6 +200,8 @@ function typeMismatch(fieldName, value, type) {
 // values not already of the type; parseStrings converts to string too.
 export function validateType(fieldName, value, type, options = NO_OPTIONS) {
   if (value === null || value === undefined) return { valid: true, value };
+  // the common case, as toNumber would answer it
+  if (type === 'number' && typeof value === 'number' && value === value) return { valid: true, value };
   const strict = options.strict === true;
   const t = type === 'dateTime' ? 'datetime' : String(type).toLowerCase();
   switch (t) {
