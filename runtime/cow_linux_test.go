@@ -3,7 +3,6 @@
 package runtime
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -63,18 +62,7 @@ func TestResetAfterQuietTasks(t *testing.T) {
 	if m.snap.cow == nil {
 		t.Fatal("no copy-on-write snapshot")
 	}
-	run := func(task string) string {
-		t.Helper()
-		out, err := m.Run(context.Background(), []byte(task), Limits{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var logs []string
-		for _, l := range out.Logs {
-			logs = append(logs, l.Message)
-		}
-		return strings.Join(logs, "\n")
-	}
+	run := func(task string) string { return runLogs(t, m, task) }
 	warm := func() *instance {
 		t.Helper()
 		m.mu.Lock()

@@ -248,22 +248,30 @@ func TestModule_Run_isolation(t *testing.T) {
 	}
 }
 
+// runLogs runs task on m and returns what it logged, one message a line.
+func runLogs(tb testing.TB, m *Module, task string) string {
+	tb.Helper()
+	out, err := m.Run(context.Background(), []byte(task), Limits{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return logText(out)
+}
+
+func logText(out *Outcome) string {
+	var logs []string
+	for _, l := range out.Logs {
+		logs = append(logs, l.Message)
+	}
+	return strings.Join(logs, "\n")
+}
+
 func testIsolation(t *testing.T, eng *Engine) {
 	m := load(t, eng, "stash")
 	if want := cowSupported && !eng.cfg.copyReset; (m.snap.cow != nil) != want {
 		t.Fatalf("copy-on-write snapshot present = %v, want %v", m.snap.cow != nil, want)
 	}
-	run := func(task string) string {
-		out, err := m.Run(context.Background(), []byte(task), Limits{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var logs []string
-		for _, l := range out.Logs {
-			logs = append(logs, l.Message)
-		}
-		return strings.Join(logs, "\n")
-	}
+	run := func(task string) string { return runLogs(t, m, task) }
 	// Control: within one task the fixture does read back what it kept.
 	if got := run(`{"abi":1,"inputs":[],"context":{"execution":"e0","secret":"!B SECRET-0"}}`); !strings.Contains(got, "SECRET-0") {
 		t.Fatalf("control: logs %q do not show the kept task", got)
@@ -373,21 +381,7 @@ func TestModule_Resnapshot(t *testing.T) {
 			cfg := NewConfig().WithMaxIdleInstances(1)
 			cfg.copyReset = copyReset
 			m := load(t, newEngine(t, cfg), "stash", WithInitFuel(200_000))
-			logs := func(out *Outcome) string {
-				var b strings.Builder
-				for _, l := range out.Logs {
-					b.WriteString(l.Message)
-				}
-				return b.String()
-			}
-			run := func(task string) string {
-				t.Helper()
-				out, err := m.Run(context.Background(), []byte(task), Limits{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				return logs(out)
-			}
+			run := func(task string) string { return runLogs(t, m, task) }
 			run(`{"abi":1,"context":{"mode":"!G"}}`) // an instance goes idle
 			if _, err := m.Resnapshot(context.Background(), []byte(`{"abi":1,"context":{"kept":"!P KEPT"}}`)); err != nil {
 				t.Fatal(err)
@@ -409,7 +403,7 @@ func TestModule_Resnapshot(t *testing.T) {
 				wg.Go(func() {
 					out, err := m.Run(context.Background(), []byte(`{"abi":1,"context":{"mode":"!G"}}`), Limits{})
 					if err == nil {
-						seen[i] = logs(out)
+						seen[i] = logText(out)
 					}
 				})
 			}
