@@ -25,7 +25,7 @@ import (
 // snapshot holds no data of any execution.
 type preparer struct {
 	mu sync.Mutex
-	// runs counts the runs of nodes with expressions not prepared yet.
+	// runs counts the runs of nodes not prepared yet.
 	runs map[[32]byte]int
 	// claimed holds the nodes prepared or about to be.
 	claimed map[[32]byte]bool
@@ -60,14 +60,14 @@ type preparing struct {
 	params  json.RawMessage
 }
 
-// WithoutPreparing stops the Core from compiling hot nodes' expressions
-// into the module's snapshot (for measuring what that saves).
+// WithoutPreparing stops the Core from preparing hot nodes into the
+// module's snapshot (for measuring what that saves).
 func WithoutPreparing() Option {
 	return func(c *Core) { c.prep.off = true }
 }
 
-// note counts a run of the node with the given key and parameters, and
-// starts preparing it when it qualifies.
+// notePrepare counts a run of node n, whose key is key, and starts
+// preparing it when it qualifies.
 func (c *Core) notePrepare(key [32]byte, n *api.WorkflowNode) {
 	params := n.Parameters
 	p := &c.prep
@@ -100,7 +100,8 @@ func (c *Core) notePrepare(key [32]byte, n *api.WorkflowNode) {
 }
 
 // prepareLoop prepares the pending nodes, a round at a time, until none
-// are left.
+// are left. A round that fails leaves its nodes unprepared for good: their
+// tasks carry their parameters as before.
 func (c *Core) prepareLoop() {
 	p := &c.prep
 	for {

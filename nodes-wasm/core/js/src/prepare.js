@@ -153,29 +153,40 @@ export function preparedParameters(key) {
 // ([{key?, type?, typeVersion?, parameters}, …]), keeps the parameters of
 // those with a key, with what reading them works out (planParameters and
 // the node type's own prepare), and returns how many expressions it
-// compiled and how many it left to the tasks.
+// compiled, how many it left to the tasks, and how many nodes' parameters
+// it could not keep.
 export function prepare(nodes) {
   let done = 0;
   let left = 0;
+  let unkept = 0;
   for (const node of Array.isArray(nodes) ? nodes : []) {
-    if (node && typeof node.key === 'string' && node.parameters !== null && typeof node.parameters === 'object') {
-      kept[node.key] = node.parameters;
-      const spec = lookup(node.type, node.typeVersion);
-      if (spec !== undefined) {
-        planParameters(node.parameters, spec);
-        if (typeof spec.prepare === 'function') spec.prepare(node.parameters, node.typeVersion);
+    if (node === null || typeof node !== 'object') continue;
+    const params = node.parameters;
+    const keep = typeof node.key === 'string' && params !== null && typeof params === 'object';
+    // a node that cannot be prepared is not kept: its tasks are then sent
+    // again with their parameters (the host's fallback)
+    try {
+      const found = [];
+      expressionsIn(params, found, 0);
+      for (const value of found) {
+        if (value.indexOf('{{') < 0) continue;
+        if (!preparable(value)) {
+          left++;
+          continue;
+        }
+        if (compiled(value).fn !== undefined) done++;
       }
-    }
-    const found = [];
-    expressionsIn(node && node.parameters, found, 0);
-    for (const value of found) {
-      if (value.indexOf('{{') < 0) continue;
-      if (!preparable(value)) {
-        left++;
-        continue;
+      if (keep) {
+        const spec = lookup(node.type, node.typeVersion);
+        if (spec !== undefined) {
+          planParameters(params, spec);
+          if (typeof spec.prepare === 'function') spec.prepare(params, node.typeVersion);
+        }
+        kept[node.key] = params;
       }
-      if (compiled(value).fn !== undefined) done++;
+    } catch (e) {
+      if (keep) unkept++;
     }
   }
-  return { done, left };
+  return { done, left, unkept };
 }

@@ -60,7 +60,7 @@ test('prepare compiles what it can and counts the rest', () => {
     { parameters: { conditions: [{ leftValue: '={{ $json.double }}' }], options: {} } },
     null,
   ]);
-  assert.deepEqual(counts, { done: 2, left: 1 });
+  assert.deepEqual(counts, { done: 2, left: 1, unkept: 0 });
   assert.equal(globalThis.pwn, undefined);
   prepare([{ parameters: { x: '={{ 1); } }), (globalThis.pwn = 1), (function(){ { (1 }}' } }]);
   assert.equal(globalThis.pwn, undefined);
@@ -73,4 +73,13 @@ test('prepare keeps the parameters of nodes given with a key', async () => {
   assert.equal(preparedParameters('k1'), params);
   assert.equal(preparedParameters('k2'), undefined);
   assert.equal(preparedParameters(undefined), undefined);
+});
+
+test('a node whose parameters cannot be planned is not kept', async () => {
+  const { preparedParameters } = await import('../src/prepare.js');
+  const params = { assignments: { assignments: [{ value: '={{ $json.k }}' }] } };
+  Object.defineProperty(params, 'broken', { enumerable: true, get() { throw new Error('no'); } });
+  const counts = prepare([{ key: 'k-broken', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: params }]);
+  assert.equal(counts.unkept, 1);
+  assert.equal(preparedParameters('k-broken'), undefined);
 });
