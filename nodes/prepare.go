@@ -47,7 +47,7 @@ const (
 	prepareDelay = 100 * time.Millisecond
 	// maxPrepared bounds the nodes prepared over the module's life: the
 	// snapshot only grows.
-	maxPrepared = 1024
+	maxPrepared = 512
 	// maxCounted bounds runs; past it the counts start again.
 	maxCounted = 4096
 )

@@ -56,11 +56,17 @@ typedef struct {
 
 static char *arena, *arena_next, *arena_end;
 
+/* Set while a task's allocations are meant to outlive it: a weft.prepare
+ * task's, which the host makes part of the snapshot. Everything the arena
+ * hands out stays taken in a new snapshot (freeing a block short of the
+ * last gives nothing back), so preparing allocates with malloc instead. */
+static int arena_paused;
+
 static int in_arena(const void *p) { return arena && (const char *)p >= arena && (const char *)p < arena_end; }
 
 static void *arena_take(size_t n) {
     size_t need = (n + sizeof(block) + 15) & ~(size_t)15;
-    if (!arena || n > ARENA_SIZE || (size_t)(arena_end - arena_next) < need)
+    if (!arena || arena_paused || n > ARENA_SIZE || (size_t)(arena_end - arena_next) < need)
         return NULL;
     block *b = (block *)arena_next;
     arena_next += need;
@@ -240,6 +246,13 @@ static void reseed(void) {
 static JSValue js_random(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
     uint64_t hi = next_u32() >> 5, lo = next_u32() >> 6; /* 53 random bits */
     return JS_NewFloat64(c, (double)((hi << 26) | lo) / 9007199254740992.0);
+}
+
+/* __weft_arena_pause(on) stops (true) or resumes (false) taking blocks
+ * from the task arena (see arena_paused). */
+static JSValue js_arena_pause(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    arena_paused = argc > 0 && JS_ToBool(c, argv[0]) == 1;
+    return JS_UNDEFINED;
 }
 
 /* __weft_random_u32() returns 32 random bits (crypto.getRandomValues). */
@@ -599,6 +612,7 @@ static int init(void) {
     JS_SetPropertyStr(ctx, math, "random", JS_NewCFunction(ctx, js_random, "random", 0));
     JS_FreeValue(ctx, math);
     JS_SetPropertyStr(ctx, global, "__weft_random_u32", JS_NewCFunction(ctx, js_random_u32, "__weft_random_u32", 0));
+    JS_SetPropertyStr(ctx, global, "__weft_arena_pause", JS_NewCFunction(ctx, js_arena_pause, "__weft_arena_pause", 1));
     JS_SetPropertyStr(ctx, global, "__weft_fn_compile", JS_NewCFunction(ctx, js_fn_compile, "__weft_fn_compile", 1));
     JS_SetPropertyStr(ctx, global, "__weft_fn_cached", JS_NewCFunction(ctx, js_fn_cached, "__weft_fn_cached", 1));
     JS_SetPropertyStr(ctx, global, "__weft_fn_meta", JS_NewCFunction(ctx, js_fn_meta, "__weft_fn_meta", 0));

@@ -156,6 +156,18 @@ export function preparedParameters(key) {
 // compiled, how many it left to the tasks, and how many nodes' parameters
 // it could not keep.
 export function prepare(nodes) {
+  // what preparing makes stays in the snapshot: from the heap, not from
+  // the task arena, whose blocks a new snapshot would keep taken for good
+  const pause = globalThis.__weft_arena_pause;
+  if (typeof pause === 'function') pause(true);
+  try {
+    return prepareNodes(nodes);
+  } finally {
+    if (typeof pause === 'function') pause(false);
+  }
+}
+
+function prepareNodes(nodes) {
   let done = 0;
   let left = 0;
   let unkept = 0;

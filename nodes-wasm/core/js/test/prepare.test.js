@@ -83,3 +83,19 @@ test('a node whose parameters cannot be planned is not kept', async () => {
   assert.equal(counts.unkept, 1);
   assert.equal(preparedParameters('k-broken'), undefined);
 });
+
+test('preparing allocates outside the task arena, and resumes it after', () => {
+  const calls = [];
+  globalThis.__weft_arena_pause = (on) => calls.push(on);
+  try {
+    prepare([{ parameters: { x: '={{ $json.a }}' } }]);
+    assert.deepEqual(calls, [true, false]);
+    calls.length = 0;
+    const params = {};
+    Object.defineProperty(params, 'x', { enumerable: true, get() { throw new Error('no'); } });
+    prepare([{ key: 'k-arena', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: params }]);
+    assert.deepEqual(calls, [true, false]);
+  } finally {
+    delete globalThis.__weft_arena_pause;
+  }
+});
