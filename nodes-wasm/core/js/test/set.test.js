@@ -192,3 +192,30 @@ test('options that hold expressions are read for every item', () => {
   const r = runNode(SET, 3.4, params, [[{ json: { n: 1, keep: true } }, { json: { n: 2, keep: false } }, { json: { n: 3, keep: true } }]]);
   assert.deepEqual(json(r), [[{ n: 1, keep: true, v: 1 }, { v: 2 }, { n: 3, keep: true, v: 3 }]]);
 });
+
+// A prepared node (src/prepare.js) runs from what preparing worked out;
+// its output must be what the same node gives unprepared.
+test('a prepared Edit Fields node gives what it gives unprepared', async () => {
+  const { prepare, preparedParameters } = await import('../src/prepare.js');
+  const cases = [
+    manual([['greeting', "={{ 'hello ' + $json.name }}", 'string'], ['double', '={{ $json.id * 2 }}', 'number']]),
+    manual([['x', 1, 'number'], ['a.b', '={{ $json.name }}', 'string']], { includeOtherFields: true }),
+    manual([['x', 1, 'number']], { includeOtherFields: true, include: 'selected', includeFields: 'name, profile.level' }),
+    manual([['x', 1, 'number']], { includeOtherFields: true, include: 'except', excludeFields: 'tags,profile.score' }),
+    manual([['a.b', 1, 'number'], ['n', 'abc', 'number']], { options: { dotNotation: false, ignoreConversionErrors: true } }),
+    manual([['x', '={{ $json.id }}', 'string']], { includeOtherFields: '={{ $json.id > 0 }}' }),
+  ];
+  cases.forEach((params, k) => {
+    const run = (node) => {
+      const input = JSON.parse(JSON.stringify(PERSON));
+      const task = { node, inputs: [[{ json: input }, { json: { id: 2, name: 'bob' } }]], context: {} };
+      return JSON.parse(JSON.stringify(setNode.run(new NodeContext(task, setNode))));
+    };
+    const want = run({ name: 'Set', type: SET, typeVersion: 3.4, parameters: params });
+    const key = `set-equivalence-${k}`;
+    prepare([{ key, type: SET, typeVersion: 3.4, parameters: JSON.parse(JSON.stringify(params)) }]);
+    const kept = preparedParameters(key);
+    assert.ok(kept, `case ${k}: not kept`);
+    assert.deepEqual(run({ name: 'Set', type: SET, typeVersion: 3.4, parameters: kept, prepared: key }), want, `case ${k}`);
+  });
+});

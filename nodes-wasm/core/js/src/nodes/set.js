@@ -267,9 +267,57 @@ function assignmentsPlan(raw) {
 // parameter plans.
 const ASSIGNMENTS = Symbol('assignments');
 
+// buildItem builds item i's output, or its error item when the node
+// continues on failure.
+function buildItem(ctx, build, state, i, input, opts, version) {
+  try {
+    return build(ctx, state, i, input, opts, version);
+  } catch (err) {
+    if (ctx.continueOnFail()) {
+      const message = err && err.message !== undefined ? err.message : String(err);
+      return { json: { error: message, pairedItem: { item: i } }, pairedItem: { item: i } };
+    }
+    if (err && typeof err === 'object' && err.itemIndex === undefined) err.itemIndex = i;
+    throw err;
+  }
+}
+
+// setupPlan is what runV3 works out before its item loop, for a prepared
+// node in manual mode (from version 3.3) whose parameters for it hold no
+// expression and that duplicates no item: then it is the same for every
+// run (SETUP). Otherwise null.
+function setupPlan(plans, version) {
+  if (version < 3.3) return null;
+  const used = [plans.mode, plans.duplicateItem, plans.includeOtherFields, plans.include, plans.options, plans.includeFields, plans.excludeFields];
+  for (const p of used) if (p === undefined || p.build !== null) return null;
+  if (plans.mode.value === 'raw' || plans.duplicateItem.value) return null;
+  const o = plans.options.value || {};
+  return {
+    opts: {
+      include: plans.includeOtherFields.value ? plans.include.value : 'none',
+      dotNotation: o.dotNotation,
+      ignoreConversionErrors: !!o.ignoreConversionErrors,
+      includeBinary: o.includeBinary,
+      stripBinary: o.stripBinary,
+      includeFields: plans.includeFields.fn,
+      excludeFields: plans.excludeFields.fn,
+    },
+  };
+}
+
+// SETUP keys setupPlan's answer among a prepared node's parameter plans.
+const SETUP = Symbol('setup');
+
 function runV3(ctx) {
   const items = ctx.getInputData();
   const version = ctx.node.typeVersion;
+  const setup = ctx.plans !== undefined ? ctx.plans[SETUP] : undefined;
+  if (setup !== undefined && setup !== null) {
+    const state = { assignments: assignmentsParam(ctx) };
+    const out = [];
+    for (let i = 0; i < items.length; i++) out.push(buildItem(ctx, manualFields, state, i, items[i], setup.opts, version));
+    return [out];
+  }
   const mode = ctx.getNodeParameter('mode', 0, 'manual');
   const duplicate = once(ctx, 'duplicateItem', false) && executionMode(ctx) === 'manual';
   const duplicateCount = duplicate ? Number(once(ctx, 'duplicateCount', 0)) || 0 : 0;
@@ -314,18 +362,7 @@ function runV3(ctx) {
         excludeFields,
       };
     }
-    let item;
-    try {
-      item = build(ctx, state, i, items[i], opts, version);
-    } catch (err) {
-      if (ctx.continueOnFail()) {
-        const message = err && err.message !== undefined ? err.message : String(err);
-        item = { json: { error: message, pairedItem: { item: i } }, pairedItem: { item: i } };
-      } else {
-        if (err && typeof err === 'object' && err.itemIndex === undefined) err.itemIndex = i;
-        throw err;
-      }
-    }
+    const item = buildItem(ctx, build, state, i, items[i], opts, version);
     out.push(item);
     for (let d = 0; d < duplicateCount; d++) out.push(item);
   }
@@ -410,6 +447,7 @@ export default {
     if (plans === undefined || version < 3.3) return;
     const plan = assignmentsPlan(params.assignments);
     plans[ASSIGNMENTS] = plan;
+    plans[SETUP] = setupPlan(plans, version);
     if (plan !== null) {
       for (const a of plan.list) if (simpleKey(a.name)) SIMPLE[a.name] = true;
     }
