@@ -90,3 +90,28 @@ test('If has two outputs', () => {
   const r = runTask({ node: { name: 'd', type: 'weft.describe', parameters: { nodes: [{ name: 'If', type: IF, typeVersion: 2.2, parameters: {} }] } } });
   assert.deepEqual(r.nodes[0], { name: 'If', known: true, inputs: 1, outputs: 2 });
 });
+
+// A prepared If (src/prepare.js: parameter plans, conditions resolved over
+// the parameter) routes items as it does unprepared.
+test('a prepared If routes as it does unprepared', async () => {
+  const { prepare, preparedParameters } = await import('../src/prepare.js');
+  const { NodeContext } = await import('../src/context.js');
+  const { default: ifNode } = await import('../src/nodes/if.js');
+  const cond = (left, type, operation, right) => ({ id: 'c', leftValue: left, rightValue: right, operator: { type, operation } });
+  const cases = [
+    { conditions: filterValue([cond('={{ $json.n }}', 'number', 'gt', 10)]), options: {} },
+    { conditions: filterValue([cond('={{ $json.s }}', 'string', 'equals', 'A'), cond('={{ $json.n }}', 'number', 'lt', '={{ $json.m }}')], 'or', { caseSensitive: false }), options: {} },
+    { conditions: filterValue([cond('={{ $json.n }}', 'string', 'equals', '5')]), looseTypeValidation: true, options: {} },
+  ];
+  const items = [{ json: { n: 5, s: 'a', m: 6 } }, { json: { n: 15, s: 'b', m: 1 } }, { json: { n: 11, s: '20', m: 30 } }];
+  cases.forEach((params, k) => {
+    const run = (node) => {
+      const task = { node, inputs: [JSON.parse(JSON.stringify(items))], context: {} };
+      return JSON.parse(JSON.stringify(ifNode.run(new NodeContext(task, ifNode))));
+    };
+    const want = run({ name: 'If', type: IF, typeVersion: 2.2, parameters: params });
+    const key = `if-equivalence-${k}`;
+    prepare([{ key, type: IF, typeVersion: 2.2, parameters: JSON.parse(JSON.stringify(params)) }]);
+    assert.deepEqual(run({ name: 'If', type: IF, typeVersion: 2.2, parameters: preparedParameters(key), prepared: key }), want, `case ${k}`);
+  });
+});
