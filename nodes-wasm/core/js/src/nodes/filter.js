@@ -1,7 +1,7 @@
 // Filter (version 2.x): keeps the items whose conditions hold. Like n8n it
 // returns the discarded items as a second list, which shows in run data but
 // is not a connectable output.
-import { splitItems, conditionParameters } from './lib/filterNode.js';
+import { splitItems, conditionParameters, prepareFilter } from './lib/filterNode.js';
 
 export default {
   type: 'n8n-nodes-base.filter',
@@ -15,6 +15,7 @@ export default {
   // Items are routed, never modified: outputs may reference input items.
   itemsUnchanged: true,
   parameters: conditionParameters,
+  prepare: prepareFilter,
   run(ctx) {
     return splitItems(ctx);
   },

@@ -1,6 +1,6 @@
 // If (version 2.x): routes each item to output 0 ("true") when its
 // conditions hold and to output 1 ("false") otherwise.
-import { splitItems, conditionParameters } from './lib/filterNode.js';
+import { splitItems, conditionParameters, prepareFilter } from './lib/filterNode.js';
 
 export default {
   type: 'n8n-nodes-base.if',
@@ -14,6 +14,7 @@ export default {
   // Items are routed, never modified: outputs may reference input items.
   itemsUnchanged: true,
   parameters: conditionParameters,
+  prepare: prepareFilter,
   run(ctx) {
     return splitItems(ctx);
   },

@@ -3,6 +3,7 @@
 // (discarded) list.
 import { executeFilter, LOOSE_TYPE_HINT } from './conditions.js';
 import { param, withPairedItem } from './params.js';
+import { PLANS } from '../../context.js';
 
 // filterVersion is the filter options version the editor records for the
 // node version (used when a workflow does not record it).
@@ -12,14 +13,37 @@ function filterVersion(nodeVersion) {
   return 1;
 }
 
+// SETUP keys, among a prepared node's parameter plans, the options
+// executeFilter gets, when no expression makes them differ between items
+// (prepareFilter).
+const SETUP = Symbol('filterSetup');
+
+// prepareFilter is the If and Filter nodes' prepare: it works out the
+// options executeFilter gets once, when the parameters they come from
+// hold no expression.
+export function prepareFilter(params, version) {
+  const plans = params[PLANS];
+  if (plans === undefined) return;
+  const options = plans.options;
+  const loose = version >= 2.1 ? plans.looseTypeValidation : null;
+  if (options === undefined || options.build !== null || loose === undefined || (loose !== null && loose.build !== null)) {
+    plans[SETUP] = null;
+    return;
+  }
+  const o = options.value || {};
+  plans[SETUP] = { ignoreCase: o.ignoreCase, loose: !!(loose !== null ? loose.value : o.looseTypeValidation), version: filterVersion(version) };
+}
+
 // splitItems returns [passing, failing] for the node's input items.
 export function splitItems(ctx) {
   const items = ctx.getInputData();
   const version = ctx.node.typeVersion;
   // executeFilter reads the conditions by name
   const conditions = param(ctx, 'conditions', {}, true);
-  const options = param(ctx, 'options', {});
-  const looseParam = version >= 2.1 ? param(ctx, 'looseTypeValidation', false) : null;
+  const setup = ctx.plans !== undefined ? ctx.plans[SETUP] : undefined;
+  const ready = setup !== undefined && setup !== null;
+  const options = ready ? null : param(ctx, 'options', {});
+  const looseParam = !ready && version >= 2.1 ? param(ctx, 'looseTypeValidation', false) : null;
   const pass = [];
   const fail = [];
   const fv = filterVersion(version);
@@ -27,9 +51,14 @@ export function splitItems(ctx) {
     const item = withPairedItem(items[i], i);
     let loose = false;
     try {
-      const opts = options(i) || {};
-      loose = !!(looseParam ? looseParam(i) : opts.looseTypeValidation);
-      const ok = executeFilter(conditions(i), i, { ignoreCase: opts.ignoreCase, loose, version: fv });
+      let nodeOptions = setup;
+      if (ready) loose = setup.loose;
+      else {
+        const opts = options(i) || {};
+        loose = !!(looseParam ? looseParam(i) : opts.looseTypeValidation);
+        nodeOptions = { ignoreCase: opts.ignoreCase, loose, version: fv };
+      }
+      const ok = executeFilter(conditions(i), i, nodeOptions);
       (ok ? pass : fail).push(item);
     } catch (err) {
       if (ctx.continueOnFail()) {
