@@ -32,8 +32,10 @@ type preparer struct {
 	// ready holds the nodes whose parameters the snapshot keeps: every
 	// task from now on starts from a snapshot that has them.
 	ready map[[32]byte]bool
-	// pending is the nodes to prepare next.
+	// pending is the nodes to prepare next; bytes sums the parameters of
+	// those claimed.
 	pending []preparing
+	bytes   int
 	busy    bool
 	off     bool
 	// rounds and failed count the preparing tasks run and failed.
@@ -45,9 +47,13 @@ const (
 	prepareAfter = 3
 	// prepareDelay is how long the loop gathers nodes before a round.
 	prepareDelay = 100 * time.Millisecond
-	// maxPrepared bounds the nodes prepared over the module's life: the
-	// snapshot only grows.
-	maxPrepared = 512
+	// maxPrepared bounds the nodes prepared over the module's life, and
+	// maxPreparedBytes their parameters' size: the snapshot only grows,
+	// and every task's memory holds it. A node whose parameters exceed
+	// maxNodeBytes (a long Code node, say) is not prepared.
+	maxPrepared      = 512
+	maxPreparedBytes = 4 << 20
+	maxNodeBytes     = 64 << 10
 	// maxCounted bounds runs; past it the counts start again.
 	maxCounted = 4096
 )
@@ -76,8 +82,8 @@ func (c *Core) notePrepare(key [32]byte, n *api.WorkflowNode) {
 	if p.off || p.claimed[key] || len(p.claimed) >= maxPrepared {
 		return
 	}
-	// parameters worth keeping: more than {}
-	if len(bytes.TrimSpace(params)) <= 2 {
+	// parameters worth keeping: more than {}, and not too many
+	if len(params) > maxNodeBytes || p.bytes+len(params) > maxPreparedBytes || len(bytes.TrimSpace(params)) <= 2 {
 		return
 	}
 	if p.runs == nil {
@@ -92,6 +98,7 @@ func (c *Core) notePrepare(key [32]byte, n *api.WorkflowNode) {
 	}
 	delete(p.runs, key)
 	p.claimed[key] = true
+	p.bytes += len(params)
 	p.pending = append(p.pending, preparing{key, n.Type, n.TypeVersion, params})
 	if !p.busy {
 		p.busy = true

@@ -3,8 +3,10 @@ package nodes_test
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/nodes"
@@ -112,5 +114,23 @@ func TestUnpreparedParameters(t *testing.T) {
 		if got := bytes.Contains(tasks[i], []byte(`"prepared":"`)); got != want {
 			t.Errorf("task %d names prepared parameters: %v, want %v", i, got, want)
 		}
+	}
+}
+
+// TestLargeParametersNotPrepared checks that a node whose parameters are
+// too large to keep in every task's memory is not prepared.
+func TestLargeParametersNotPrepared(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the background preparing")
+	}
+	long := strings.Repeat("x", 70<<10)
+	wf := chain(t, node{"Set", "n8n-nodes-base.set", 3.4, `{"assignments":{"assignments":[{"id":"a","name":"x","value":"` + long + `","type":"string"},{"id":"b","name":"n","value":"={{ $json.n }}","type":"number"}]},"options":{}}`})
+	c := loadCore(t)
+	for range 5 {
+		run(t, c, wf, items(1))
+	}
+	time.Sleep(500 * time.Millisecond)
+	if rounds, _ := c.PrepareRounds(); rounds != 0 {
+		t.Fatalf("%d rounds of preparing for a node with %d KiB of parameters", rounds, len(long)>>10)
 	}
 }
