@@ -118,11 +118,9 @@ export class NodeContext {
     this.inputs = task.inputs || [];
     this.logs = [];
     this.requests = {};
-    this.nodeStateOut = undefined;
-    this._resolver = undefined;
     // what preparing worked out about the parameters (PLANS), for a
     // prepared node's task
-    this.plans = task.node.prepared !== undefined ? task.node.parameters[PLANS] : undefined;
+    if (task.node.prepared !== undefined) this.plans = task.node.parameters[PLANS];
   }
 
   // The task context is parsed on first use: most node runs never need it.
@@ -218,3 +216,8 @@ export class NodeContext {
     this.requests.executeWorkflow = { workflow, items };
   }
 }
+
+// Fields most runs never set, read from the prototype until they are.
+NodeContext.prototype.nodeStateOut = undefined;
+NodeContext.prototype._resolver = undefined;
+NodeContext.prototype.plans = undefined;

@@ -37,12 +37,13 @@ export function unparsedContext(task) {
   return task === pendingTask && parsed === undefined ? pendingText : undefined;
 }
 
-// contextLacks reports whether task's context surely has no key name at
-// its top level without parsing it: its text does not hold the key at all.
-// False when it may have it (or was parsed already).
-export function contextLacks(task, name) {
+// contextLacks reports whether task's context surely has no key at its
+// top level without parsing it: its text does not hold the key at all.
+// False when it may have it (or was parsed already). The key comes as it
+// is written in JSON, quotes included ('"connectionInput"').
+export function contextLacks(task, quotedKey) {
   const text = unparsedContext(task);
-  return text !== undefined && !contains(text, '"' + name + '"');
+  return text !== undefined && !contains(text, quotedKey);
 }
 
 // contains is the C reactor's __weft_contains (memmem), or indexOf outside

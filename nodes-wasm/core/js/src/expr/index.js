@@ -276,12 +276,9 @@ class Resolver {
     // $input is the items the connection brought (connectionInput), else
     // input 0: read without parsing the context when it has none
     const inputs = task.inputs;
-    const given = contextLacks(task, 'connectionInput') ? undefined : this.c.connectionInput;
+    const given = contextLacks(task, '"connectionInput"') ? undefined : this.c.connectionInput;
     this.items = given || (inputs && inputs[0]) || [];
-    this.g = undefined;
     this.perItem = [];
-    this.refs = undefined; // $('Node') objects by name, made on first use
-    this.cached = {};
     this.depth = 0;
     // dates see the workflow's time zone; the context is read for it
     // only when a date needs it
@@ -793,6 +790,19 @@ class Resolver {
     return out;
   }
 }
+
+// Fields most runs never set, read from the prototype until they are: the
+// graph (g), $('Node') objects by name (refs), and values made on first
+// use (cached).
+Resolver.prototype.g = undefined;
+Resolver.prototype.refs = undefined;
+Object.defineProperty(Resolver.prototype, 'cached', {
+  get() {
+    const cached = {};
+    Object.defineProperty(this, 'cached', { value: cached, writable: true });
+    return cached;
+  },
+});
 
 // isVariable reports whether name is one of the variables dataProxy has.
 export function isVariable(name) {
