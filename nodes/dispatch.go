@@ -331,7 +331,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	}
 	doc.Context = string(ctxJSON)
 	key := compileKey(t.Workflow, t.Node)
-	prepared, _ := c.preparedKey(key)
+	prepared := c.preparedKey(key)
 	out, err := c.runTask(ctx, &doc, t.Node.Name, key, prepared)
 	if err == nil && prepared != "" && bytes.HasPrefix(out.Result, unpreparedResult) {
 		// the snapshot does not keep the parameters after all: the

@@ -1,6 +1,10 @@
 package nodes
 
-import "github.com/weftrun/weft/api"
+import (
+	"encoding/hex"
+
+	"github.com/weftrun/weft/api"
+)
 
 // MarkPrepared makes c believe the module's snapshot keeps the parameters
 // of node n of wf, as if a round of preparing had kept them.
@@ -8,7 +12,8 @@ func MarkPrepared(c *Core, wf *api.Workflow, n *api.WorkflowNode) {
 	c.prep.mu.Lock()
 	defer c.prep.mu.Unlock()
 	if c.prep.ready == nil {
-		c.prep.ready = map[[32]byte]bool{}
+		c.prep.ready = map[[32]byte]string{}
 	}
-	c.prep.ready[compileKey(wf, n)] = true
+	key := compileKey(wf, n)
+	c.prep.ready[key] = hex.EncodeToString(key[:])
 }

@@ -29,9 +29,10 @@ type preparer struct {
 	runs map[[32]byte]int
 	// claimed holds the nodes prepared or about to be.
 	claimed map[[32]byte]bool
-	// ready holds the nodes whose parameters the snapshot keeps: every
-	// task from now on starts from a snapshot that has them.
-	ready map[[32]byte]bool
+	// ready holds the nodes whose parameters the snapshot keeps, with the
+	// key their tasks name them by: every task from now on starts from a
+	// snapshot that has them.
+	ready map[[32]byte]string
 	// pending is the nodes to prepare next; bytes sums the parameters of
 	// those claimed.
 	pending []preparing
@@ -87,7 +88,7 @@ func (c *Core) notePrepare(key [32]byte, n *api.WorkflowNode) {
 		return
 	}
 	if p.runs == nil {
-		p.runs, p.claimed, p.ready = map[[32]byte]int{}, map[[32]byte]bool{}, map[[32]byte]bool{}
+		p.runs, p.claimed, p.ready = map[[32]byte]int{}, map[[32]byte]bool{}, map[[32]byte]string{}
 	}
 	if len(p.runs) >= maxCounted {
 		clear(p.runs)
@@ -133,7 +134,7 @@ func (c *Core) prepareLoop() {
 			p.failed++
 		} else {
 			for _, n := range batch {
-				p.ready[n.key] = true
+				p.ready[n.key] = hex.EncodeToString(n.key[:])
 			}
 		}
 		p.mu.Unlock()
@@ -161,17 +162,13 @@ func prepareTask(nodes []preparing) []byte {
 	return append(b, `]}},"inputs":[[]],"context":{}}`...)
 }
 
-// preparedKey returns the key a task names the node's parameters by, when
-// the snapshot keeps them.
-func (c *Core) preparedKey(key [32]byte) (string, bool) {
+// preparedKey returns the key a task names the node's parameters by, or
+// "" when the snapshot does not keep them.
+func (c *Core) preparedKey(key [32]byte) string {
 	p := &c.prep
 	p.mu.Lock()
-	ready := p.ready[key]
-	p.mu.Unlock()
-	if !ready {
-		return "", false
-	}
-	return hex.EncodeToString(key[:]), true
+	defer p.mu.Unlock()
+	return p.ready[key]
 }
 
 // unprepared forgets that the snapshot keeps the node's parameters (a

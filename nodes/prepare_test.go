@@ -18,9 +18,6 @@ import (
 // time then finds its expressions compiled: its runs hand back no code,
 // so its second task carries none.
 func TestPrepareHotNodes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits for the background preparing")
-	}
 	set := func(expr string) *api.Workflow {
 		return chain(t, node{"Set", "n8n-nodes-base.set", 3.4, `{"assignments":{"assignments":[` +
 			`{"id":"a","name":"double","value":"={{ $json.n * 2 + ` + expr + ` }}","type":"number"},` +
@@ -120,9 +117,6 @@ func TestUnpreparedParameters(t *testing.T) {
 // TestLargeParametersNotPrepared checks that a node whose parameters are
 // too large to keep in every task's memory is not prepared.
 func TestLargeParametersNotPrepared(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits for the background preparing")
-	}
 	long := strings.Repeat("x", 70<<10)
 	wf := chain(t, node{"Set", "n8n-nodes-base.set", 3.4, `{"assignments":{"assignments":[{"id":"a","name":"x","value":"` + long + `","type":"string"},{"id":"b","name":"n","value":"={{ $json.n }}","type":"number"}]},"options":{}}`})
 	c := loadCore(t)

@@ -123,12 +123,7 @@ func (m *Module) warm(ctx context.Context) error {
 		// and fills lazy caches, and every task reset to a cold snapshot
 		// would pay for that again. The warm-up task carries no data.
 		m.warmUp(ctx, inst)
-		m.snap = inst.takeSnapshot()
-		if cowSupported && inst.cow != nil && !m.eng.cfg.copyReset {
-			if s, err := newCOWSnapshot(m.snap.mem); err == nil {
-				m.snap.cow = s
-			}
-		}
+		m.snap = m.moduleSnapshot(inst)
 	}
 	m.release(ctx, inst)
 	return nil
@@ -218,6 +213,18 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 		}
 	}
 	return inst, nil
+}
+
+// moduleSnapshot takes inst's state as a snapshot every instance of the
+// module can be reset to: with a copy-on-write memfd where it can.
+func (m *Module) moduleSnapshot(inst *instance) *snapshot {
+	s := inst.takeSnapshot()
+	if cowSupported && inst.cow != nil && !m.eng.cfg.copyReset {
+		if c, err := newCOWSnapshot(s.mem); err == nil {
+			s.cow = c
+		}
+	}
+	return s
 }
 
 func (inst *instance) takeSnapshot() *snapshot {
@@ -350,12 +357,7 @@ func (m *Module) Resnapshot(ctx context.Context, task []byte) (*Outcome, error) 
 		inst.close(ctx)
 		return out, err
 	}
-	s := inst.takeSnapshot()
-	if cowSupported && inst.cow != nil && !m.eng.cfg.copyReset {
-		if c, err := newCOWSnapshot(s.mem); err == nil {
-			s.cow = c
-		}
-	}
+	s := m.moduleSnapshot(inst)
 	m.mu.Lock()
 	old := m.snap
 	if old == nil || old.retired {
