@@ -1,6 +1,7 @@
 package nodes_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -114,6 +115,42 @@ func TestCodeConsoleLogGoesToTheExecutionLogs(t *testing.T) {
 	}
 	if len(e.Logs) != 1 || e.Logs[0].Node != "Code" || e.Logs[0].Message != `seen 3 {"a":1}` {
 		t.Fatalf("logs %+v", e.Logs)
+	}
+}
+
+// TestRunawayCodeHitsTheDeadline: the core module's fuel slice
+// (nodes.FuelSlice) is far larger than the runtime's, yet a spinning Code
+// node is still stopped by the deadline, long before its fuel (about 2 s of
+// such a loop) runs out.
+func TestRunawayCodeHitsTheDeadline(t *testing.T) {
+	c := loadCore(t, nodes.WithLimits(runtime.Limits{Timeout: 100 * time.Millisecond}))
+	wf := chain(t, node{"Code", "n8n-nodes-base.code", 2, `{"jsCode":"while (true) {}"}`})
+	e := run(t, c, wf, items(1))
+	if e.Status != engine.StatusError || e.Error == nil || !strings.Contains(e.Error.Message, "deadline exceeded (100ms)") {
+		t.Fatalf("got %s %+v, want the node to fail with the deadline", e.Status, e.Error)
+	}
+}
+
+// TestNodeTaskTakesOneFuelSlice: a node task on one item runs on the fuel
+// handed out with it, without calling the host for more.
+func TestNodeTaskTakesOneFuelSlice(t *testing.T) {
+	var tasks [][]byte
+	c := loadCore(t, nodes.WithTaskRecorder(func(_ string, task []byte) { tasks = append(tasks, bytes.Clone(task)) }))
+	wf := benchWorkflow(t)
+	if e := run(t, c, wf, items(7)[6:]); e.Status != engine.StatusSuccess {
+		t.Fatalf("status %s: %+v", e.Status, e.Error)
+	}
+	if len(tasks) != 3 {
+		t.Fatalf("%d tasks, want 3", len(tasks))
+	}
+	for _, task := range tasks {
+		out, err := nodes.ModuleOf(c).Run(context.Background(), task, runtime.Limits{Fuel: nodes.DefaultFuel})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.FuelUsed == 0 || out.Refills != 0 {
+			t.Fatalf("task used %d units in %d refills, want one slice of %d: %.80s", out.FuelUsed, out.Refills, nodes.FuelSlice, task)
+		}
 	}
 }
 

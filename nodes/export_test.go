@@ -4,7 +4,11 @@ import (
 	"encoding/hex"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/runtime"
 )
+
+// ModuleOf is the core module c runs its tasks on.
+func ModuleOf(c *Core) *runtime.Module { return c.mod }
 
 // MarkPrepared makes c believe the module's snapshot keeps the parameters
 // of node n of wf, as if a round of preparing had kept them.

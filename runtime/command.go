@@ -51,7 +51,7 @@ func (m *Module) runCommand(ctx context.Context, st *taskState, task []byte) (*O
 	defer mod.Close(ctx)
 	_, err = mod.ExportedFunction("_start").Call(ctx)
 	stderr.flush()
-	out := &Outcome{}
+	out := &Outcome{Refills: st.refills}
 	if g := mod.ExportedGlobal(globalFuel); g != nil {
 		out.FuelUsed = st.used(int64(g.Get()))
 	}

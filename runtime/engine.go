@@ -33,9 +33,10 @@ type Engine struct {
 }
 
 type moduleKey struct {
-	digest   [32]byte
-	memPages uint32
-	initFuel uint64
+	digest    [32]byte
+	memPages  uint32
+	initFuel  uint64
+	fuelSlice int64
 }
 
 type loading struct {
@@ -118,6 +119,7 @@ type LoadOption func(*loadOptions)
 type loadOptions struct {
 	memoryBytes uint64
 	initFuel    uint64
+	fuelSlice   int64
 }
 
 // WithInitFuel sets the fuel budget of this module's initialisation and
@@ -126,6 +128,16 @@ type loadOptions struct {
 // its scripts).
 func WithInitFuel(units uint64) LoadOption {
 	return func(o *loadOptions) { o.initFuel = units }
+}
+
+// WithModuleFuelSlice sets how much fuel this module's tasks get between
+// two refill calls instead of the Engine's slice (Config.WithFuelSlice).
+// The refill is where the host checks the deadline, so the slice should
+// be about what the guest burns in a millisecond: for an interpreter, whose
+// dispatch loop charges its whole body on every operation, far more units
+// than for compiled code. Values below 1 keep the Engine's slice.
+func WithModuleFuelSlice(units int64) LoadOption {
+	return func(o *loadOptions) { o.fuelSlice = units }
 }
 
 // WithModuleMemoryLimit caps this module's linear memory at bytes (rounded
@@ -150,7 +162,10 @@ func (e *Engine) Load(ctx context.Context, wasm []byte, opts ...LoadOption) (*Mo
 	if pages == 0 {
 		return nil, fmt.Errorf("runtime: memory limit %d bytes is less than one 64 KiB page", o.memoryBytes)
 	}
-	key := moduleKey{digest: sha256.Sum256(wasm), memPages: pages, initFuel: o.initFuel}
+	if o.fuelSlice < 1 {
+		o.fuelSlice = e.cfg.fuelSlice
+	}
+	key := moduleKey{digest: sha256.Sum256(wasm), memPages: pages, initFuel: o.initFuel, fuelSlice: o.fuelSlice}
 
 	e.mu.Lock()
 	if e.closed {
@@ -202,6 +217,7 @@ func (e *Engine) compile(ctx context.Context, wasm []byte, key moduleKey) (*Modu
 		compiled:   compiled,
 		memPages:   key.memPages,
 		initFuel:   key.initFuel,
+		fuelSlice:  key.fuelSlice,
 		resettable: out.Resettable,
 		globals:    out.GlobalExports,
 	}

@@ -76,6 +76,7 @@ type Module struct {
 	info       ModuleInfo
 	memPages   uint32
 	initFuel   uint64 // 0: the engine's default task budget
+	fuelSlice  int64  // fuel between two refill calls
 	resettable bool
 	globals    []string
 
@@ -133,6 +134,9 @@ type Outcome struct {
 	Result []byte
 	// FuelUsed is the fuel the task consumed, in units.
 	FuelUsed uint64
+	// Refills counts the times the task ran out of its slice of fuel and
+	// called the host for more (WithModuleFuelSlice).
+	Refills int
 	// Logs holds what the node logged through weft_v1.log and its standard
 	// streams, up to the log cap.
 	Logs []wapi.LogEntry
@@ -160,7 +164,7 @@ func (o *Outcome) Decode() (*wapi.Result, error) {
 // own does so inside the result, with a nil error here.
 func (m *Module) Run(ctx context.Context, task []byte, lim Limits) (*Outcome, error) {
 	lim = lim.withDefaults(m.eng.cfg.limits)
-	st := newTaskState(ctx, lim, m.eng.cfg)
+	st := m.newTaskState(ctx, lim)
 	ctx = hostfuncs.WithTask(ctx, st)
 	start := time.Now()
 	var out *Outcome

@@ -107,7 +107,7 @@ func (m *Module) warm(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st := newTaskState(ctx, m.initLimits(), m.eng.cfg)
+	st := m.newTaskState(ctx, m.initLimits())
 	res, err := inst.mod.ExportedFunction(exportABIVersion).Call(withTask(ctx, st))
 	if err != nil {
 		inst.close(ctx)
@@ -136,7 +136,7 @@ var warmUpTask = []byte(`{"abi":1,"node":{"name":"warm-up","type":"weft.warmUp",
 // warmUp runs warmUpTask on inst. Whatever the node answers is dropped; if it
 // traps, the instance is left as initialisation made it.
 func (m *Module) warmUp(ctx context.Context, inst *instance) {
-	st := newTaskState(ctx, m.initLimits(), m.eng.cfg)
+	st := m.newTaskState(ctx, m.initLimits())
 	before := inst.takeSnapshot()
 	if _, err := m.callReactor(withTask(ctx, st), st, inst, warmUpTask); err != nil {
 		inst.reset(before)
@@ -158,7 +158,7 @@ func (m *Module) newInstance(ctx context.Context) (*instance, error) {
 		WithSysNanotime()
 	// Initialisation runs under the engine's default limits, not those of
 	// the task that happened to need a new instance.
-	st := newTaskState(ctx, m.initLimits(), m.eng.cfg)
+	st := m.newTaskState(ctx, m.initLimits())
 	inst.stderr.st = st
 	ictx := withTask(ctx, st)
 	var alloc *cowAllocator
@@ -342,7 +342,7 @@ func (m *Module) Resnapshot(ctx context.Context, task []byte) (*Outcome, error) 
 	if err != nil {
 		return nil, err
 	}
-	st := newTaskState(ctx, m.initLimits(), m.eng.cfg)
+	st := m.newTaskState(ctx, m.initLimits())
 	inst.stdout.st, inst.stderr.st = st, st
 	out, err := m.callReactor(withTask(ctx, st), st, inst, task)
 	inst.stdout.flush()
@@ -428,7 +428,7 @@ func (m *Module) callReactor(ctx context.Context, st *taskState, inst *instance,
 		return nil, m.classify(st, inst.mod, err, logTail(st))
 	}
 	rptr, rlen := uint32(stack[0]>>32), uint32(stack[0])
-	out := &Outcome{}
+	out := &Outcome{Refills: st.refills}
 	if fuel != nil {
 		out.FuelUsed = st.used(int64(fuel.Get()))
 	}

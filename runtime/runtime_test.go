@@ -436,3 +436,26 @@ func TestModule_Resnapshot_errorResult(t *testing.T) {
 	}
 	runDecoded(t, m, `{"outputs":[[]]}`)
 }
+
+// TestModuleFuelSlice: a module's own fuel slice sets how often its tasks
+// call back for fuel; the same bytes loaded with the engine's slice are a
+// module of their own.
+func TestModuleFuelSlice(t *testing.T) {
+	eng := newEngine(t, NewConfig().WithFuelSlice(100_000))
+	small := load(t, eng, "count")
+	large := load(t, eng, "count", WithModuleFuelSlice(1<<40))
+	if small == large {
+		t.Fatal("the same module for two fuel slices")
+	}
+	outSmall, _ := runDecoded(t, small, testTask)
+	outLarge, _ := runDecoded(t, large, testTask)
+	if outSmall.FuelUsed != outLarge.FuelUsed {
+		t.Fatalf("fuel used %d with the engine's slice, %d with the module's", outSmall.FuelUsed, outLarge.FuelUsed)
+	}
+	if want := int(outSmall.FuelUsed / 100_000); outSmall.Refills < want-1 || outSmall.Refills > want+1 {
+		t.Fatalf("%d refills for %d units in slices of 100,000, want about %d", outSmall.Refills, outSmall.FuelUsed, want)
+	}
+	if outLarge.Refills != 0 {
+		t.Fatalf("%d refills for %d units in one slice", outLarge.Refills, outLarge.FuelUsed)
+	}
+}

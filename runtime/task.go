@@ -19,6 +19,8 @@ type taskState struct {
 	deadline time.Time
 	// granted is the fuel handed to the guest so far, consumed or not.
 	granted uint64
+	// refills counts the guest's refill calls.
+	refills int
 	calls   int
 
 	maxLog        int
@@ -31,12 +33,13 @@ type taskState struct {
 	limit error
 }
 
-func newTaskState(ctx context.Context, lim Limits, cfg Config) *taskState {
+// newTaskState is the state of one of m's tasks.
+func (m *Module) newTaskState(ctx context.Context, lim Limits) *taskState {
 	deadline := time.Now().Add(lim.Timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	return &taskState{ctx: ctx, lim: lim, slice: cfg.fuelSlice, deadline: deadline, maxLog: cfg.maxLogBytes}
+	return &taskState{ctx: ctx, lim: lim, slice: m.fuelSlice, deadline: deadline, maxLog: m.eng.cfg.maxLogBytes}
 }
 
 // grant hands out the first slice of a task, so a task that finishes within
@@ -57,6 +60,7 @@ func (s *taskState) used(counter int64) uint64 {
 
 // Refill implements hostfuncs.Task.
 func (s *taskState) Refill(current int64) (int64, error) {
+	s.refills++
 	used := s.used(current)
 	if used >= s.lim.Fuel {
 		return 0, s.stop(&LimitError{Kind: LimitFuel, Limit: s.lim.Fuel})
