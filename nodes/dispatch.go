@@ -28,9 +28,9 @@ type taskDoc struct {
 	Refs   bool         `json:"refs"`
 	Node   nodeDoc      `json:"node"`
 	Inputs [][]api.Item `json:"inputs"`
-	// Context is the taskContext document as a JSON string: the module
-	// parses it only when the node needs it.
-	Context string `json:"context"`
+	// Context is the taskContext document. The module keeps it as its
+	// JSON text and parses it only when the node needs it.
+	Context json.RawMessage `json:"context"`
 }
 
 // appendJSON appends the document as encoding/json would write it, but
@@ -59,7 +59,11 @@ func (d *taskDoc) appendJSON(b []byte) []byte {
 	buf.WriteString(`},"inputs":`)
 	api.WriteItemLists(buf, d.Inputs)
 	buf.WriteString(`,"context":`)
-	api.WriteJSONString(buf, d.Context)
+	if len(d.Context) == 0 {
+		buf.WriteString("null")
+	} else {
+		buf.Write(d.Context)
+	}
 	buf.WriteByte('}')
 	return buf.Bytes()
 }
@@ -329,7 +333,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	if err != nil {
 		return nil, fmt.Errorf("encoding the task: %w", err)
 	}
-	doc.Context = string(ctxJSON)
+	doc.Context = ctxJSON
 	key := compileKey(t.Workflow, t.Node)
 	prepared := c.preparedKey(key)
 	out, err := c.runTask(ctx, &doc, t.Node.Name, key, prepared)

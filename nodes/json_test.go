@@ -72,6 +72,15 @@ for (const text of $json.texts) {
   }
   if (canon(want.v) !== canon(got.v)) problems.push({ json: { text, op: 'parse', want: canon(want.v), got: canon(got.v) } });
   parsedHere++;
+  if (want.v !== null && typeof want.v === 'object') {
+    // kept as text when it is a task's top-level member named by the
+    // second argument, as a task's context is
+    const doc = __weft_json_parse('{"a":1,"context": ' + text + ' ,"b":[2]}', 'context');
+    const kept = doc.context;
+    if (kept !== text.trim() || doc.a !== 1 || canon(doc.b) !== '[n:2]') {
+      problems.push({ json: { text, op: 'parse as text', want: text.trim(), got: typeof kept === 'string' ? kept : 'parsed: ' + canon(kept) } });
+    }
+  }
   values.push({ name: text, v: want.v, plain: true });
 }
 for (const { name, v, plain } of values.concat($json.extra ? extraValues() : [])) {
@@ -116,6 +125,7 @@ var jsonTexts = []string{
 	`{"ключ":"значение","é":1,"e":2}`, `{"":""}`,
 	`[1,[2,[3,[4]]],{"a":{"b":{"c":null}}}]`,
 	`{"json":{"headers":{"host":"127.0.0.1:5678"},"body":{"name":"ann","n":21}},"pairedItem":{"item":0}}`,
+	`{"s":"}]\"{[\\","t":["]","\\\\",{"u":"\"}"}]}`, `["\\",["[\""]]`,
 	// not JSON: the engine's error must come back
 	``, ` `, `{`, `}`, `[1,]`, `{"a":1,}`, `{"a" 1}`, `{a:1}`, `'x'`, `01`, `1.`, `.5`, `-`, `+1`,
 	`1e`, `1e+`, `tru`, `nul`, `"unterminated`, "\"tab\there\"", `"\x"`, `"\u12"`, `[1 2]`, `{} {}`,
@@ -172,4 +182,35 @@ func FuzzModuleJSON(f *testing.F) {
 			t.Errorf("%s %q: got %s, want %s", p.Op, p.Text, p.Got, p.Want)
 		}
 	})
+}
+
+// TestTaskContextText: the module keeps the task's context as its JSON
+// text until a node reads it, finding its end by brackets and strings, so
+// brackets, quotes and escapes inside its strings must not end it early;
+// a member named context deeper in the task is parsed as any other.
+func TestTaskContextText(t *testing.T) {
+	c := loadCore(t)
+	wf := chain(t, node{"Set", "n8n-nodes-base.set", 3.4, `{"mode":"manual","includeOtherFields":true,"assignments":{"assignments":[` +
+		`{"id":"1","name":"workflow","value":"={{ $workflow.name }}","type":"string"},` +
+		`{"id":"2","name":"execution","value":"={{ $execution.id }}","type":"string"},` +
+		`{"id":"3","name":"inner","value":"={{ $json.context.a }}","type":"number"}]},"options":{}}`})
+	wf.Name = `}]"{[ \"} back\\slash \u00e9t\u00e9 \ud83d\ude00 {`
+	e := run(t, c, wf, []api.Item{{JSON: json.RawMessage(`{"context":{"a":7,"s":"}"}}`)}})
+	if e.Status != engine.StatusSuccess {
+		t.Fatalf("status %s: %+v", e.Status, e.Error)
+	}
+	got := outputJSON(t, e, "Set", 0)
+	if len(got) != 1 {
+		t.Fatalf("outputs %v", got)
+	}
+	var item struct {
+		Workflow, Execution string
+		Inner               float64
+	}
+	if err := json.Unmarshal([]byte(got[0]), &item); err != nil {
+		t.Fatal(err)
+	}
+	if item.Workflow != wf.Name || item.Execution != "test" || item.Inner != 7 {
+		t.Fatalf("got %s; want workflow %q, execution test, inner 7", got[0], wf.Name)
+	}
 }

@@ -16,7 +16,7 @@ func TestTaskDocJSON(t *testing.T) {
 		{ABI: 1, Refs: true, Node: nodeDoc{Name: "Edit \"Fields\" <1>", Type: "n8n-nodes-base.set", TypeVersion: 3.4,
 			Parameters: json.RawMessage("{\n  \"assignments\": {\"assignments\": [{\"value\": \"={{ $json.a & 1 }}\"}]}\n}")},
 			Inputs:  [][]api.Item{{{JSON: json.RawMessage(`{"a":1,"s":"x\u2028y"}`), PairedItem: json.RawMessage(`{"item":0}`)}, {JSON: json.RawMessage(`{}`), Binary: json.RawMessage(`{"data":{"id":"blob:1"}}`)}}, nil, {}},
-			Context: `{"workflow":{"id":"w","name":"<a&b>"},"vars":{}}`},
+			Context: json.RawMessage(`{"workflow":{"id":"w","name":"<a&b>"},"vars":{}}`)},
 		{ABI: 2, Node: nodeDoc{Name: "NoOp", Type: "n8n-nodes-base.noOp", TypeVersion: 1}, Inputs: [][]api.Item{{{}}}},
 		{ABI: 1, Node: nodeDoc{Name: "x", Type: "t", TypeVersion: 2.25}},
 	}
@@ -54,7 +54,7 @@ func BenchmarkTaskDocJSON(b *testing.B) {
 		{"id":"a1","name":"greeting","value":"={{ 'hello ' + $json.body.name }}","type":"string"},
 		{"id":"a2","name":"double","value":"={{ $json.body.n * 2 }}","type":"number"}]},"options":{}}`)},
 		Inputs:  [][]api.Item{{{JSON: json.RawMessage(`{"headers":{"host":"127.0.0.1:5678","content-type":"application/json","content-length":"21"},"params":{},"query":{},"body":{"name":"ann","n":21},"webhookUrl":"http://127.0.0.1:5678/webhook/bench","executionMode":"production"}`)}}},
-		Context: `{"workflow":{"id":"0193","name":"bench","active":true,"timezone":"UTC"},"execution":{"id":"0193abc","mode":"webhook"},"runIndex":0,"source":[{"previousNode":"Webhook"}],"vars":{}}`,
+		Context: json.RawMessage(`{"workflow":{"id":"0193","name":"bench","active":true,"timezone":"UTC"},"execution":{"id":"0193abc","mode":"webhook"},"runIndex":0,"source":[{"previousNode":"Webhook"}],"vars":{}}`),
 	}
 	b.Run("encoding-json", func(b *testing.B) {
 		for b.Loop() {

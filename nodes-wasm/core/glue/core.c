@@ -136,6 +136,9 @@ static const JSMallocFunctions arena_funcs = {
 static JSRuntime *rt;
 static JSContext *ctx;
 static JSValue run_fn, take_fn;
+/* the task member left as JSON text for the JavaScript to parse on first
+ * use (src/taskContext.js): most node runs never read it */
+static JSAtom atom_context;
 
 static char *in_buf;
 static size_t in_cap;
@@ -426,13 +429,23 @@ static JSValue js_fn_meta(JSContext *c, JSValueConst this_val, int argc, JSValue
 }
 
 /* __weft_json_parse(text) is JSON.parse(text), through json_parse when it
- * can. */
+ * can. __weft_json_parse(text, key) keeps the top-level member key as its
+ * JSON text, as tasks keep their context (json_parse_raw), when it can. */
 static JSValue js_json_parse(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
     size_t n;
+    JSAtom raw = JS_ATOM_NULL;
+    if (argc > 1 && JS_IsString(argv[1])) {
+        raw = JS_ValueToAtom(c, argv[1]);
+        if (raw == JS_ATOM_NULL)
+            return JS_EXCEPTION;
+    }
     const char *s = JS_ToCStringLen(c, &n, argv[0]);
-    if (!s)
+    if (!s) {
+        JS_FreeAtom(c, raw);
         return JS_EXCEPTION;
-    JSValue v = json_parse(c, s, n);
+    }
+    JSValue v = json_parse_raw(c, s, n, raw);
+    JS_FreeAtom(c, raw);
     if (JS_VALUE_GET_TAG(v) == JS_TAG_UNINITIALIZED)
         v = JS_ParseJSON(c, s, n, "<input>");
     JS_FreeCString(c, s);
@@ -607,6 +620,7 @@ static int init(void) {
     if (!ctx)
         return -1;
     json_init(ctx);
+    atom_context = JS_NewAtom(ctx, "context");
     JSValue global = JS_GetGlobalObject(ctx);
     JSValue math = JS_GetPropertyStr(ctx, global, "Math");
     JS_SetPropertyStr(ctx, math, "random", JS_NewCFunction(ctx, js_random, "random", 0));
@@ -648,7 +662,7 @@ __attribute__((export_name("weft_run"))) uint64_t weft_run(const char *task, int
     loaded_meta = NULL;
     cached_len = nul ? (size_t)len - doc_len - 1 : 0;
     /* the task as a value; JSON.parse gets what json_parse leaves */
-    JSValue arg = json_parse(ctx, task, doc_len);
+    JSValue arg = json_parse_raw(ctx, task, doc_len, atom_context);
     if (JS_VALUE_GET_TAG(arg) == JS_TAG_UNINITIALIZED)
         arg = JS_NewStringLen(ctx, task, doc_len);
     JSValue v = JS_Call(ctx, run_fn, JS_UNDEFINED, 1, &arg);

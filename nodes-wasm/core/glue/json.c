@@ -59,6 +59,7 @@ typedef struct {
     const char *p, *end;
     int depth;
     int failed;
+    JSAtom raw; /* a top-level member kept as its JSON text (json_parse_raw) */
     char *buf; /* unescaped string contents */
     size_t cap;
 } parser;
@@ -302,6 +303,30 @@ static JSValue parse_number(parser *ps) {
     return JS_NewNumber(ps->ctx, strtod(tmp, NULL));
 }
 
+/* raw_text returns the JSON text of the object or array at ps->p as a
+ * string, finding its end by its brackets and strings alone: what is
+ * inside is left for whoever parses the text. */
+static JSValue raw_text(parser *ps) {
+    const char *s = ps->p, *q = s, *end = ps->end;
+    int depth = 0;
+    while (q < end) {
+        char c = *q++;
+        if (c == '"') {
+            while (q < end && *q != '"')
+                q += *q == '\\' ? 2 : 1;
+            if (q++ >= end)
+                return fail(ps);
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            ps->p = q;
+            JSValue v = JS_NewStringLen(ps->ctx, s, (size_t)(q - s));
+            return JS_IsException(v) ? fail(ps) : v;
+        }
+    }
+    return fail(ps);
+}
+
 static JSValue parse_array(parser *ps) {
     JSContext *ctx = ps->ctx;
     vec items;
@@ -378,7 +403,12 @@ static JSValue parse_object(parser *ps) {
             break;
         }
         ps->p++;
-        JSValue v = parse_value(ps);
+        JSValue v;
+        skip_space(ps);
+        if (atom == ps->raw && ps->depth == 1 && ps->p < ps->end && (*ps->p == '{' || *ps->p == '['))
+            v = raw_text(ps);
+        else
+            v = parse_value(ps);
         if (ps->failed || vec_push(&props, atom, v)) {
             JS_FreeAtom(ctx, atom);
             JS_FreeValue(ctx, v);
@@ -461,7 +491,11 @@ static JSValue parse_value(parser *ps) {
 }
 
 JSValue json_parse(JSContext *ctx, const char *text, size_t len) {
-    parser ps = {.ctx = ctx, .p = text, .end = text + len};
+    return json_parse_raw(ctx, text, len, JS_ATOM_NULL);
+}
+
+JSValue json_parse_raw(JSContext *ctx, const char *text, size_t len, JSAtom raw) {
+    parser ps = {.ctx = ctx, .p = text, .end = text + len, .raw = raw};
     JSValue v = parse_value(&ps);
     if (!ps.failed) {
         skip_space(&ps);

@@ -24,6 +24,12 @@ int json_is_plain(JSContext *ctx, JSValueConst v);
  * JSON.parse must parse it (see json.c). */
 JSValue json_parse(JSContext *ctx, const char *text, size_t len);
 
+/* json_parse_raw is json_parse, except that the member named raw of a
+ * top-level object, when it holds an object or array, is kept as its JSON
+ * text (a string) instead, unparsed and unchecked beyond its brackets and
+ * strings: for a part most readers never look at. */
+JSValue json_parse_raw(JSContext *ctx, const char *text, size_t len, JSAtom raw);
+
 /* json_stringify writes JSON.stringify(v) into b (replacing what it held)
  * and returns 0, or returns -1 when JSON.stringify must write it. */
 int json_stringify(JSContext *ctx, JSValueConst v, json_buf *b);
