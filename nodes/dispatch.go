@@ -356,7 +356,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		return nil, err
 	}
 	var res resultDoc
-	if err := json.Unmarshal(out.Result, &res); err != nil {
+	if err := decodeResult(out.Result, &res); err != nil {
 		return nil, fmt.Errorf("core module returned a bad result: %w", err)
 	}
 	if len(res.Compiled) > 0 {
@@ -432,7 +432,7 @@ func resolveOutputs(raw [][]json.RawMessage, inputs [][]api.Item) ([][]api.Item,
 			}
 			switch c := r[0]; {
 			case c == '{':
-				if err := json.Unmarshal(r, &out[i]); err != nil {
+				if err := decodeItem(r, &out[i]); err != nil {
 					return nil, fmt.Errorf("output %d item %d: %w", k, i, err)
 				}
 			case c == '[' || (c >= '0' && c <= '9'):
