@@ -531,6 +531,20 @@ static int put(json_buf *b, const char *s, size_t n) {
     return 0;
 }
 
+/* put_int writes v in decimal, as JSON.stringify writes an integer: a
+ * task's results hold many, and snprintf costs several times more. */
+static int put_int(json_buf *b, int64_t v) {
+    char tmp[24], *p = tmp + sizeof(tmp);
+    uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return put(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 static int put_string(json_buf *b, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     if (put(b, "\"", 1))
@@ -600,10 +614,9 @@ typedef struct {
 static int write_value(writer *w, JSValueConst v) {
     JSContext *ctx = w->ctx;
     json_buf *b = w->b;
-    char num[32];
     switch (JS_VALUE_GET_NORM_TAG(v)) {
     case JS_TAG_INT:
-        return put(b, num, (size_t)snprintf(num, sizeof(num), "%d", JS_VALUE_GET_INT(v))) ? -1 : 1;
+        return put_int(b, JS_VALUE_GET_INT(v)) ? -1 : 1;
     case JS_TAG_FLOAT64: {
         double d = JS_VALUE_GET_FLOAT64(v);
         if (!isfinite(d))
@@ -611,7 +624,7 @@ static int write_value(writer *w, JSValueConst v) {
         if (d == 0)
             return put(b, "0", 1) ? -1 : 1;
         if (d == trunc(d) && fabs(d) < 9007199254740992.0)
-            return put(b, num, (size_t)snprintf(num, sizeof(num), "%.0f", d)) ? -1 : 1;
+            return put_int(b, (int64_t)d) ? -1 : 1;
         size_t n;
         const char *digits = JS_ToCStringLen(ctx, &n, v);
         if (!digits)
