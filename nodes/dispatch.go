@@ -28,6 +28,9 @@ type taskDoc struct {
 	Refs   bool         `json:"refs"`
 	Node   nodeDoc      `json:"node"`
 	Inputs [][]api.Item `json:"inputs"`
+	// ConnectionInput is $input when it is not Inputs[0] (the items the
+	// connection brought to a node whose input 0 is another's).
+	ConnectionInput []api.Item `json:"connectionInput,omitempty"`
 	// Context is the taskContext document. The module keeps it as its
 	// JSON text and parses it only when the node needs it.
 	Context json.RawMessage `json:"context"`
@@ -58,6 +61,10 @@ func (d *taskDoc) appendJSON(b []byte) []byte {
 	}
 	buf.WriteString(`},"inputs":`)
 	api.WriteItemLists(buf, d.Inputs)
+	if len(d.ConnectionInput) > 0 {
+		buf.WriteString(`,"connectionInput":`)
+		api.WriteItems(buf, d.ConnectionInput)
+	}
 	buf.WriteString(`,"context":`)
 	if len(d.Context) == 0 {
 		buf.WriteString("null")
@@ -93,10 +100,6 @@ func (c *taskContext) appendJSON(b []byte) ([]byte, error) {
 	if c.OnError != "" {
 		buf.WriteString(`,"onError":`)
 		api.WriteJSONString(buf, c.OnError)
-	}
-	if len(c.ConnectionInput) > 0 {
-		buf.WriteString(`,"connectionInput":`)
-		api.WriteItems(buf, c.ConnectionInput)
 	}
 	buf.WriteString(`,"source":`)
 	engine.WriteSourceRefs(buf, c.Source)
@@ -141,16 +144,15 @@ type nodeDoc struct {
 }
 
 type taskContext struct {
-	Workflow        workflowDoc         `json:"workflow"`
-	Execution       executionDoc        `json:"execution"`
-	RunIndex        int                 `json:"runIndex"`
-	OnError         string              `json:"onError,omitempty"`
-	ConnectionInput []api.Item          `json:"connectionInput,omitempty"`
-	Source          []*engine.SourceRef `json:"source"`
-	RunData         map[string][]runDoc `json:"runData,omitempty"`
-	NodeState       json.RawMessage     `json:"nodeState,omitempty"`
-	StaticData      json.RawMessage     `json:"staticData,omitempty"`
-	Vars            map[string]string   `json:"vars"`
+	Workflow   workflowDoc         `json:"workflow"`
+	Execution  executionDoc        `json:"execution"`
+	RunIndex   int                 `json:"runIndex"`
+	OnError    string              `json:"onError,omitempty"`
+	Source     []*engine.SourceRef `json:"source"`
+	RunData    map[string][]runDoc `json:"runData,omitempty"`
+	NodeState  json.RawMessage     `json:"nodeState,omitempty"`
+	StaticData json.RawMessage     `json:"staticData,omitempty"`
+	Vars       map[string]string   `json:"vars"`
 }
 
 type workflowDoc struct {
@@ -308,7 +310,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		doc.Inputs[i] = in
 	}
 	if len(t.Inputs) == 0 || !sameList(t.Inputs[0], t.ConnectionInput) {
-		tc.ConnectionInput = t.ConnectionInput
+		doc.ConnectionInput = t.ConnectionInput
 	}
 	if MentionsOtherNodes(t.Node) {
 		g, err := workflowGraph(t.Workflow)

@@ -17,7 +17,9 @@ func TestTaskDocJSON(t *testing.T) {
 			Parameters: json.RawMessage("{\n  \"assignments\": {\"assignments\": [{\"value\": \"={{ $json.a & 1 }}\"}]}\n}")},
 			Inputs:  [][]api.Item{{{JSON: json.RawMessage(`{"a":1,"s":"x\u2028y"}`), PairedItem: json.RawMessage(`{"item":0}`)}, {JSON: json.RawMessage(`{}`), Binary: json.RawMessage(`{"data":{"id":"blob:1"}}`)}}, nil, {}},
 			Context: json.RawMessage(`{"workflow":{"id":"w","name":"<a&b>"},"vars":{}}`)},
-		{ABI: 2, Node: nodeDoc{Name: "NoOp", Type: "n8n-nodes-base.noOp", TypeVersion: 1}, Inputs: [][]api.Item{{{}}}},
+		{ABI: 2, Node: nodeDoc{Name: "NoOp", Type: "n8n-nodes-base.noOp", TypeVersion: 1}, Inputs: [][]api.Item{{{}}},
+			ConnectionInput: []api.Item{{JSON: json.RawMessage(`{"a":"<b>"}`), PairedItem: json.RawMessage(`{"item":0}`)}, {}}},
+		{ABI: 1, Node: nodeDoc{Name: "m", Type: "t", TypeVersion: 1}, ConnectionInput: []api.Item{}},
 		{ABI: 1, Node: nodeDoc{Name: "x", Type: "t", TypeVersion: 2.25}},
 	}
 	for _, d := range docs {
@@ -81,12 +83,10 @@ func TestTaskContextJSON(t *testing.T) {
 			Vars:   map[string]string{"b": "2", "a": "1 \n", "ü": "x"}},
 		{Workflow: workflowDoc{Timezone: "UTC"}, Execution: executionDoc{Mode: "manual"}, Vars: map[string]string{}},
 		{Workflow: workflowDoc{ID: "w2", Nodes: json.RawMessage(`[{"name":"A"}]`), Connections: json.RawMessage(`{"A":{"main":[[]]}}`)},
-			ConnectionInput: []api.Item{item, {}},
-			Source:          []*engine.SourceRef{},
-			RunData:         map[string][]runDoc{"A": {{Outputs: [][]api.Item{{item}}, Source: []*engine.SourceRef{nil}}}, "B": {}},
-			NodeState:       json.RawMessage(`{"n": 1}`),
-			StaticData:      json.RawMessage(`{"global":{}}`)},
-		{ConnectionInput: []api.Item{}},
+			Source:     []*engine.SourceRef{},
+			RunData:    map[string][]runDoc{"A": {{Outputs: [][]api.Item{{item}}, Source: []*engine.SourceRef{nil}}}, "B": {}},
+			NodeState:  json.RawMessage(`{"n": 1}`),
+			StaticData: json.RawMessage(`{"global":{}}`)},
 	}
 	for _, c := range contexts {
 		want, err := json.Marshal(&c)

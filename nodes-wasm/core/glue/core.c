@@ -463,24 +463,6 @@ static JSValue js_json_stringify(JSContext *c, JSValueConst this_val, int argc, 
     return r;
 }
 
-/* __weft_contains(text, needle) is text.indexOf(needle) >= 0, without
- * the engine's character-by-character search. */
-static JSValue js_contains(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
-    size_t n, m;
-    const char *text = JS_ToCStringLen(c, &n, argv[0]);
-    if (!text)
-        return JS_EXCEPTION;
-    const char *needle = JS_ToCStringLen(c, &m, argv[1]);
-    if (!needle) {
-        JS_FreeCString(c, text);
-        return JS_EXCEPTION;
-    }
-    int found = memmem(text, n, needle, m) != NULL;
-    JS_FreeCString(c, needle);
-    JS_FreeCString(c, text);
-    return JS_NewBool(c, found);
-}
-
 /* is_expression: 1 when the string v is an expression (starts with '='),
  * 0 when not, -1 on an exception. */
 static int is_expression(JSContext *c, JSValueConst v) {
@@ -633,7 +615,6 @@ static int init(void) {
     JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
     JS_SetPropertyStr(ctx, global, "__weft_expression_keys", JS_NewCFunction(ctx, js_expression_keys, "__weft_expression_keys", 1));
     JS_SetPropertyStr(ctx, global, "__weft_expression_paths", JS_NewCFunction(ctx, js_expression_paths, "__weft_expression_paths", 1));
-    JS_SetPropertyStr(ctx, global, "__weft_contains", JS_NewCFunction(ctx, js_contains, "__weft_contains", 2));
     JS_SetPropertyStr(ctx, global, "__weft_json_parse", JS_NewCFunction(ctx, js_json_parse, "__weft_json_parse", 1));
     JS_SetPropertyStr(ctx, global, "__weft_json_stringify", JS_NewCFunction(ctx, js_json_stringify, "__weft_json_stringify", 1));
     JSValue v = JS_Eval(ctx, weft_bundle, weft_bundle_len, "core.js", JS_EVAL_TYPE_GLOBAL);

@@ -4,11 +4,12 @@ import '../src/main.js';
 
 // run sends the task as the host does: the context as JSON text inside
 // the task document.
-function run(parameters, inputs, context) {
+function run(parameters, inputs, context, connectionInput) {
   const task = {
     abi: 1,
     node: { name: 'Set', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters },
     inputs,
+    connectionInput,
     context: typeof context === 'string' ? context : JSON.stringify(context),
   };
   return JSON.parse(JSON.stringify(globalThis.__weft_run(JSON.stringify(task))));
@@ -25,9 +26,8 @@ test('$json expressions do not need the context parsed', () => {
   assert.deepEqual(r.outputs[0][0].json, { v: 42 });
 });
 
-test('connectionInput in the context text is $input', () => {
-  const ctx = { workflow: { timezone: 'UTC' }, connectionInput: [{ json: { n: 5 } }] };
-  const r = run(assign('v', '={{ $input.first().json.n }}', 'number'), [[{ json: { n: 1 } }]], ctx);
+test("the task's connectionInput is $input, without the context parsed", () => {
+  const r = run(assign('v', '={{ $input.first().json.n }}', 'number'), [[{ json: { n: 1 } }]], '{"workflow":', [{ json: { n: 5 } }]);
   assert.equal(r.error, undefined);
   assert.equal(r.outputs[0][0].json.v, 5);
 });

@@ -9,10 +9,11 @@ const ITEMS = [
   { json: { id: 2, name: 'bob jones', age: 17, tags: [], profile: {} }, pairedItem: { item: 1 } },
 ];
 
-function resolver(items = ITEMS, context = {}, node = {}) {
+function resolver(items = ITEMS, context = {}, node = {}, connectionInput = undefined) {
   return createResolver({
     node: { name: 'Node', type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: {}, ...node },
     inputs: [items],
+    connectionInput,
     context: { workflow: { id: 'wf1', name: 'My workflow', active: false, timezone: 'UTC' }, execution: { id: '7', mode: 'manual' }, runIndex: 0, source: [], ...context },
   });
 }
@@ -95,8 +96,8 @@ test('$json, $binary, $input, $itemIndex, $runIndex', () => {
   throwsMessage(() => resolver([]).resolve('={{ $json.a }}', 0), "Node 'Node' hasn't been executed");
 });
 
-test('$input is context.connectionInput when given', () => {
-  const r = resolver(ITEMS, { connectionInput: [{ json: { id: 9 } }] });
+test("$input is the task's connectionInput when given", () => {
+  const r = resolver(ITEMS, {}, {}, [{ json: { id: 9 } }]);
   assert.equal(r.resolve('={{ $json.id }}', 0), 9);
   assert.equal(r.resolve('={{ $input.all().length }}', 0), 1);
 });

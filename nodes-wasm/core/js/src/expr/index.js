@@ -21,7 +21,7 @@ import { ExpressionError } from '../errors.js';
 import { compiled, joinValue } from './compile.js';
 import { extend, SYMBOLS } from './extend.js';
 import { DateTime, Duration, Interval, deferTimezone } from './luxon.js';
-import { contextLacks, contextOf } from '../taskContext.js';
+import { contextOf } from '../taskContext.js';
 import { average } from './ext-array.js';
 import { Graph } from './graph.js';
 import { jmespathSearch } from './jmespath.js';
@@ -274,10 +274,9 @@ class Resolver {
     this.node = task.node || {};
     this.nodeName = this.node.name;
     // $input is the items the connection brought (connectionInput), else
-    // input 0: read without parsing the context when it has none
+    // input 0
     const inputs = task.inputs;
-    const given = contextLacks(task, '"connectionInput"') ? undefined : this.c.connectionInput;
-    this.items = given || (inputs && inputs[0]) || [];
+    this.items = task.connectionInput || (inputs && inputs[0]) || [];
     this.perItem = [];
     this.depth = 0;
     // dates see the workflow's time zone; the context is read for it
