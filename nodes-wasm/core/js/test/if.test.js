@@ -95,23 +95,49 @@ test('If has two outputs', () => {
 // the parameter) routes items as it does unprepared.
 test('a prepared If routes as it does unprepared', async () => {
   const { prepare, preparedParameters } = await import('../src/prepare.js');
-  const { NodeContext } = await import('../src/context.js');
+  const { NodeContext, PLANS } = await import('../src/context.js');
   const { default: ifNode } = await import('../src/nodes/if.js');
   const cond = (left, type, operation, right) => ({ id: 'c', leftValue: left, rightValue: right, operator: { type, operation } });
   const cases = [
     { conditions: filterValue([cond('={{ $json.n }}', 'number', 'gt', 10)]), options: {} },
     { conditions: filterValue([cond('={{ $json.s }}', 'string', 'equals', 'A'), cond('={{ $json.n }}', 'number', 'lt', '={{ $json.m }}')], 'or', { caseSensitive: false }), options: {} },
     { conditions: filterValue([cond('={{ $json.n }}', 'string', 'equals', '5')]), looseTypeValidation: true, options: {} },
+    // no expression at all; constant conditions
+    { conditions: filterValue([cond(3, 'number', 'gt', 2), cond('a', 'string', 'contains', 'a')]), options: {} },
+    // the right value first in the condition: expressions evaluated in the order they are written
+    { conditions: filterValue([{ id: 'c', rightValue: '={{ $json.m }}', leftValue: '={{ $json.n }}', operator: { type: 'number', operation: 'gte' } }]), options: {} },
+    // single-value operators, a rightType, an unknown combinator
+    { conditions: filterValue([{ id: 'c', leftValue: '={{ $json.s }}', operator: { type: 'string', operation: 'notEmpty', singleValue: true } }]), options: {} },
+    { conditions: filterValue([cond('={{ $json.s }}', 'string', 'equals', 'a')], 'xor'), options: {} },
+    // a strict type error names the condition and the item, with the hint
+    { conditions: filterValue([cond('={{ $json.s }}', 'number', 'gt', 1)]), options: {} },
+    // an expression that fails
+    { conditions: filterValue([cond('={{ $json.n.nope.deeper }}', 'number', 'gt', 1)]), options: {} },
+    // options from the node: case-insensitive, loose; filter options version 1
+    { conditions: filterValue([cond('={{ $json.s }}', 'string', 'equals', 'B')], 'and', { caseSensitive: true, version: 1 }), options: { ignoreCase: true } },
+    // an expression outside a condition's values: not planned, same result
+    { conditions: { ...filterValue([cond('={{ $json.s }}', 'string', 'equals', 'b')]), combinator: '={{ "and" }}' }, options: {} },
   ];
   const items = [{ json: { n: 5, s: 'a', m: 6 } }, { json: { n: 15, s: 'b', m: 1 } }, { json: { n: 11, s: '20', m: 30 } }];
   cases.forEach((params, k) => {
     const run = (node) => {
       const task = { node, inputs: [JSON.parse(JSON.stringify(items))], context: {} };
-      return JSON.parse(JSON.stringify(ifNode.run(new NodeContext(task, ifNode))));
+      try {
+        return JSON.parse(JSON.stringify(ifNode.run(new NodeContext(task, ifNode))));
+      } catch (e) {
+        return { error: e.message, description: e.description, itemIndex: e.itemIndex };
+      }
     };
     const want = run({ name: 'If', type: IF, typeVersion: 2.2, parameters: params });
     const key = `if-equivalence-${k}`;
     prepare([{ key, type: IF, typeVersion: 2.2, parameters: JSON.parse(JSON.stringify(params)) }]);
-    assert.deepEqual(run({ name: 'If', type: IF, typeVersion: 2.2, parameters: preparedParameters(key), prepared: key }), want, `case ${k}`);
+    const kept = preparedParameters(key);
+    // every case but the last is tested from its plan (conditions.js, planFilter)
+    const plans = kept[PLANS];
+    const filter = Object.getOwnPropertySymbols(plans).find((sym) => sym.description === 'filterPlan');
+    assert.equal(plans[filter] === null, k === cases.length - 1, `case ${k}: plan ${plans[filter]}`);
+    assert.deepEqual(run({ name: 'If', type: IF, typeVersion: 2.2, parameters: kept, prepared: key }), want, `case ${k}`);
+    if (k === 7) assert.match(want.error, /Wrong type: 'a' is a string but was expecting a number \[condition 0, item 0\]/);
+    if (k === 8) assert.equal(typeof want.error, 'string');
   });
 });

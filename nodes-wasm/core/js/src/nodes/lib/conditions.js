@@ -92,17 +92,17 @@ function invalidMessage(type, fromType, text, strict, suffix) {
 
 // typeError builds the FilterError for a condition whose values do not
 // convert.
-function typeError(condition, type, rightType, leftValid, rightValid, strict, index, itemIndex) {
+function typeError(leftValue, rightValue, type, rightType, leftValid, rightValid, strict, index, itemIndex) {
   const suffix = `[condition ${index}, item ${itemIndex}]`;
-  const lt = typeof condition.leftValue;
-  const rt = typeof condition.rightValue;
+  const lt = typeof leftValue;
+  const rt = typeof rightValue;
   if (!leftValid && !rightValid && lt === rt) {
     return new FilterError(`Comparison type expects ${article(type)} but both fields are ${article(lt)}`, typeHint(strict), itemIndex);
   }
   if (!leftValid) {
-    return new FilterError(invalidMessage(type, lt, String(condition.leftValue), strict, suffix), invalidDescription(type, 'first', strict), itemIndex);
+    return new FilterError(invalidMessage(type, lt, String(leftValue), strict, suffix), invalidDescription(type, 'first', strict), itemIndex);
   }
-  return new FilterError(invalidMessage(rightType, rt, String(condition.rightValue), strict, suffix), invalidDescription(rightType, 'second', strict), itemIndex);
+  return new FilterError(invalidMessage(rightType, rt, String(rightValue), strict, suffix), invalidDescription(rightType, 'second', strict), itemIndex);
 }
 
 // regexFrom builds a RegExp from "/pattern/flags" or a bare pattern.
@@ -227,14 +227,18 @@ export function evaluateCondition(condition, opts) {
 function testCondition(condition, ignoreCase, strict, version, index, itemIndex) {
   const c = condition || {};
   const operator = c.operator || {};
-  const type = operator.type;
-  const op = operator.operation;
-  const rightType = operator.rightType || type;
-  const left = parseValue(c.leftValue, type, strict, version);
-  let right = parseValue(c.rightValue, rightType, strict, version);
+  return testValues(operator.type, operator.operation, operator.rightType || operator.type, !!operator.singleValue,
+    c.leftValue, c.rightValue, ignoreCase, strict, version, index, itemIndex);
+}
+
+// testValues tests a condition's operator, of type and operation op, on
+// its two values (testCondition).
+function testValues(type, op, rightType, singleValue, leftValue, rightValue, ignoreCase, strict, version, index, itemIndex) {
+  const left = parseValue(leftValue, type, strict, version);
+  let right = parseValue(rightValue, rightType, strict, version);
   const leftValid = left !== INVALID;
-  const rightValid = right !== INVALID || !!operator.singleValue;
-  if (!leftValid || !rightValid) throw typeError(c, type, rightType, leftValid, rightValid, strict, index, itemIndex);
+  const rightValid = right !== INVALID || singleValue;
+  if (!leftValid || !rightValid) throw typeError(leftValue, rightValue, type, rightType, leftValid, rightValid, strict, index, itemIndex);
   if (right === INVALID) right = undefined;
   const exists = left !== undefined && left !== null && !(typeof left === 'number' && Number.isNaN(left));
   if (op === 'exists') return exists;
@@ -255,6 +259,82 @@ function testCondition(condition, ignoreCase, strict, version, index, itemIndex)
 // isFilterValue reports whether v has the shape of a filter parameter.
 export function isFilterValue(v) {
   return v !== null && typeof v === 'object' && 'conditions' in v && 'combinator' in v;
+}
+
+// planFilter works out, once, what executeFilter(value, itemIndex,
+// nodeOptions) does with a filter value whose only expressions are
+// conditions' leftValue and rightValue strings: the options, the
+// combinator and each condition's operator. executePlan then tests an
+// item without the filter value rebuilt around its evaluated expressions,
+// or read again. null for any other value.
+export function planFilter(value, nodeOptions) {
+  if (!isFilterValue(value) || !Array.isArray(value.conditions)) return null;
+  const evals = [];
+  if (!plannable(value, [], evals)) return null;
+  const o = value.options !== null && typeof value.options === 'object' ? value.options : DEFAULT_OPTIONS;
+  let ignoreCase = o.caseSensitive === undefined ? false : !o.caseSensitive;
+  if (typeof nodeOptions.ignoreCase === 'boolean') ignoreCase = nodeOptions.ignoreCase;
+  const conditions = value.conditions.map((condition) => {
+    const c = condition || {};
+    const operator = c.operator || {};
+    return {
+      type: operator.type, op: operator.operation, rightType: operator.rightType || operator.type,
+      singleValue: !!operator.singleValue, left: c.leftValue, right: c.rightValue, leftExpr: false, rightExpr: false,
+    };
+  });
+  for (const ev of evals) conditions[ev.k][ev.right ? 'rightExpr' : 'leftExpr'] = true;
+  return {
+    combinator: value.combinator, ignoreCase, strict: o.typeValidation !== 'loose' && !nodeOptions.loose,
+    version: o.version ?? nodeOptions.version ?? 1, conditions, evals,
+  };
+}
+
+// plannable walks v as the expression paths are listed (depth first, in
+// Object.keys order), noting in evals each expression, {k, right, expr}
+// for condition k's leftValue or rightValue; false when one is anywhere
+// else.
+function plannable(v, path, evals) {
+  if (typeof v === 'string') {
+    if (v.charCodeAt(0) !== 61) return true;
+    if (path.length !== 3 || path[0] !== 'conditions' || typeof path[1] !== 'number') return false;
+    if (path[2] !== 'leftValue' && path[2] !== 'rightValue') return false;
+    evals.push({ k: path[1], right: path[2] === 'rightValue', expr: v });
+    return true;
+  }
+  if (v === null || typeof v !== 'object') return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (!plannable(v[i], path.concat(i), evals)) return false;
+    return true;
+  }
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) if (!plannable(v[keys[i]], path.concat(keys[i]), evals)) return false;
+  return true;
+}
+
+// executePlan is executeFilter for item itemIndex of a planned filter
+// value (planFilter): every expression is evaluated first, in the order
+// resolving the parameter evaluates them, by resolver.
+export function executePlan(plan, resolver, itemIndex) {
+  const conditions = plan.conditions;
+  const evals = plan.evals;
+  let values = null;
+  if (evals.length > 0) {
+    values = new Array(conditions.length * 2);
+    for (let e = 0; e < evals.length; e++) {
+      const ev = evals[e];
+      values[ev.k * 2 + (ev.right ? 1 : 0)] = resolver.evaluate(ev.expr, itemIndex);
+    }
+  }
+  const and = plan.combinator === 'and';
+  if (!and && plan.combinator !== 'or') return false;
+  for (let i = 0; i < conditions.length; i++) {
+    const c = conditions[i];
+    const left = c.leftExpr ? values[i * 2] : c.left;
+    const right = c.rightExpr ? values[i * 2 + 1] : c.right;
+    const ok = testValues(c.type, c.op, c.rightType, c.singleValue, left, right, plan.ignoreCase, plan.strict, plan.version, i, itemIndex);
+    if (and ? !ok : ok) return !and;
+  }
+  return and;
 }
 
 // executeFilter evaluates a filter value for one item. A value that is not

@@ -1,7 +1,7 @@
 // The item loop the If and Filter nodes share: each item's conditions,
 // resolved for that item, send it to the "true" (kept) or "false"
 // (discarded) list.
-import { executeFilter, LOOSE_TYPE_HINT } from './conditions.js';
+import { executeFilter, executePlan, planFilter, LOOSE_TYPE_HINT } from './conditions.js';
 import { param, withPairedItem } from './params.js';
 import { PLANS } from '../../context.js';
 
@@ -18,6 +18,12 @@ function filterVersion(nodeVersion) {
 // (prepareFilter).
 const SETUP = Symbol('filterSetup');
 
+// FILTER keys, among a prepared node's parameter plans, what executeFilter
+// does with its conditions for every item (planFilter), when the options
+// are the same for every item and only the conditions' values hold
+// expressions; null otherwise.
+const FILTER = Symbol('filterPlan');
+
 // prepareFilter is the If and Filter nodes' prepare: it works out the
 // options executeFilter gets once, when the parameters they come from
 // hold no expression.
@@ -28,10 +34,14 @@ export function prepareFilter(params, version) {
   const loose = version >= 2.1 ? plans.looseTypeValidation : null;
   if (options === undefined || options.build !== null || loose === undefined || (loose !== null && loose.build !== null)) {
     plans[SETUP] = null;
+    plans[FILTER] = null;
     return;
   }
   const o = options.value || {};
-  plans[SETUP] = { ignoreCase: o.ignoreCase, loose: !!(loose !== null ? loose.value : o.looseTypeValidation), version: filterVersion(version) };
+  const setup = { ignoreCase: o.ignoreCase, loose: !!(loose !== null ? loose.value : o.looseTypeValidation), version: filterVersion(version) };
+  plans[SETUP] = setup;
+  const conditions = plans.conditions;
+  plans[FILTER] = conditions !== undefined ? planFilter(conditions.value, setup) : null;
 }
 
 // splitItems returns [passing, failing] for the node's input items.
@@ -39,9 +49,12 @@ export function splitItems(ctx) {
   const items = ctx.getInputData();
   const version = ctx.node.typeVersion;
   // executeFilter reads the conditions by name
-  const conditions = param(ctx, 'conditions', {}, true);
   const setup = ctx.plans !== undefined ? ctx.plans[SETUP] : undefined;
   const ready = setup !== undefined && setup !== null;
+  const plan = ready ? ctx.plans[FILTER] || null : null;
+  // the resolver, made only when a planned condition evaluates an expression
+  const resolver = plan !== null && plan.evals.length > 0 ? ctx.resolver : null;
+  const conditions = plan === null ? param(ctx, 'conditions', {}, true) : null;
   const options = ready ? null : param(ctx, 'options', {});
   const looseParam = !ready && version >= 2.1 ? param(ctx, 'looseTypeValidation', false) : null;
   const pass = [];
@@ -58,7 +71,7 @@ export function splitItems(ctx) {
         loose = !!(looseParam ? looseParam(i) : opts.looseTypeValidation);
         nodeOptions = { ignoreCase: opts.ignoreCase, loose, version: fv };
       }
-      const ok = executeFilter(conditions(i), i, nodeOptions);
+      const ok = plan !== null ? executePlan(plan, resolver, i) : executeFilter(conditions(i), i, nodeOptions);
       (ok ? pass : fail).push(item);
     } catch (err) {
       if (ctx.continueOnFail()) {
