@@ -219,3 +219,35 @@ test('a prepared Edit Fields node gives what it gives unprepared', async () => {
     assert.deepEqual(run({ name: 'Set', type: SET, typeVersion: 3.4, parameters: kept, prepared: key }), want, `case ${k}`);
   });
 });
+
+// Assignments in the usual shape are built from their plan (plannedFields);
+// with one more key beside them the parameter takes the generic path
+// (param() and manualFields). Both must give the same items and errors.
+test('assignments built from their plan give what the generic path gives', async () => {
+  const entry = (name, value, type) => ({ id: 'e', name, value, type });
+  const lists = [
+    [entry('greeting', "={{ 'hello ' + $json.name }}", 'string'), entry('double', '={{ $json.id * 2 }}', 'number')],
+    [entry('={{ "f_" + $json.id }}', '={{ $json.name }}', 'string'), entry('t', '42', '={{ $json.id > 1 ? "number" : "string" }}')],
+    [{ value: '={{ $json.id }}', id: '={{ "x" }}', name: 'v', type: 'number' }, entry('same', 'plain', 'string')],
+    [entry('file', 'data', 'binary'), entry('n', '={{ $json.id }}', 'number')],
+    [entry('bad', '={{ $json.name }}', 'number')],
+    [entry('boom', '={{ $json.nope.deeper }}', 'string')],
+    [],
+  ];
+  const items = () => [{ json: { id: 1, name: 'ann' }, binary: { data: { mimeType: 'text/plain', data: 'aGk=' } } }, { json: { id: 2, name: '7' } }];
+  const run = (assignments, extra) => {
+    const params = { mode: 'manual', includeOtherFields: true, assignments: { assignments, ...extra }, options: {} };
+    const task = { node: { name: 'Set', type: SET, typeVersion: 3.4, parameters: params }, inputs: [items()], context: {} };
+    try {
+      return JSON.parse(JSON.stringify(setNode.run(new NodeContext(task, setNode))));
+    } catch (e) {
+      return { error: e.message, itemIndex: e.itemIndex };
+    }
+  };
+  lists.forEach((list, k) => {
+    const generic = run(JSON.parse(JSON.stringify(list)), { other: 1 });
+    assert.deepEqual(run(JSON.parse(JSON.stringify(list)), {}), generic, `case ${k}`);
+    if (k === 4) assert.match(generic.error, /'bad' expects a number/);
+    if (k === 5) assert.equal(typeof generic.error, 'string');
+  });
+});

@@ -174,8 +174,14 @@ function manualFields(ctx, state, i, item, opts, version) {
       newData[entry.name] = validateEntry(entry.name, t.replace('Value', ''), value, i, opts.ignoreConversionErrors, version);
     }
   }
+  return composeWithBinaries(i, item, newData, binaries, opts, version);
+}
+
+// composeWithBinaries is composeItem, then the binary fields set ({name,
+// value}: value names the input's binary property).
+function composeWithBinaries(i, item, newData, binaries, opts, version) {
   const out = composeItem(i, item, newData, opts, version);
-  if (binaries.length) {
+  if (binaries !== null && binaries.length) {
     if (!out.binary) out.binary = {};
     for (const a of binaries) {
       const data = item.binary && item.binary[a.value];
@@ -188,6 +194,55 @@ function manualFields(ctx, state, i, item, opts, version) {
   return out;
 }
 
+// plannedFields is manualFields for assignments with a plan
+// (assignmentsPlan, in state.plan): every expression evaluated first,
+// entry by entry in key order, as n8n resolves the whole parameter, then
+// each entry's name, type and value taken from the entry or from what its
+// expressions gave, without an object rebuilt around them.
+function plannedFields(ctx, state, i, item, opts, version) {
+  const plan = state.plan;
+  const list = plan.list;
+  const exprKeys = plan.exprKeys;
+  let ev = null;
+  if (plan.exprCount > 0) {
+    ev = new Array(plan.exprCount);
+    const r = ctx.resolver;
+    let e = 0;
+    for (let n = 0; n < list.length; n++) {
+      const keys = exprKeys[n];
+      if (keys === null) continue;
+      const a = list[n];
+      for (let k = 0; k < keys.length; k++) ev[e++] = r.evaluate(a[keys[k]], i);
+    }
+  }
+  const newData = {};
+  let binaries = null;
+  let e = 0;
+  for (let n = 0; n < list.length; n++) {
+    const a = list[n];
+    const keys = exprKeys[n];
+    let name = a.name;
+    let type = a.type;
+    let value = a.value;
+    if (keys !== null) {
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k];
+        const v = ev[e++];
+        if (key === 'name') name = v;
+        else if (key === 'type') type = v;
+        else if (key === 'value') value = v;
+      }
+    }
+    if (type === 'binary') {
+      if (binaries === null) binaries = [];
+      binaries.push({ name, value });
+      continue;
+    }
+    newData[name] = validateEntry(name, type, value, i, opts.ignoreConversionErrors, version);
+  }
+  return composeWithBinaries(i, item, newData, binaries, opts, version);
+}
+
 function rawFields(ctx, state, i, item, opts, version) {
   let data;
   if (state.template !== undefined) data = resolveTemplate(ctx, state.template, i);
@@ -195,42 +250,11 @@ function rawFields(ctx, state, i, item, opts, version) {
   return composeItem(i, item, parseJsonParameter(data, i), opts, version);
 }
 
-// assignmentsParam is param(ctx, 'assignments') for the usual shape of the
-// collection, {assignments: [{id, name, value, type}, …]}, without the
-// generic walk: per item, only the entries with an expression are rebuilt,
-// their expressions evaluated in key order, all before any is used (as
-// n8n resolves the whole parameter first). Any other shape goes through
-// param().
-function assignmentsParam(ctx) {
-  const plans = ctx.plans;
-  let plan = plans !== undefined ? plans[ASSIGNMENTS] : undefined;
-  if (plan === undefined) plan = assignmentsPlan(ctx.getRawParameter('assignments'));
-  if (plan === null) return param(ctx, 'assignments', {});
-  const list = plan.list;
-  const exprKeys = plan.exprKeys;
-  return (i) => {
-    const out = new Array(list.length);
-    for (let n = 0; n < list.length; n++) {
-      const keys = exprKeys[n];
-      if (keys === null) {
-        out[n] = list[n];
-        continue;
-      }
-      // the entry with the expressions evaluated in its place, in key
-      // order: an object over it (manualFields reads name, type and
-      // value; a copy of every key cost a run more)
-      const a = list[n];
-      const e = Object.create(a);
-      for (let k = 0; k < keys.length; k++) e[keys[k]] = ctx.resolver.evaluate(a[keys[k]], i);
-      out[n] = e;
-    }
-    return { assignments: out };
-  };
-}
-
-// assignmentsPlan is what assignmentsParam works out from the parameter as
-// written: {list, exprKeys}, or null when it leaves the parameter to
-// param(). Made once while preparing the node (ASSIGNMENTS), else per run.
+// assignmentsPlan is what plannedFields works from, for the usual shape of
+// the assignments parameter, {assignments: [{id, name, value, type}, …]}:
+// {list, exprKeys, exprCount}, or null for any other shape, which goes
+// through param() and manualFields. Made once while preparing the node
+// (ASSIGNMENTS), else per run.
 function assignmentsPlan(raw) {
   const list = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? raw.assignments : undefined;
   if (!Array.isArray(list) || Object.keys(raw).length !== 1) return null;
@@ -260,7 +284,9 @@ function assignmentsPlan(raw) {
     }
     exprKeys[n] = found;
   }
-  return { list, exprKeys };
+  let exprCount = 0;
+  for (let n = 0; n < list.length; n++) if (exprKeys[n] !== null) exprCount += exprKeys[n].length;
+  return { list, exprKeys, exprCount };
 }
 
 // ASSIGNMENTS keys assignmentsPlan's answer among a prepared node's
@@ -313,9 +339,11 @@ function runV3(ctx) {
   const version = ctx.node.typeVersion;
   const setup = ctx.plans !== undefined ? ctx.plans[SETUP] : undefined;
   if (setup !== undefined && setup !== null) {
-    const state = { assignments: assignmentsParam(ctx) };
+    const plan = ctx.plans[ASSIGNMENTS];
+    const state = plan !== null ? { plan } : { assignments: param(ctx, 'assignments', {}) };
+    const build = plan !== null ? plannedFields : manualFields;
     const out = [];
-    for (let i = 0; i < items.length; i++) out.push(buildItem(ctx, manualFields, state, i, items[i], setup.opts, version));
+    for (let i = 0; i < items.length; i++) out.push(buildItem(ctx, build, state, i, items[i], setup.opts, version));
     return [out];
   }
   const mode = ctx.getNodeParameter('mode', 0, 'manual');
@@ -326,7 +354,10 @@ function runV3(ctx) {
     const raw = ctx.getRawParameter('jsonOutput');
     if (typeof raw === 'string' && raw.startsWith('=')) state.template = raw.replace(/^=+/, '');
   } else if (version >= 3.3) {
-    state.assignments = assignmentsParam(ctx);
+    const kept = ctx.plans !== undefined ? ctx.plans[ASSIGNMENTS] : undefined;
+    const plan = kept !== undefined ? kept : assignmentsPlan(ctx.getRawParameter('assignments'));
+    if (plan !== null) state.plan = plan;
+    else state.assignments = param(ctx, 'assignments', {});
   } else {
     state.fields = param(ctx, 'fields.values', []);
     const rawList = ctx.getRawParameter('fields.values');
@@ -343,7 +374,7 @@ function runV3(ctx) {
   const options = param(ctx, 'options', {});
   const includeFields = param(ctx, 'includeFields', '');
   const excludeFields = param(ctx, 'excludeFields', '');
-  const build = mode === 'raw' ? rawFields : manualFields;
+  const build = mode === 'raw' ? rawFields : state.plan !== undefined ? plannedFields : manualFields;
   const out = [];
   // what each item is built with: made once, unless an expression in it
   // can differ from item to item
