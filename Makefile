@@ -46,7 +46,9 @@ $(NODES)/wrap.wasm: runtime/testdata/wrap.wasm
 # through npm (nodes-wasm/core/js/package-lock.json).
 COREBUILD   := $(BIN)/core
 QJS_MOD     := github.com/quickjs-ng/quickjs@v0.10.1
-QJS_UNITS   := quickjs libregexp libunicode cutils xsum
+# quickjs.c itself is compiled inside nodes-wasm/core/glue/qjs.c, with the
+# helpers the reactor's JSON code needs from inside the engine.
+QJS_UNITS   := libregexp libunicode cutils xsum
 QJS_OBJS    := $(QJS_UNITS:%=$(COREBUILD)/qjs/%.o)
 WASI_CC     := clang --target=wasm32-wasi --sysroot=/usr
 # QuickJS-ng builds for WASI as it is (no threads, no native stack probe:
@@ -81,10 +83,13 @@ $(COREBUILD)/%.o: $(COREBUILD)/%.c
 $(COREBUILD)/glue.o: nodes-wasm/core/glue/core.c nodes-wasm/core/glue/json.h $(COREBUILD)/qjs/src
 	$(WASI_CC) -O2 -I"$$(cat $(COREBUILD)/qjs/src)" -c $< -o $@
 
-$(COREBUILD)/json.o: nodes-wasm/core/glue/json.c nodes-wasm/core/glue/json.h $(COREBUILD)/qjs/src
+$(COREBUILD)/json.o: nodes-wasm/core/glue/json.c nodes-wasm/core/glue/json.h nodes-wasm/core/glue/qjs.h $(COREBUILD)/qjs/src
 	$(WASI_CC) -O2 -I"$$(cat $(COREBUILD)/qjs/src)" -c $< -o $@
 
-$(CORE): $(QJS_OBJS) $(COREBUILD)/glue.o $(COREBUILD)/json.o $(COREBUILD)/bundle.o
+$(COREBUILD)/qjs/quickjs.o: nodes-wasm/core/glue/qjs.c nodes-wasm/core/glue/qjs.h $(COREBUILD)/qjs/src
+	$(WASI_CC) $(QJS_CFLAGS) -I"$$(cat $(COREBUILD)/qjs/src)" -c $< -o $@
+
+$(CORE): $(QJS_OBJS) $(COREBUILD)/qjs/quickjs.o $(COREBUILD)/glue.o $(COREBUILD)/json.o $(COREBUILD)/bundle.o
 	@mkdir -p $(@D)
 	$(WASI_CC) -mexec-model=reactor -O2 -Wl,--stack-first -Wl,-z,stack-size=2097152 -o $@ $^
 

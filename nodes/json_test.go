@@ -2,6 +2,7 @@ package nodes_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/weftrun/weft/api"
@@ -29,6 +30,18 @@ function canon(v) {
   if (Array.isArray(v)) return '[' + v.map(canon).join(',') + ']';
   const proto = Object.getPrototypeOf(v) === Object.prototype ? '' : 'proto?';
   return proto + '{' + Object.keys(v).map((k) => JSON.stringify(k) + ':' + canon(v[k])).join(',') + '}';
+}
+// mutate changes every other object in v: one gets a key, the next loses
+// its first key and gets another value for its last.
+let turn = 0;
+function mutate(v) {
+  if (v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) { v.forEach(mutate); return; }
+  const keys = Object.keys(v);
+  keys.forEach((k) => mutate(v[k]));
+  turn++;
+  if (turn % 2 === 0) v.added = turn;
+  else if (keys.length > 0) { delete v[keys[0]]; if (keys.length > 1) v[keys[keys.length - 1]] = 'changed'; }
 }
 function attempt(f) {
   try { return { v: f() }; } catch (e) { return { e: e.name + ': ' + e.message }; }
@@ -72,6 +85,11 @@ for (const text of $json.texts) {
   }
   if (canon(want.v) !== canon(got.v)) problems.push({ json: { text, op: 'parse', want: canon(want.v), got: canon(got.v) } });
   parsedHere++;
+  // objects of the same keys may share a shape: changing some of them
+  // must leave the others as they were
+  const mutated = (v) => { turn = 0; mutate(v); return canon(v); };
+  const m1 = mutated(__weft_json_parse(text)), m2 = mutated(JSON.parse(text));
+  if (m1 !== m2) problems.push({ json: { text, op: 'parse, then change', want: m2, got: m1 } });
   if (want.v !== null && typeof want.v === 'object') {
     // kept as text when it is a task's top-level member named by the
     // second argument, as a task's context is
@@ -126,6 +144,12 @@ var jsonTexts = []string{
 	`[1,[2,[3,[4]]],{"a":{"b":{"c":null}}}]`,
 	`{"json":{"headers":{"host":"127.0.0.1:5678"},"body":{"name":"ann","n":21}},"pairedItem":{"item":0}}`,
 	`{"s":"}]\"{[\\","t":["]","\\\\",{"u":"\"}"}]}`, `["\\",["[\""]]`,
+	// objects of the same keys, in arrays: the later ones made with the first one's shape
+	`[{"a":1,"b":2},{"a":3,"b":4},{"a":5,"b":6},{"b":7,"a":8},{"a":9}]`,
+	`[{"a":1,"a":2},{"a":1,"a":2},{"a":3}]`, `[{"1":1,"b":2},{"1":3,"b":4},{"b":5,"1":6}]`,
+	`[{"__proto__":1,"x":2},{"__proto__":{"y":3},"x":4}]`, `[{"x":{"a":[]}},{"x":{"a":{}}}]`,
+	`[` + strings.Repeat(`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16},`, 3) + `{}]`,
+	`[` + strings.Repeat(`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15},`, 3) + `{}]`,
 	// not JSON: the engine's error must come back
 	``, ` `, `{`, `}`, `[1,]`, `{"a":1,}`, `{"a" 1}`, `{a:1}`, `'x'`, `01`, `1.`, `.5`, `-`, `+1`,
 	`1e`, `1e+`, `tru`, `nul`, `"unterminated`, "\"tab\there\"", `"\x"`, `"\u12"`, `[1 2]`, `{} {}`,

@@ -18,9 +18,11 @@ make -s core >/dev/null
 OUT=bin/core-native
 mkdir -p "$OUT"
 QJS=$(cat bin/core/qjs/src)
-for u in quickjs libregexp libunicode cutils xsum; do
+for u in libregexp libunicode cutils xsum; do
   [ "$OUT/$u.o" -nt "$QJS/$u.c" ] || gcc -O2 -DNDEBUG -w -c "$QJS/$u.c" -o "$OUT/$u.o" &
 done
+# quickjs.c is compiled inside qjs.c (see the Makefile)
+gcc -O2 -DNDEBUG -w -I"$QJS" -c nodes-wasm/core/glue/qjs.c -o "$OUT/quickjs.o" &
 wait
 gcc -O2 -I"$QJS" -Wno-attributes -c nodes-wasm/core/glue/core.c -o "$OUT/glue.o"
 gcc -O2 -I"$QJS" -c nodes-wasm/core/glue/json.c -o "$OUT/json.o"

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "qjs.h"
 
 #define JSON_MAX_DEPTH 256
 
@@ -364,6 +365,34 @@ static JSValue parse_array(parser *ps) {
     return JS_UNDEFINED;
 }
 
+/* Objects with the same keys, in the same order, share a shape, and a
+ * task's documents repeat a few key lists (the task's, a node's, each
+ * item's): shapes[] keeps the last shape seen for each hash of a key list,
+ * so that the next object of those keys is made with it at once
+ * (qjs.c) instead of by adding its properties one by one. Key lists of
+ * more than SHAPE_KEYS keys are not kept. */
+#define SHAPE_KEYS 16
+#define SHAPE_SLOTS 64
+static void *shapes[SHAPE_SLOTS];
+
+static uint32_t atoms_hash(const JSAtom *a, int n) {
+    uint32_t h = 2166136261u ^ (uint32_t)n;
+    for (int i = 0; i < n; i++)
+        h = (h ^ a[i]) * 16777619u;
+    return h;
+}
+
+/* keep_shape keeps obj's shape in slot, when it is the plain shape of n
+ * keys (a repeated key gives fewer properties, and is not kept). */
+static void keep_shape(JSContext *ctx, uint32_t slot, JSValueConst obj, int n) {
+    void *sh = weft_shape_of(ctx, obj, n);
+    if (!sh)
+        return;
+    if (shapes[slot])
+        weft_shape_free(ctx, shapes[slot]);
+    shapes[slot] = sh;
+}
+
 static JSValue parse_object(parser *ps) {
     JSContext *ctx = ps->ctx;
     vec props;
@@ -422,6 +451,17 @@ static JSValue parse_object(parser *ps) {
         }
         if (ps->p < ps->end && *ps->p == '}') {
             ps->p++;
+            uint32_t slot = 0;
+            if (props.n <= SHAPE_KEYS) {
+                slot = atoms_hash(props.a, props.n) % SHAPE_SLOTS;
+                void *sh = shapes[slot];
+                if (sh && weft_shape_matches(sh, props.n, props.a)) {
+                    JSValue obj = weft_object_with_shape(ctx, sh, props.v);
+                    /* the object took the values, unless it could not be made */
+                    vec_free(ctx, &props, JS_IsException(obj), 1);
+                    return JS_IsException(obj) ? fail(ps) : obj;
+                }
+            }
             /* defined in order: a repeated key keeps its first place and
              * its last value, as with JSON.parse */
             JSValue obj = JS_NewObject(ctx);
@@ -436,6 +476,8 @@ static JSValue parse_object(parser *ps) {
             vec_free(ctx, &props, 0, 1); /* values now belong to obj */
             if (JS_IsException(obj))
                 return fail(ps);
+            if (props.n <= SHAPE_KEYS)
+                keep_shape(ctx, slot, obj, props.n);
             return obj;
         }
         ps->failed = 1;

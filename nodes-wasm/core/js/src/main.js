@@ -234,6 +234,11 @@ const SAMPLE_TASK = '{"abi":1,"refs":true,"node":{"name":"n","type":"n8n-nodes-b
   '"inputs":[[{"json":{"headers":{},"params":{},"query":{},"body":{},"webhookUrl":"","executionMode":"production"},"pairedItem":{"item":0}}]],' +
   '"context":"{}"}';
 
+// The task of a prepared node, whose node names its parameters (the
+// module keeps the shapes of the documents it parses, glue/json.c).
+const SAMPLE_PREPARED_TASK = '{"abi":1,"refs":true,"node":{"name":"n","type":"n8n-nodes-base.noOp","typeVersion":1,"prepared":""},' +
+  '"inputs":[[{"json":{},"pairedItem":{"item":0}}]],"context":{}}';
+
 // Parameters as n8n writes them for If and Filter, for keepLayouts. (Edit
 // Fields' were measured too: its tasks then cost more, not less.)
 const SAMPLE_PARAMETERS = '[{"conditions":{"options":{"caseSensitive":true,"leftValue":"","typeValidation":"strict","version":2},' +
@@ -247,6 +252,7 @@ function keepTaskLayouts() {
   const parse = globalThis.__weft_json_parse;
   const task = typeof parse === 'function' ? parse(SAMPLE_TASK) : JSON.parse(SAMPLE_TASK);
   keepLayouts(task);
+  if (typeof parse === 'function') parse(SAMPLE_PREPARED_TASK, 'context');
   keepLayouts(typeof parse === 'function' ? parse(SAMPLE_PARAMETERS) : JSON.parse(SAMPLE_PARAMETERS));
   keepLayouts(new NodeContext(task, lookup(task.node.type, task.node.typeVersion)).resolver.slot(0));
   keepLayouts([{ outputs: [[0]], compiled: { k: { c: '', m: '' } } }, { fn: null, meta: '' }, { fn: null, single: true }]);
