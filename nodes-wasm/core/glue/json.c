@@ -650,6 +650,48 @@ typedef struct {
     int depth;
 } writer;
 
+static int write_value(writer *w, JSValueConst v);
+
+/* WRITE_ENTRIES bounds the keys of an object written from its properties
+ * directly: each nesting level keeps that many on the stack. Objects with
+ * more go through the engine's calls. */
+#define WRITE_ENTRIES 32
+
+/* write_entries writes an object from its entries (weft_plain_entries),
+ * leaving out the keys whose values have no JSON form. */
+static int write_entries(writer *w, const weft_entry *entries, int n) {
+    JSContext *ctx = w->ctx;
+    json_buf *b = w->b;
+    if (put(b, "{", 1))
+        return -1;
+    int first = 1;
+    for (int i = 0; i < n; i++) {
+        size_t mark = b->len;
+        if (!first && put(b, ",", 1))
+            return -1;
+        if (entries[i].key) {
+            if (put_string(b, entries[i].key, entries[i].len))
+                return -1;
+        } else {
+            JSValue key = JS_AtomToString(ctx, entries[i].atom);
+            int bad = JS_IsException(key) || put_js_string(ctx, b, key);
+            JS_FreeValue(ctx, key);
+            if (bad)
+                return -1;
+        }
+        if (put(b, ":", 1))
+            return -1;
+        int wr = write_value(w, entries[i].value);
+        if (wr < 0)
+            return -1;
+        if (wr == 0)
+            b->len = mark; /* left out, with its key */
+        else
+            first = 0;
+    }
+    return put(b, "}", 1) ? -1 : 1;
+}
+
 /* write_value writes v: 1 when written, 0 when v has no JSON form here
  * (undefined, a function, a symbol: left out of objects, null in arrays),
  * -1 when JSON.stringify must do it. */
@@ -691,8 +733,38 @@ static int write_value(writer *w, JSValueConst v) {
     }
     if (JS_IsFunction(ctx, v))
         return 0;
+    if (w->depth >= JSON_MAX_DEPTH)
+        return -1;
+    /* plain objects and arrays read from inside the engine (qjs.c) */
+    weft_entry entries[WRITE_ENTRIES];
+    int n = weft_plain_entries(ctx, v, atom_tojson, entries, WRITE_ENTRIES);
+    if (n >= 0) {
+        w->depth++;
+        int r = write_entries(w, entries, n);
+        w->depth--;
+        return r;
+    }
+    JSValue *values;
+    int64_t count = weft_array_values(ctx, v, &values);
+    if (count >= 0) {
+        w->depth++;
+        int r = put(b, "[", 1) ? -1 : 1;
+        for (int64_t i = 0; i < count && r > 0; i++) {
+            if (i > 0 && put(b, ",", 1)) {
+                r = -1;
+                break;
+            }
+            int wr = write_value(w, values[i]);
+            if (wr < 0 || (wr == 0 && put(b, "null", 4)))
+                r = -1;
+        }
+        if (r > 0 && put(b, "]", 1))
+            r = -1;
+        w->depth--;
+        return r;
+    }
     JSClassID cls = JS_GetClassID(v);
-    if (w->depth >= JSON_MAX_DEPTH || !json_is_plain(ctx, v) || JS_GetOwnProperty(ctx, NULL, v, atom_tojson) != 0)
+    if (!json_is_plain(ctx, v) || JS_GetOwnProperty(ctx, NULL, v, atom_tojson) != 0)
         return -1;
     w->depth++;
     int r = 1;

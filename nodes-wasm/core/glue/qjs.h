@@ -20,4 +20,27 @@ int weft_shape_matches(void *shape, int count, const JSAtom *atoms);
  * weft_shape_of) whose properties hold values, which it takes. */
 JSValue weft_object_with_shape(JSContext *ctx, void *shape, JSValue *values);
 
+/* One property of a plain object, as weft_plain_entries lists it: key is
+ * the name's bytes when it is ASCII (NULL otherwise: atom has it), value
+ * the property's value, not duplicated. */
+typedef struct {
+    const char *key;
+    uint32_t len;
+    JSAtom atom;
+    JSValue value;
+} weft_entry;
+
+/* weft_plain_entries lists the own enumerable string-keyed properties of
+ * obj in the order JSON.stringify writes them, into out (at most max),
+ * when obj is a plain object (the Object class, with Object.prototype or
+ * no prototype) whose own properties are all data properties, none keyed
+ * by an array index and none named tojson; it returns how many, or -1.
+ * The values stay valid while obj is unchanged. */
+int weft_plain_entries(JSContext *ctx, JSValueConst obj, JSAtom tojson, weft_entry *out, int max);
+
+/* weft_array_values sets *values to the elements of obj and returns their
+ * number, when obj is an array with Array.prototype whose elements are
+ * stored in order without holes; else -1. */
+int64_t weft_array_values(JSContext *ctx, JSValueConst obj, JSValue **values);
+
 #endif
