@@ -62,6 +62,14 @@ static char *arena, *arena_next, *arena_end;
  * last gives nothing back), so preparing allocates with malloc instead. */
 static int arena_paused;
 
+/* Set once a task has paused the arena: its state outlives it, so it
+ * frees its task and result documents. Every other task's state is
+ * discarded by the reset that follows it (the runtime resets a reactor
+ * instance after each task, or closes it), so those documents are left
+ * for the reset instead of taken apart object by object: 3,000 to 5,000
+ * native instructions a task. */
+static int kept_task;
+
 static int in_arena(const void *p) { return arena && (const char *)p >= arena && (const char *)p < arena_end; }
 
 static void *arena_take(size_t n) {
@@ -195,7 +203,8 @@ static uint64_t exception_result(void) {
  * error. */
 static uint64_t result(JSValue v) {
     if (json_stringify(ctx, v, &out) == 0) {
-        JS_FreeValue(ctx, v);
+        if (kept_task)
+            JS_FreeValue(ctx, v);
         return pack(out.data, out.len);
     }
     JSValue s = JS_JSONStringify(ctx, v, JS_UNDEFINED, JS_UNDEFINED);
@@ -255,6 +264,8 @@ static JSValue js_random(JSContext *c, JSValueConst this_val, int argc, JSValueC
  * from the task arena (see arena_paused). */
 static JSValue js_arena_pause(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
     arena_paused = argc > 0 && JS_ToBool(c, argv[0]) == 1;
+    if (arena_paused)
+        kept_task = 1;
     return JS_UNDEFINED;
 }
 
@@ -646,8 +657,10 @@ __attribute__((export_name("weft_run"))) uint64_t weft_run(const char *task, int
     JSValue arg = json_parse_raw(ctx, task, doc_len, atom_context);
     if (JS_VALUE_GET_TAG(arg) == JS_TAG_UNINITIALIZED)
         arg = JS_NewStringLen(ctx, task, doc_len);
+    kept_task = first;
     JSValue v = JS_Call(ctx, run_fn, JS_UNDEFINED, 1, &arg);
-    JS_FreeValue(ctx, arg);
+    if (kept_task)
+        JS_FreeValue(ctx, arg);
     if (JS_IsException(v))
         return exception_result();
     if (JS_IsNull(v)) {
