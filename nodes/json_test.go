@@ -245,3 +245,60 @@ func TestTaskContextText(t *testing.T) {
 		t.Fatalf("got %s; want workflow %q, execution test, inner 7", got[0], wf.Name)
 	}
 }
+
+// refsCheckCode compares, inside the module, the C reactor's
+// __weft_refs(inputs, outputs) with what src/main.js's referenceInputs
+// computes (written out again here): an output item that is an input item
+// becomes its last place, i for input 0's item i, [k, i] for input k's.
+const refsCheckCode = `
+function expected(inputs, outputs) {
+  return outputs.map((list) => {
+    if (!Array.isArray(list)) return list;
+    return list.map((it) => {
+      for (let k = inputs.length - 1; k >= 0; k--) {
+        const l = inputs[k] || [];
+        for (let i = l.length - 1; i >= 0; i--) if (l[i] === it) return k === 0 ? i : [k, i];
+      }
+      return it;
+    });
+  });
+}
+const a = { json: { a: 1 } }, b = { json: { b: 2 } }, c = { json: { c: 3 } }, d = { json: { d: 4 } };
+const many = Array.from({ length: 17 }, (_, i) => ({ json: { i } }));
+const cases = [
+  { inputs: [[a, b, c]], outputs: [[c, a], [b]], native: true },
+  { inputs: [[a, b, a]], outputs: [[a]], native: true },
+  { inputs: [[a], [b, c], null, [a]], outputs: [[a, c, d], null, []], native: true },
+  { inputs: [[]], outputs: [[d, { json: {} }]], native: true },
+  { inputs: [], outputs: [[a]], native: true },
+  { inputs: [many], outputs: [[many[3]]], native: false },
+  { inputs: [[a]], outputs: [[a, 5]], native: false },
+  { inputs: [[a]], outputs: [[a], 'x'], native: true },
+];
+const problems = [];
+cases.forEach((t, n) => {
+  const got = __weft_refs(t.inputs, t.outputs);
+  if ((got !== undefined) !== t.native) { problems.push({ json: { n, problem: 'native ' + (got !== undefined) } }); return; }
+  if (got === undefined) return;
+  const want = expected(t.inputs, t.outputs);
+  if (JSON.stringify(got) !== JSON.stringify(want)) problems.push({ json: { n, got: JSON.stringify(got), want: JSON.stringify(want) } });
+  // items passed through keep their identity
+  got.forEach((list, o) => Array.isArray(list) && list.forEach((r, j) => {
+    if (typeof r === 'object' && !Array.isArray(r) && r !== t.outputs[o][j]) problems.push({ json: { n, problem: 'a new object for item ' + j } });
+  }));
+});
+return problems.length ? problems : [{ json: { ok: true } }];
+`
+
+func TestModuleRefsAgreeWithTheJavaScript(t *testing.T) {
+	c := loadCore(t)
+	params, _ := json.Marshal(map[string]any{"mode": "runOnceForAllItems", "jsCode": refsCheckCode})
+	wf := chain(t, node{"Check", "n8n-nodes-base.code", 2, string(params)})
+	e := run(t, c, wf, items(1))
+	if e.Status != engine.StatusSuccess {
+		t.Fatalf("check failed: %+v", e.Error)
+	}
+	if got := outputJSON(t, e, "Check", 0); len(got) != 1 || got[0] != `{"ok":true}` {
+		t.Fatalf("problems: %v", got)
+	}
+}

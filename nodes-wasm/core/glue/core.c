@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "qjs.h"
 #include "quickjs.h"
 
 extern const char weft_bundle[];
@@ -586,6 +587,91 @@ static JSValue expression_walk(JSContext *c, JSValueConst v, int keys_only) {
     return w.out;
 }
 
+/* __weft_refs(inputs, outputs) is src/main.js's referenceInputs for up to
+ * REFS_SEARCH input items, all in arrays stored without holes: outputs
+ * with each output item that is an input item replaced by its place (i
+ * for input 0's item i, [k, i] for input k's, the last place it appears),
+ * or undefined, when the JavaScript does it. */
+#define REFS_SEARCH 16
+
+static JSValue js_refs(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
+    JSValue *ins, *outs;
+    int64_t nin = weft_array_values(c, argv[0], &ins);
+    int64_t nout = weft_array_values(c, argv[1], &outs);
+    if (nin < 0 || nout < 0)
+        return JS_UNDEFINED;
+    JSValue *lists[8];
+    int64_t lens[8];
+    int64_t count = 0;
+    if (nin > 8)
+        return JS_UNDEFINED;
+    for (int64_t k = 0; k < nin; k++) {
+        lens[k] = 0;
+        lists[k] = NULL;
+        if (JS_IsUndefined(ins[k]) || JS_IsNull(ins[k]))
+            continue;
+        lens[k] = weft_array_values(c, ins[k], &lists[k]);
+        if (lens[k] < 0)
+            return JS_UNDEFINED;
+        count += lens[k];
+    }
+    if (count > REFS_SEARCH)
+        return JS_UNDEFINED;
+    JSValue out = JS_NewArray(c);
+    if (JS_IsException(out))
+        return out;
+    for (int64_t o = 0; o < nout; o++) {
+        JSValue *items;
+        int64_t n = weft_array_values(c, outs[o], &items);
+        JSValue entry;
+        if (n < 0) {
+            /* not a list of items (null: no output) */
+            if (JS_IsArray(outs[o])) {
+                JS_FreeValue(c, out);
+                return JS_UNDEFINED;
+            }
+            entry = JS_DupValue(c, outs[o]);
+        } else {
+            entry = JS_NewArray(c);
+            for (int64_t j = 0; j < n && !JS_IsException(entry); j++) {
+                JSValue it = items[j], ref = JS_UNINITIALIZED;
+                if (!JS_IsObject(it)) {
+                    /* compared by value in JavaScript */
+                    JS_FreeValue(c, entry);
+                    JS_FreeValue(c, out);
+                    return JS_UNDEFINED;
+                }
+                {
+                    for (int64_t k = nin - 1; k >= 0 && JS_IsUninitialized(ref); k--) {
+                        for (int64_t i = lens[k] - 1; i >= 0; i--) {
+                            if (JS_IsObject(lists[k][i]) && JS_VALUE_GET_PTR(lists[k][i]) == JS_VALUE_GET_PTR(it)) {
+                                if (k == 0) {
+                                    ref = JS_NewInt32(c, (int32_t)i);
+                                } else {
+                                    JSValue pair[2] = {JS_NewInt32(c, (int32_t)k), JS_NewInt32(c, (int32_t)i)};
+                                    ref = JS_NewArrayFrom(c, 2, pair);
+                                }
+                                break;
+                            }
+                        }
+                    }
+                }
+                if (JS_IsUninitialized(ref))
+                    ref = JS_DupValue(c, it);
+                if (JS_IsException(ref) || JS_SetPropertyInt64(c, entry, j, ref) < 0) {
+                    JS_FreeValue(c, entry);
+                    entry = JS_EXCEPTION;
+                }
+            }
+        }
+        if (JS_IsException(entry) || JS_SetPropertyInt64(c, out, o, entry) < 0) {
+            JS_FreeValue(c, out);
+            return JS_EXCEPTION;
+        }
+    }
+    return out;
+}
+
 /* __weft_expression_keys(obj) looks into plain parameter data: null when
  * nothing in obj is an expression; the keys of obj (in Object.keys order)
  * whose values are expression strings, when no deeper value is one; false
@@ -624,6 +710,7 @@ static int init(void) {
     JS_SetPropertyStr(ctx, global, "__weft_fn_cached", JS_NewCFunction(ctx, js_fn_cached, "__weft_fn_cached", 1));
     JS_SetPropertyStr(ctx, global, "__weft_fn_meta", JS_NewCFunction(ctx, js_fn_meta, "__weft_fn_meta", 0));
     JS_SetPropertyStr(ctx, global, "__weft_hash", JS_NewCFunction(ctx, js_hash, "__weft_hash", 1));
+    JS_SetPropertyStr(ctx, global, "__weft_refs", JS_NewCFunction(ctx, js_refs, "__weft_refs", 2));
     JS_SetPropertyStr(ctx, global, "__weft_expression_keys", JS_NewCFunction(ctx, js_expression_keys, "__weft_expression_keys", 1));
     JS_SetPropertyStr(ctx, global, "__weft_expression_paths", JS_NewCFunction(ctx, js_expression_paths, "__weft_expression_paths", 1));
     JS_SetPropertyStr(ctx, global, "__weft_json_parse", JS_NewCFunction(ctx, js_json_parse, "__weft_json_parse", 1));

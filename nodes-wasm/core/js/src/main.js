@@ -130,6 +130,10 @@ Object.defineProperty(globalThis, 'crypto', {
 // them); anything else may have changed an item in place.
 function referenceInputs(ctx, outputs) {
   const inputs = ctx.inputs;
+  if (nativeRefs !== null) {
+    const refs = nativeRefs(inputs, outputs);
+    if (refs !== undefined) return refs;
+  }
   // the one input's items, when there is one input
   const single = inputs.length === 1 ? inputs[0] || [] : null;
   let count = 0;
@@ -168,6 +172,10 @@ function referenceInputs(ctx, outputs) {
   }
   return out;
 }
+
+// nativeRefs is the C reactor's __weft_refs(inputs, outputs): the same
+// as referenceInputs for a few input items, or undefined.
+const nativeRefs = typeof globalThis.__weft_refs === 'function' ? globalThis.__weft_refs : null;
 
 // position is where item it is among the inputs (i for input 0's item i,
 // [k, i] for input k's; the last place it appears, as with the map), or
