@@ -116,11 +116,21 @@ export class NodeContext {
     this.spec = spec;
     this.node = task.node;
     this.inputs = task.inputs || [];
-    this.logs = [];
-    this.requests = {};
     // what preparing worked out about the parameters (PLANS), for a
     // prepared node's task
     if (task.node.prepared !== undefined) this.plans = task.node.parameters[PLANS];
+  }
+
+  // What the node logged, and what it asks of the host (wait, response,
+  // static data, a sub-workflow): made on first use, most runs have none.
+  get logs() {
+    if (this._logs === undefined) this._logs = [];
+    return this._logs;
+  }
+
+  get requests() {
+    if (this._requests === undefined) this._requests = {};
+    return this._requests;
   }
 
   // The task context is parsed on first use: most node runs never need it.
@@ -221,3 +231,5 @@ export class NodeContext {
 NodeContext.prototype.nodeStateOut = undefined;
 NodeContext.prototype._resolver = undefined;
 NodeContext.prototype.plans = undefined;
+NodeContext.prototype._logs = undefined;
+NodeContext.prototype._requests = undefined;

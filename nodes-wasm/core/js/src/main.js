@@ -11,7 +11,9 @@ import { takeContext } from './taskContext.js';
 import { deferTimezone } from './expr/luxon.js';
 import { prepare, preparedParameters } from './prepare.js';
 
-let currentLogs = null;
+// currentCtx is the context of the node running, whose logs console
+// methods add to.
+let currentCtx = null;
 
 function formatArg(v) {
   if (typeof v === 'string') return v;
@@ -27,7 +29,7 @@ function formatArg(v) {
 
 function logger(level) {
   return (...args) => {
-    if (currentLogs) currentLogs.push({ level, message: args.map(formatArg).join(' ') });
+    if (currentCtx) currentCtx.logs.push({ level, message: args.map(formatArg).join(' ') });
   };
 }
 
@@ -198,12 +200,15 @@ function finish(ctx, outputs, error) {
   } else {
     result.outputs = ctx.spec.itemsUnchanged && ctx.task.refs === true ? referenceInputs(ctx, outputs) : outputs;
   }
-  if (ctx.logs.length) result.logs = ctx.logs;
+  if (ctx._logs !== undefined && ctx._logs.length) result.logs = ctx._logs;
   if (ctx.nodeStateOut !== undefined) result.nodeState = ctx.nodeStateOut;
-  if (ctx.requests.wait) result.wait = ctx.requests.wait;
-  if (ctx.requests.response) result.response = ctx.requests.response;
-  if (ctx.requests.staticData) result.staticData = ctx.requests.staticData;
-  if (ctx.requests.executeWorkflow) result.executeWorkflow = ctx.requests.executeWorkflow;
+  const requests = ctx._requests;
+  if (requests !== undefined) {
+    if (requests.wait) result.wait = requests.wait;
+    if (requests.response) result.response = requests.response;
+    if (requests.staticData) result.staticData = requests.staticData;
+    if (requests.executeWorkflow) result.executeWorkflow = requests.executeWorkflow;
+  }
   const compiled = endTask();
   if (compiled !== null) result.compiled = compiled;
   return result;
@@ -219,7 +224,7 @@ function runNode(task) {
     return { outputs: null, error: { message: `Unrecognized node type: ${task.node.type} (version ${task.node.typeVersion})` } };
   }
   const ctx = new NodeContext(task, spec);
-  currentLogs = ctx.logs;
+  currentCtx = ctx;
   let outputs;
   try {
     outputs = spec.run(ctx);
@@ -314,10 +319,10 @@ globalThis.__weft_run = function (task) {
       pending = r;
       return null;
     }
-    currentLogs = null;
+    currentCtx = null;
     return r;
   } catch (err) {
-    currentLogs = null;
+    currentCtx = null;
     return { outputs: null, error: errorDocument(err) };
   }
 };
@@ -325,7 +330,7 @@ globalThis.__weft_run = function (task) {
 globalThis.__weft_take = function () {
   const slot = pending;
   pending = null;
-  currentLogs = null;
+  currentCtx = null;
   if (!slot || !slot.done) {
     return { outputs: null, error: { message: 'The node did not finish: it is waiting on a promise that never settles' } };
   }

@@ -272,13 +272,10 @@ class Resolver {
   constructor(task) {
     this.task = task;
     this.node = task.node || {};
-    this.nodeName = this.node.name;
     // $input is the items the connection brought (connectionInput), else
     // input 0
     const inputs = task.inputs;
     this.items = task.connectionInput || (inputs && inputs[0]) || [];
-    this.perItem = [];
-    this.depth = 0;
     // dates see the workflow's time zone; the context is read for it
     // only when a date needs it
     deferTimezone(this);
@@ -315,6 +312,10 @@ class Resolver {
     return this.wf.timezone;
   }
 
+  get nodeName() {
+    return this.node.name;
+  }
+
   get graph() {
     if (this.g === undefined) this.g = new Graph(this.wf);
     return this.g;
@@ -323,12 +324,14 @@ class Resolver {
   // slot returns the scope object of item i, which also caches the
   // item's variables.
   slot(i) {
-    let s = this.perItem[i];
+    let per = this.perItem;
+    if (per === null) per = this.perItem = [];
+    let s = per[i];
     if (s === undefined) {
       s = Object.create(SCOPE);
       s.__n8n_r = this;
       s.__n8n_i = i;
-      this.perItem[i] = s;
+      per[i] = s;
     }
     return s;
   }
@@ -795,6 +798,10 @@ class Resolver {
 // use (cached).
 Resolver.prototype.g = undefined;
 Resolver.prototype.refs = undefined;
+// each item's scope (slot), made on first use; the depth of parameters
+// resolving each other ($parameter)
+Resolver.prototype.perItem = null;
+Resolver.prototype.depth = 0;
 Object.defineProperty(Resolver.prototype, 'cached', {
   get() {
     const cached = {};
