@@ -310,18 +310,24 @@ static JSValue parse_number(parser *ps) {
 static JSValue raw_text(parser *ps) {
     const char *s = ps->p, *q = s, *end = ps->end;
     int depth = 0;
+    unsigned high = 0;
     while (q < end) {
         char c = *q++;
+        high |= (unsigned char)c;
         if (c == '"') {
-            while (q < end && *q != '"')
-                q += *q == '\\' ? 2 : 1;
+            while (q < end && *q != '"') {
+                high |= (unsigned char)*q;
+                if (*q == '\\' && q + 1 < end)
+                    high |= (unsigned char)*++q;
+                q++;
+            }
             if (q++ >= end)
                 return fail(ps);
         } else if (c == '{' || c == '[') {
             depth++;
         } else if ((c == '}' || c == ']') && --depth == 0) {
             ps->p = q;
-            JSValue v = JS_NewStringLen(ps->ctx, s, (size_t)(q - s));
+            JSValue v = high < 0x80 ? weft_new_ascii_string(ps->ctx, s, (size_t)(q - s)) : JS_NewStringLen(ps->ctx, s, (size_t)(q - s));
             return JS_IsException(v) ? fail(ps) : v;
         }
     }
@@ -363,6 +369,39 @@ static JSValue parse_array(parser *ps) {
     }
     vec_free(ctx, &items, 1, 0);
     return JS_UNDEFINED;
+}
+
+/* keys[] keeps the atom of each ASCII key seen last in its slot (by a
+ * hash of its bytes), so that the same key in the next object is found
+ * by comparing its bytes instead of by the engine's atom look-up. What the
+ * warm-up leaves here stays in the snapshot for every task. */
+#define KEY_SLOTS 256
+#define KEY_MAX 27
+typedef struct {
+    JSAtom atom;
+    uint8_t len;
+    char bytes[KEY_MAX];
+} key_slot;
+static key_slot keys[KEY_SLOTS];
+
+static JSAtom key_atom(JSContext *ctx, const char *s, size_t n) {
+    if (n == 0 || n > KEY_MAX)
+        return JS_NewAtomLen(ctx, s, n);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    key_slot *k = &keys[h % KEY_SLOTS];
+    if (k->atom != JS_ATOM_NULL && k->len == n && memcmp(k->bytes, s, n) == 0)
+        return JS_DupAtom(ctx, k->atom);
+    JSAtom atom = JS_NewAtomLen(ctx, s, n);
+    if (atom == JS_ATOM_NULL)
+        return atom;
+    if (k->atom != JS_ATOM_NULL)
+        JS_FreeAtom(ctx, k->atom);
+    k->atom = JS_DupAtom(ctx, atom);
+    k->len = (uint8_t)n;
+    memcpy(k->bytes, s, n);
+    return atom;
 }
 
 /* Objects with the same keys, in the same order, share a shape, and a
@@ -414,7 +453,7 @@ static JSValue parse_object(parser *ps) {
         }
         JSAtom atom;
         if (ascii) {
-            atom = JS_NewAtomLen(ctx, s, n);
+            atom = key_atom(ctx, s, n);
         } else {
             /* JS_NewAtomLen's lookup compares bytes with Latin-1 atoms */
             JSValue str = JS_NewStringLen(ctx, s, n);
@@ -506,7 +545,7 @@ static JSValue parse_value(parser *ps) {
         int ascii;
         if (scan_string(ps, &s, &n, &ascii))
             return fail(ps);
-        JSValue v = JS_NewStringLen(ps->ctx, s, n);
+        JSValue v = ascii ? weft_new_ascii_string(ps->ctx, s, n) : JS_NewStringLen(ps->ctx, s, n);
         return JS_IsException(v) ? fail(ps) : v;
     }
     case 't':

@@ -107,3 +107,9 @@ int64_t weft_array_values(JSContext *ctx, JSValueConst obj, JSValue **values) {
     *values = p->u.array.u.values;
     return p->u.array.count;
 }
+
+JSValue weft_new_ascii_string(JSContext *ctx, const char *s, size_t n) {
+    if (n == 0 || n > JS_STRING_LEN_MAX)
+        return JS_NewStringLen(ctx, s, n);
+    return js_new_string8_len(ctx, s, (int)n);
+}

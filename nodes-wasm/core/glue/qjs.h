@@ -43,4 +43,8 @@ int weft_plain_entries(JSContext *ctx, JSValueConst obj, JSAtom tojson, weft_ent
  * stored in order without holes; else -1. */
 int64_t weft_array_values(JSContext *ctx, JSValueConst obj, JSValue **values);
 
+/* weft_new_ascii_string is JS_NewStringLen for bytes known to be ASCII,
+ * without looking through them for UTF-8 sequences. */
+JSValue weft_new_ascii_string(JSContext *ctx, const char *s, size_t n);
+
 #endif
