@@ -6,6 +6,7 @@ import (
 
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/internal/jsonscan"
 )
 
 // Every task and every result is decoded once, by a runner or a control
@@ -34,46 +35,7 @@ func decodeResult(data []byte, r *Result) error {
 
 // scanner reads a JSON document strictly: it accepts no more than
 // encoding/json does, and gives up (false) on what it does not handle.
-type scanner struct {
-	b []byte
-	i int
-}
-
-func (s *scanner) space() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
-// next skips space and reports whether the next byte is c, taking it.
-func (s *scanner) next(c byte) bool {
-	s.space()
-	if s.i < len(s.b) && s.b[s.i] == c {
-		s.i++
-		return true
-	}
-	return false
-}
-
-// peek skips space and returns the next byte, or 0 at the end.
-func (s *scanner) peek() byte {
-	s.space()
-	if s.i < len(s.b) {
-		return s.b[s.i]
-	}
-	return 0
-}
-
-// end reports whether only space is left.
-func (s *scanner) end() bool {
-	s.space()
-	return s.i == len(s.b)
-}
+type scanner struct{ jsonscan.Cursor }
 
 // plainString reads a string without escapes or control characters whose
 // bytes are valid UTF-8: one that decodes to exactly its bytes.
@@ -84,21 +46,21 @@ func (s *scanner) plainString() (string, bool) {
 
 // plainBytes is plainString's bytes, in the message.
 func (s *scanner) plainBytes() ([]byte, bool) {
-	if !s.next('"') {
+	if !s.Next('"') {
 		return nil, false
 	}
-	start := s.i
-	for s.i < len(s.b) {
-		c := s.b[s.i]
+	start := s.I
+	for s.I < len(s.B) {
+		c := s.B[s.I]
 		switch {
 		case c == '"':
-			v := s.b[start:s.i]
-			s.i++
+			v := s.B[start:s.I]
+			s.I++
 			return v, utf8.Valid(v)
 		case c == '\\' || c < 0x20:
 			return nil, false
 		}
-		s.i++
+		s.I++
 	}
 	return nil, false
 }
@@ -106,24 +68,24 @@ func (s *scanner) plainBytes() ([]byte, bool) {
 // integer reads a JSON integer that fits an int64 comfortably (at most 18
 // digits, no fraction or exponent).
 func (s *scanner) integer() (int64, bool) {
-	s.space()
+	s.Space()
 	neg := false
-	if s.i < len(s.b) && s.b[s.i] == '-' {
+	if s.I < len(s.B) && s.B[s.I] == '-' {
 		neg = true
-		s.i++
+		s.I++
 	}
-	digits := s.i
+	digits := s.I
 	var n int64
-	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
-		n = n*10 + int64(s.b[s.i]-'0')
-		s.i++
+	for s.I < len(s.B) && s.B[s.I] >= '0' && s.B[s.I] <= '9' {
+		n = n*10 + int64(s.B[s.I]-'0')
+		s.I++
 	}
-	d := s.i - digits
-	if d == 0 || d > 18 || (d > 1 && s.b[digits] == '0') {
+	d := s.I - digits
+	if d == 0 || d > 18 || (d > 1 && s.B[digits] == '0') {
 		return 0, false
 	}
-	if s.i < len(s.b) {
-		switch s.b[s.i] {
+	if s.I < len(s.B) {
+		switch s.B[s.I] {
 		case '.', 'e', 'E':
 			return 0, false
 		}
@@ -141,26 +103,16 @@ func (s *scanner) int() (int, bool) {
 
 // boolean reads true or false.
 func (s *scanner) boolean() (bool, bool) {
-	s.space()
-	if hasPrefix(s.b[s.i:], "true") {
-		s.i += 4
+	s.Space()
+	if hasPrefix(s.B[s.I:], "true") {
+		s.I += 4
 		return true, true
 	}
-	if hasPrefix(s.b[s.i:], "false") {
-		s.i += 5
+	if hasPrefix(s.B[s.I:], "false") {
+		s.I += 5
 		return false, true
 	}
 	return false, false
-}
-
-// null takes a null literal if one comes next.
-func (s *scanner) null() bool {
-	s.space()
-	if hasPrefix(s.b[s.i:], "null") {
-		s.i += 4
-		return true
-	}
-	return false
 }
 
 func hasPrefix(b []byte, p string) bool {
@@ -170,12 +122,12 @@ func hasPrefix(b []byte, p string) bool {
 // raw returns a copy of the next value, checked to be valid JSON; null is
 // not taken (encoding/json keeps it as the bytes "null", peers send none).
 func (s *scanner) raw() (json.RawMessage, bool) {
-	s.space()
-	start := s.i
-	if !s.skip(0) || string(s.b[start:s.i]) == "null" {
+	s.Space()
+	start := s.I
+	if !s.skip(0) || string(s.B[start:s.I]) == "null" {
 		return nil, false
 	}
-	return append(json.RawMessage(nil), s.b[start:s.i]...), true
+	return append(json.RawMessage(nil), s.B[start:s.I]...), true
 }
 
 // maxDepth bounds the nesting skip follows; a deeper value (encoding/json
@@ -187,34 +139,34 @@ func (s *scanner) skip(depth int) bool {
 	if depth > maxDepth {
 		return false
 	}
-	switch c := s.peek(); {
+	switch c := s.Peek(); {
 	case c == '{':
-		s.i++
-		if s.next('}') {
+		s.I++
+		if s.Next('}') {
 			return true
 		}
 		for {
-			if !s.skipString() || !s.next(':') || !s.skip(depth+1) {
+			if !s.skipString() || !s.Next(':') || !s.skip(depth+1) {
 				return false
 			}
-			if s.next(',') {
+			if s.Next(',') {
 				continue
 			}
-			return s.next('}')
+			return s.Next('}')
 		}
 	case c == '[':
-		s.i++
-		if s.next(']') {
+		s.I++
+		if s.Next(']') {
 			return true
 		}
 		for {
 			if !s.skip(depth + 1) {
 				return false
 			}
-			if s.next(',') {
+			if s.Next(',') {
 				continue
 			}
-			return s.next(']')
+			return s.Next(']')
 		}
 	case c == '"':
 		return s.skipString()
@@ -231,45 +183,45 @@ func (s *scanner) skip(depth int) bool {
 }
 
 func (s *scanner) literal(l string) bool {
-	if !hasPrefix(s.b[s.i:], l) {
+	if !hasPrefix(s.B[s.I:], l) {
 		return false
 	}
-	s.i += len(l)
+	s.I += len(l)
 	return true
 }
 
 // skipString passes over a string: no control characters, only JSON's
 // escapes. Its bytes need not be UTF-8 (encoding/json accepts that too).
 func (s *scanner) skipString() bool {
-	if !s.next('"') {
+	if !s.Next('"') {
 		return false
 	}
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		s.i++
+	for s.I < len(s.B) {
+		c := s.B[s.I]
+		s.I++
 		switch {
 		case c == '"':
 			return true
 		case c < 0x20:
 			return false
 		case c == '\\':
-			if s.i >= len(s.b) {
+			if s.I >= len(s.B) {
 				return false
 			}
-			e := s.b[s.i]
-			s.i++
+			e := s.B[s.I]
+			s.I++
 			switch e {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
-				if s.i+4 > len(s.b) {
+				if s.I+4 > len(s.B) {
 					return false
 				}
-				for _, h := range s.b[s.i : s.i+4] {
+				for _, h := range s.B[s.I : s.I+4] {
 					if !(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F') {
 						return false
 					}
 				}
-				s.i += 4
+				s.I += 4
 			default:
 				return false
 			}
@@ -281,32 +233,32 @@ func (s *scanner) skipString() bool {
 // skipNumber passes over a number as JSON writes them:
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 func (s *scanner) skipNumber() bool {
-	b := s.b
-	if s.i < len(b) && b[s.i] == '-' {
-		s.i++
+	b := s.B
+	if s.I < len(b) && b[s.I] == '-' {
+		s.I++
 	}
-	if s.i >= len(b) {
+	if s.I >= len(b) {
 		return false
 	}
-	if b[s.i] == '0' {
-		s.i++
-	} else if b[s.i] >= '1' && b[s.i] <= '9' {
-		for s.i < len(b) && b[s.i] >= '0' && b[s.i] <= '9' {
-			s.i++
+	if b[s.I] == '0' {
+		s.I++
+	} else if b[s.I] >= '1' && b[s.I] <= '9' {
+		for s.I < len(b) && b[s.I] >= '0' && b[s.I] <= '9' {
+			s.I++
 		}
 	} else {
 		return false
 	}
-	if s.i < len(b) && b[s.i] == '.' {
-		s.i++
+	if s.I < len(b) && b[s.I] == '.' {
+		s.I++
 		if !s.digits() {
 			return false
 		}
 	}
-	if s.i < len(b) && (b[s.i] == 'e' || b[s.i] == 'E') {
-		s.i++
-		if s.i < len(b) && (b[s.i] == '+' || b[s.i] == '-') {
-			s.i++
+	if s.I < len(b) && (b[s.I] == 'e' || b[s.I] == 'E') {
+		s.I++
+		if s.I < len(b) && (b[s.I] == '+' || b[s.I] == '-') {
+			s.I++
 		}
 		if !s.digits() {
 			return false
@@ -316,11 +268,11 @@ func (s *scanner) skipNumber() bool {
 }
 
 func (s *scanner) digits() bool {
-	start := s.i
-	for s.i < len(s.b) && s.b[s.i] >= '0' && s.b[s.i] <= '9' {
-		s.i++
+	start := s.I
+	for s.I < len(s.B) && s.B[s.I] >= '0' && s.B[s.I] <= '9' {
+		s.I++
 	}
-	return s.i > start
+	return s.I > start
 }
 
 // object reads an object, calling field with each key; field reads the
@@ -328,16 +280,16 @@ func (s *scanner) digits() bool {
 // give up. A key seen twice also gives up (encoding/json keeps the last
 // value).
 func (s *scanner) object(field func(key []byte) (index int, ok bool)) bool {
-	if !s.next('{') {
+	if !s.Next('{') {
 		return false
 	}
-	if s.next('}') {
+	if s.Next('}') {
 		return true
 	}
 	var seen uint32
 	for {
 		key, ok := s.plainBytes()
-		if !ok || !s.next(':') {
+		if !ok || !s.Next(':') {
 			return false
 		}
 		n, ok := field(key)
@@ -345,26 +297,8 @@ func (s *scanner) object(field func(key []byte) (index int, ok bool)) bool {
 			return false
 		}
 		seen |= 1 << n
-		if !s.next(',') {
-			return s.next('}')
-		}
-	}
-}
-
-// array reads an array, calling elem for each element.
-func (s *scanner) array(elem func() bool) bool {
-	if !s.next('[') {
-		return false
-	}
-	if s.next(']') {
-		return true
-	}
-	for {
-		if !elem() {
-			return false
-		}
-		if !s.next(',') {
-			return s.next(']')
+		if !s.Next(',') {
+			return s.Next('}')
 		}
 	}
 }
@@ -389,11 +323,11 @@ func (s *scanner) item(it *api.Item) bool {
 
 // items reads a list of items; null is a nil list.
 func (s *scanner) items() ([]api.Item, bool) {
-	if s.null() {
+	if s.Null() {
 		return nil, true
 	}
 	list := []api.Item{}
-	ok := s.array(func() bool {
+	ok := s.Array(func() bool {
 		list = append(list, api.Item{})
 		return s.item(&list[len(list)-1])
 	})
@@ -403,7 +337,7 @@ func (s *scanner) items() ([]api.Item, bool) {
 // itemLists reads one list of items per input or output.
 func (s *scanner) itemLists() ([][]api.Item, bool) {
 	lists := [][]api.Item{}
-	ok := s.array(func() bool {
+	ok := s.Array(func() bool {
 		l, ok := s.items()
 		lists = append(lists, l)
 		return ok
@@ -413,8 +347,8 @@ func (s *scanner) itemLists() ([][]api.Item, bool) {
 
 func (s *scanner) source() ([]*engine.SourceRef, bool) {
 	refs := []*engine.SourceRef{}
-	ok := s.array(func() bool {
-		if s.null() {
+	ok := s.Array(func() bool {
+		if s.Null() {
 			refs = append(refs, nil)
 			return true
 		}
@@ -440,7 +374,7 @@ func (s *scanner) source() ([]*engine.SourceRef, bool) {
 }
 
 func scanTask(data []byte, t *Task) bool {
-	s := &scanner{b: data}
+	s := &scanner{jsonscan.Cursor{B: data}}
 	ok := s.object(func(key []byte) (int, bool) {
 		var ok bool
 		switch string(key) {
@@ -486,11 +420,11 @@ func scanTask(data []byte, t *Task) bool {
 		}
 		return 0, false // runData, and anything unexpected
 	})
-	return ok && s.end()
+	return ok && s.End()
 }
 
 func scanResult(data []byte, r *Result) bool {
-	s := &scanner{b: data}
+	s := &scanner{jsonscan.Cursor{B: data}}
 	ok := s.object(func(key []byte) (int, bool) {
 		var ok bool
 		switch string(key) {
@@ -501,7 +435,7 @@ func scanResult(data []byte, r *Result) bool {
 			r.ExecutionID, ok = s.plainString()
 			return 1, ok
 		case "outputs":
-			if s.null() {
+			if s.Null() {
 				return 2, true
 			}
 			r.Outputs, ok = s.itemLists()
@@ -563,12 +497,12 @@ func scanResult(data []byte, r *Result) bool {
 		}
 		return 0, false
 	})
-	return ok && s.end()
+	return ok && s.End()
 }
 
 func (s *scanner) logs() ([]api.LogEntry, bool) {
 	logs := []api.LogEntry{}
-	ok := s.array(func() bool {
+	ok := s.Array(func() bool {
 		logs = append(logs, api.LogEntry{})
 		l := &logs[len(logs)-1]
 		return s.object(func(key []byte) (int, bool) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/internal/jsonscan"
 )
 
 // Every node task's result is decoded here, so the common result, outputs
@@ -34,88 +35,64 @@ func decodeItem(raw []byte, it *api.Item) error {
 }
 
 // splitter walks a document json.Valid accepted.
-type splitter struct {
-	b []byte
-	i int
-}
-
-func (s *splitter) space() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
-	}
-}
-
-// take skips space and reports whether the next byte is c, taking it.
-func (s *splitter) take(c byte) bool {
-	s.space()
-	if s.i < len(s.b) && s.b[s.i] == c {
-		s.i++
-		return true
-	}
-	return false
-}
+type splitter struct{ jsonscan.Cursor }
 
 // value skips space and returns the value that follows.
 func (s *splitter) value() []byte {
-	s.space()
-	start := s.i
+	s.Space()
+	start := s.I
 	depth := 0
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
+	for s.I < len(s.B) {
+		switch s.B[s.I] {
 		case '"':
-			for s.i++; s.i < len(s.b) && s.b[s.i] != '"'; s.i++ {
-				if s.b[s.i] == '\\' {
-					s.i++
+			for s.I++; s.I < len(s.B) && s.B[s.I] != '"'; s.I++ {
+				if s.B[s.I] == '\\' {
+					s.I++
 				}
 			}
-			s.i = min(s.i+1, len(s.b))
+			s.I = min(s.I+1, len(s.B))
 			if depth == 0 {
-				return s.b[start:s.i]
+				return s.B[start:s.I]
 			}
 		case '{', '[':
 			depth++
-			s.i++
+			s.I++
 		case '}', ']':
 			if depth == 0 {
-				return s.b[start:s.i]
+				return s.B[start:s.I]
 			}
 			depth--
-			s.i++
+			s.I++
 			if depth == 0 {
-				return s.b[start:s.i]
+				return s.B[start:s.I]
 			}
 		case ',', ' ', '\t', '\n', '\r':
 			if depth == 0 {
-				return s.b[start:s.i]
+				return s.B[start:s.I]
 			}
-			s.i++
+			s.I++
 		default:
-			s.i++
+			s.I++
 		}
 	}
-	return s.b[start:s.i]
+	return s.B[start:s.I]
 }
 
 // key reads an object key written without escapes, or fails.
 func (s *splitter) key() (string, bool) {
-	if !s.take('"') {
+	if !s.Next('"') {
 		return "", false
 	}
-	start := s.i
-	for s.i < len(s.b) && s.b[s.i] != '"' {
-		if s.b[s.i] == '\\' {
+	start := s.I
+	for s.I < len(s.B) && s.B[s.I] != '"' {
+		if s.B[s.I] == '\\' {
 			return "", false
 		}
-		s.i++
+		s.I++
 	}
-	k := s.b[start:s.i]
-	s.i++
-	if !s.take(':') {
+	k := s.B[start:s.I]
+	s.I++
+	if !s.Next(':') {
 		return "", false
 	}
 	return string(k), true
@@ -124,10 +101,10 @@ func (s *splitter) key() (string, bool) {
 // object calls field for each key of the object that follows, which reads
 // the key's value; false when the value is not an object or field fails.
 func (s *splitter) object(field func(key string) bool) bool {
-	if !s.take('{') {
+	if !s.Next('{') {
 		return false
 	}
-	if s.take('}') {
+	if s.Next('}') {
 		return true
 	}
 	for {
@@ -135,50 +112,18 @@ func (s *splitter) object(field func(key string) bool) bool {
 		if !ok || !field(k) {
 			return false
 		}
-		if s.take('}') {
+		if s.Next('}') {
 			return true
 		}
-		if !s.take(',') {
+		if !s.Next(',') {
 			return false
 		}
 	}
-}
-
-// array calls elem for each element of the array that follows; false when
-// the value is not an array or elem fails.
-func (s *splitter) array(elem func() bool) bool {
-	if !s.take('[') {
-		return false
-	}
-	if s.take(']') {
-		return true
-	}
-	for {
-		if !elem() {
-			return false
-		}
-		if s.take(']') {
-			return true
-		}
-		if !s.take(',') {
-			return false
-		}
-	}
-}
-
-// null reports whether null follows, taking it.
-func (s *splitter) null() bool {
-	s.space()
-	if len(s.b)-s.i >= 4 && string(s.b[s.i:s.i+4]) == "null" {
-		s.i += 4
-		return true
-	}
-	return false
 }
 
 // splitOutputs reads {"outputs": [[value, …] | null, …] | null}.
 func splitOutputs(data []byte) ([][]json.RawMessage, bool) {
-	s := splitter{b: data}
+	s := splitter{jsonscan.Cursor{B: data}}
 	var outs [][]json.RawMessage
 	seen := false
 	ok := s.object(func(key string) bool {
@@ -186,17 +131,17 @@ func splitOutputs(data []byte) ([][]json.RawMessage, bool) {
 			return false
 		}
 		seen = true
-		if s.null() {
+		if s.Null() {
 			return true
 		}
 		outs = [][]json.RawMessage{}
-		return s.array(func() bool {
-			if s.null() {
+		return s.Array(func() bool {
+			if s.Null() {
 				outs = append(outs, nil)
 				return true
 			}
 			list := []json.RawMessage{}
-			if !s.array(func() bool {
+			if !s.Array(func() bool {
 				list = append(list, s.value())
 				return true
 			}) {
@@ -206,14 +151,14 @@ func splitOutputs(data []byte) ([][]json.RawMessage, bool) {
 			return true
 		})
 	})
-	s.space()
-	return outs, ok && seen && s.i == len(s.b)
+	s.Space()
+	return outs, ok && seen && s.I == len(s.B)
 }
 
 // splitItem reads an item whose keys are json, binary and pairedItem,
 // each at most once.
 func splitItem(raw []byte, it *api.Item) bool {
-	s := splitter{b: raw}
+	s := splitter{jsonscan.Cursor{B: raw}}
 	*it = api.Item{}
 	var seen [3]bool
 	ok := s.object(func(key string) bool {
@@ -236,6 +181,6 @@ func splitItem(raw []byte, it *api.Item) bool {
 		*dst = s.value()
 		return true
 	})
-	s.space()
-	return ok && s.i == len(s.b)
+	s.Space()
+	return ok && s.I == len(s.B)
 }
