@@ -274,6 +274,7 @@ const cases = [
   { inputs: [[]], outputs: [[d, { json: {} }]], native: true },
   { inputs: [], outputs: [[a]], native: true },
   { inputs: [many], outputs: [[many[3]]], native: false },
+  { inputs: [[a]], outputs: [many.concat([a])], native: false },
   { inputs: [[a]], outputs: [[a, 5]], native: false },
   { inputs: [[a]], outputs: [[a], 'x'], native: true },
 ];

@@ -588,23 +588,27 @@ static JSValue expression_walk(JSContext *c, JSValueConst v, int keys_only) {
 }
 
 /* __weft_refs(inputs, outputs) is src/main.js's referenceInputs for up to
- * REFS_SEARCH input items, all in arrays stored without holes: outputs
+ * REFS_SEARCH input items, outputs and items per output, all in arrays
+ * stored without holes: outputs
  * with each output item that is an input item replaced by its place (i
  * for input 0's item i, [k, i] for input k's, the last place it appears),
  * or undefined, when the JavaScript does it. */
 #define REFS_SEARCH 16
 
+static void free_values(JSContext *c, JSValue *v, int64_t n) {
+    for (int64_t i = 0; i < n; i++)
+        JS_FreeValue(c, v[i]);
+}
+
 static JSValue js_refs(JSContext *c, JSValueConst this_val, int argc, JSValueConst *argv) {
     JSValue *ins, *outs;
     int64_t nin = weft_array_values(c, argv[0], &ins);
     int64_t nout = weft_array_values(c, argv[1], &outs);
-    if (nin < 0 || nout < 0)
+    if (nin < 0 || nout < 0 || nin > 8 || nout > REFS_SEARCH)
         return JS_UNDEFINED;
     JSValue *lists[8];
     int64_t lens[8];
     int64_t count = 0;
-    if (nin > 8)
-        return JS_UNDEFINED;
     for (int64_t k = 0; k < nin; k++) {
         lens[k] = 0;
         lists[k] = NULL;
@@ -617,58 +621,60 @@ static JSValue js_refs(JSContext *c, JSValueConst this_val, int argc, JSValueCon
     }
     if (count > REFS_SEARCH)
         return JS_UNDEFINED;
-    JSValue out = JS_NewArray(c);
-    if (JS_IsException(out))
-        return out;
+    /* everything is looked at before anything is made: making arrays runs
+     * no JavaScript (JS_NewArrayFrom), so the lists read stay as they are */
     for (int64_t o = 0; o < nout; o++) {
         JSValue *items;
         int64_t n = weft_array_values(c, outs[o], &items);
-        JSValue entry;
+        if (n < 0 && JS_IsArray(outs[o]))
+            return JS_UNDEFINED;
+        if (n > REFS_SEARCH)
+            return JS_UNDEFINED;
+        for (int64_t j = 0; j < n; j++)
+            if (!JS_IsObject(items[j]))
+                return JS_UNDEFINED; /* compared by value in JavaScript */
+    }
+    JSValue entries[REFS_SEARCH];
+    for (int64_t o = 0; o < nout; o++) {
+        JSValue *items;
+        int64_t n = weft_array_values(c, outs[o], &items);
         if (n < 0) {
-            /* not a list of items (null: no output) */
-            if (JS_IsArray(outs[o])) {
-                JS_FreeValue(c, out);
-                return JS_UNDEFINED;
-            }
-            entry = JS_DupValue(c, outs[o]);
-        } else {
-            entry = JS_NewArray(c);
-            for (int64_t j = 0; j < n && !JS_IsException(entry); j++) {
-                JSValue it = items[j], ref = JS_UNINITIALIZED;
-                if (!JS_IsObject(it)) {
-                    /* compared by value in JavaScript */
-                    JS_FreeValue(c, entry);
-                    JS_FreeValue(c, out);
-                    return JS_UNDEFINED;
-                }
-                {
-                    for (int64_t k = nin - 1; k >= 0 && JS_IsUninitialized(ref); k--) {
-                        for (int64_t i = lens[k] - 1; i >= 0; i--) {
-                            if (JS_IsObject(lists[k][i]) && JS_VALUE_GET_PTR(lists[k][i]) == JS_VALUE_GET_PTR(it)) {
-                                if (k == 0) {
-                                    ref = JS_NewInt32(c, (int32_t)i);
-                                } else {
-                                    JSValue pair[2] = {JS_NewInt32(c, (int32_t)k), JS_NewInt32(c, (int32_t)i)};
-                                    ref = JS_NewArrayFrom(c, 2, pair);
-                                }
-                                break;
-                            }
+            entries[o] = JS_DupValue(c, outs[o]); /* null: no output */
+            continue;
+        }
+        JSValue refs[REFS_SEARCH];
+        for (int64_t j = 0; j < n; j++) {
+            JSValue it = items[j], ref = JS_UNINITIALIZED;
+            for (int64_t k = nin - 1; k >= 0 && JS_IsUninitialized(ref); k--) {
+                for (int64_t i = lens[k] - 1; i >= 0; i--) {
+                    if (JS_IsObject(lists[k][i]) && JS_VALUE_GET_PTR(lists[k][i]) == JS_VALUE_GET_PTR(it)) {
+                        if (k == 0) {
+                            ref = JS_NewInt32(c, (int32_t)i);
+                        } else {
+                            JSValue pair[2] = {JS_NewInt32(c, (int32_t)k), JS_NewInt32(c, (int32_t)i)};
+                            ref = JS_NewArrayFrom(c, 2, pair);
                         }
+                        break;
                     }
                 }
-                if (JS_IsUninitialized(ref))
-                    ref = JS_DupValue(c, it);
-                if (JS_IsException(ref) || JS_SetPropertyInt64(c, entry, j, ref) < 0) {
-                    JS_FreeValue(c, entry);
-                    entry = JS_EXCEPTION;
-                }
+            }
+            refs[j] = JS_IsUninitialized(ref) ? JS_DupValue(c, it) : ref;
+            if (JS_IsException(refs[j])) {
+                free_values(c, refs, j);
+                free_values(c, entries, o);
+                return JS_EXCEPTION;
             }
         }
-        if (JS_IsException(entry) || JS_SetPropertyInt64(c, out, o, entry) < 0) {
-            JS_FreeValue(c, out);
+        entries[o] = JS_NewArrayFrom(c, (int)n, refs);
+        if (JS_IsException(entries[o])) { /* the values stay ours */
+            free_values(c, refs, n);
+            free_values(c, entries, o);
             return JS_EXCEPTION;
         }
     }
+    JSValue out = JS_NewArrayFrom(c, (int)nout, entries);
+    if (JS_IsException(out))
+        free_values(c, entries, nout);
     return out;
 }
 
