@@ -1,18 +1,19 @@
 /*
  * QuickJS-ng, compiled as it comes (the pinned module's quickjs.c), in one
- * unit with the few helpers the reactor's JSON code needs from inside the
- * engine (json.c): making a plain object with a shape an earlier object
- * of the same keys already has, instead of adding its properties one by
- * one. Every property add looks up the shape's transition table and may
- * grow the property array; a task's documents repeat the same few key
- * lists, so those shapes are found once and reused.
+ * unit with the few helpers the reactor needs from inside the engine
+ * (qjs.h): making a plain object with a shape an earlier object of the
+ * same keys already has, instead of adding its properties one by one
+ * (every add looks up the shape's transitions and may grow the property
+ * array, and a task's documents repeat a few key lists); reading a plain
+ * object's properties and an array's elements where the engine keeps
+ * them, for writing results; making a string known to be ASCII. None of
+ * them runs JavaScript.
  */
 #include "quickjs.c"
 
 #include "qjs.h"
 
 void *weft_shape_of(JSContext *ctx, JSValueConst obj, int count) {
-    (void)ctx;
     if (JS_VALUE_GET_TAG(obj) != JS_TAG_OBJECT)
         return NULL;
     JSObject *p = JS_VALUE_GET_OBJ(obj);
