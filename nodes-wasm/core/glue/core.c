@@ -623,21 +623,22 @@ static JSValue js_refs(JSContext *c, JSValueConst this_val, int argc, JSValueCon
         return JS_UNDEFINED;
     /* everything is looked at before anything is made: making arrays runs
      * no JavaScript (JS_NewArrayFrom), so the lists read stay as they are */
+    JSValue *olists[REFS_SEARCH];
+    int64_t olens[REFS_SEARCH];
     for (int64_t o = 0; o < nout; o++) {
-        JSValue *items;
-        int64_t n = weft_array_values(c, outs[o], &items);
+        int64_t n = olens[o] = weft_array_values(c, outs[o], &olists[o]);
         if (n < 0 && JS_IsArray(outs[o]))
             return JS_UNDEFINED;
         if (n > REFS_SEARCH)
             return JS_UNDEFINED;
         for (int64_t j = 0; j < n; j++)
-            if (!JS_IsObject(items[j]))
+            if (!JS_IsObject(olists[o][j]))
                 return JS_UNDEFINED; /* compared by value in JavaScript */
     }
     JSValue entries[REFS_SEARCH];
     for (int64_t o = 0; o < nout; o++) {
-        JSValue *items;
-        int64_t n = weft_array_values(c, outs[o], &items);
+        JSValue *items = olists[o];
+        int64_t n = olens[o];
         if (n < 0) {
             entries[o] = JS_DupValue(c, outs[o]); /* null: no output */
             continue;
