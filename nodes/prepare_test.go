@@ -2,6 +2,7 @@ package nodes_test
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
 	"github.com/weftrun/weft/nodes"
 )
 
@@ -126,5 +128,63 @@ func TestLargeParametersNotPrepared(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	if rounds, _ := c.PrepareRounds(); rounds != 0 {
 		t.Fatalf("%d rounds of preparing for a node with %d KiB of parameters", rounds, len(long)>>10)
+	}
+}
+
+// TestPreparedRoutingNodes runs If and Filter nodes, prepared, in the real
+// module: their conditions come from the plan made while preparing
+// (conditions.js, planFilter) and the items they pass on go back as
+// references found in C (glue/core.c, __weft_refs). Every item must go
+// where it went before preparing, and a condition that fails on an item
+// must fail the same way.
+func TestPreparedRoutingNodes(t *testing.T) {
+	cond := func(left, typ, op, right string) string {
+		return fmt.Sprintf(`{"id":"c","leftValue":%q,"rightValue":%s,"operator":{"type":%q,"operation":%q}}`, left, right, typ, op)
+	}
+	filter := func(combinator string, conds ...string) string {
+		return `{"conditions":{"options":{"caseSensitive":true,"leftValue":"","typeValidation":"strict","version":2},"conditions":[` +
+			strings.Join(conds, ",") + `],"combinator":"` + combinator + `"},"options":{}}`
+	}
+	wf := chain(t,
+		node{"If", "n8n-nodes-base.if", 2.2, filter("and", cond("={{ $json.n }}", "number", "gt", "1"), cond("={{ $json.name }}", "string", "contains", `"item"`))},
+		node{"Filter", "n8n-nodes-base.filter", 2.2, filter("or", cond("={{ $json.n }}", "number", "lt", `"={{ $json.id - 2 }}"`), cond("={{ $json.n % 2 }}", "number", "equals", "0"))},
+	)
+	start := items(6)
+	c := loadCore(t)
+	routes := func() []string {
+		e := run(t, c, wf, start)
+		if e.Status != engine.StatusSuccess {
+			t.Fatalf("status %s: %+v", e.Status, e.Error)
+		}
+		return append(append(outputJSON(t, e, "If", 0), "|"), append(append(outputJSON(t, e, "If", 1), "|"), outputJSON(t, e, "Filter", 0)...)...)
+	}
+	before := routes()
+	if len(before) != 2+6+2 {
+		t.Fatalf("routes before preparing: %v", before)
+	}
+	steady(t, c, func() { routes() })
+	if rounds, _ := c.PrepareRounds(); rounds == 0 {
+		t.Fatal("the nodes were never prepared")
+	}
+	if after := routes(); !slices.Equal(after, before) {
+		t.Fatalf("routes after preparing %v, before %v", after, before)
+	}
+
+	// a string compared as a number fails the node, prepared or not
+	bad := chain(t, node{"If", "n8n-nodes-base.if", 2.2, filter("and", cond("={{ $json.name }}", "number", "gt", "1"))})
+	fail := func() string {
+		e := run(t, c, bad, start)
+		if e.Status != engine.StatusError || e.Error == nil {
+			t.Fatalf("status %s: %+v, want the If to fail", e.Status, e.Error)
+		}
+		return e.Error.Message
+	}
+	want := fail()
+	if !strings.Contains(want, "Wrong type: 'item 0' is a string but was expecting a number [condition 0, item 0]") {
+		t.Fatalf("error %q", want)
+	}
+	steady(t, c, func() { fail() })
+	if got := fail(); got != want {
+		t.Fatalf("error after preparing %q, before %q", got, want)
 	}
 }
