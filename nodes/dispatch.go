@@ -441,11 +441,17 @@ func resolveOutputs(raw [][]json.RawMessage, inputs [][]api.Item) ([][]api.Item,
 				in, idx := 0, 0
 				var err error
 				if c == '[' {
-					var pair [2]int
+					var pair []int
 					err = json.Unmarshal(r, &pair)
-					in, idx = pair[0], pair[1]
+					if err == nil && len(pair) != 2 {
+						err = errors.New("not a pair")
+					}
+					if err == nil {
+						in, idx = pair[0], pair[1]
+					}
 				} else {
-					err = json.Unmarshal(r, &idx)
+					// an input item passed on: every item of a routing node
+					idx, err = strconv.Atoi(string(r))
 				}
 				if err != nil || in < 0 || in >= len(inputs) || idx < 0 || idx >= len(inputs[in]) {
 					return nil, fmt.Errorf("output %d item %d: bad input reference %s", k, i, r)

@@ -3,6 +3,7 @@ package nodes
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/weftrun/weft/api"
@@ -83,4 +84,33 @@ func checkResultDecoding(t *testing.T, text string) bool {
 		}
 	}
 	return byHand
+}
+
+// TestResolveOutputs: references to input items become those items; a
+// reference to no input item, or one that is not a whole number or pair,
+// is an error naming the output and the item.
+func TestResolveOutputs(t *testing.T) {
+	a := api.Item{JSON: json.RawMessage(`{"a":1}`)}
+	b := api.Item{JSON: json.RawMessage(`{"b":2}`)}
+	inputs := [][]api.Item{{a}, {b}}
+	raw := func(s ...string) [][]json.RawMessage {
+		out := [][]json.RawMessage{{}}
+		for _, x := range s {
+			out[0] = append(out[0], json.RawMessage(x))
+		}
+		return out
+	}
+	got, err := resolveOutputs(raw(`0`, `[1,0]`, `{"json":{"c":3}}`), inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got[0][:2], []api.Item{a, b}) || string(got[0][2].JSON) != `{"c":3}` {
+		t.Fatalf("got %+v", got)
+	}
+	for _, bad := range []string{`1`, `-1`, `1.5`, `1e0`, `[0,1]`, `[2,0]`, `[0]`, `"x"`, `true`} {
+		_, err := resolveOutputs(raw(`0`, bad), inputs)
+		if err == nil || !strings.HasPrefix(err.Error(), "output 0 item 1") {
+			t.Errorf("reference %s: error %v, want one for output 0 item 1", bad, err)
+		}
+	}
 }
