@@ -86,10 +86,14 @@ type batcher struct {
 	// busyWait is how long a batch waits for another write once writers
 	// are busy.
 	busyWait time.Duration
+	// catchUp holds a request from the checkpointer to finish its
+	// checkpoint between two commits (see checkpoint.go).
+	catchUp chan struct{}
 }
 
 func (s *Store) startBatcher(committers int) {
-	b := &batcher{s: s, ops: make(chan *writeOp, 4096), stop: make(chan struct{}), lazyWait: defaultLazyWait, busyWait: defaultBusyWait}
+	b := &batcher{s: s, ops: make(chan *writeOp, 4096), stop: make(chan struct{}), lazyWait: defaultLazyWait, busyWait: defaultBusyWait,
+		catchUp: make(chan struct{}, 1)}
 	for range committers {
 		b.wg.Add(1)
 		go b.loop()
@@ -131,6 +135,9 @@ func (b *batcher) loop() {
 		var first *writeOp
 		select {
 		case first = <-b.ops:
+		case <-b.catchUp:
+			b.s.catchUpLog()
+			continue
 		case <-b.stop:
 			// Finish what is queued.
 			for {
@@ -145,6 +152,25 @@ func (b *batcher) loop() {
 		batch = b.fill(append(batch[:0], first))
 		b.run(batch)
 	}
+}
+
+// requestCatchUp asks a committer to checkpoint between two commits; a
+// request already waiting stands for this one.
+func (b *batcher) requestCatchUp() {
+	select {
+	case b.catchUp <- struct{}{}:
+	default:
+	}
+}
+
+// catchUpLog checkpoints the write-ahead log from the writer's connection,
+// between two commits: nothing is committed while it copies, so it
+// catches up with every commit, and the next transaction starts the log
+// over from its beginning.
+func (s *Store) catchUpLog() {
+	// A failed one is left to the next request, or to the writer's own
+	// checkpoint past writerCheckpointPages.
+	_, _ = s.db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
 }
 
 // fill adds to batch what is queued. A batch of lazy writes waits up to

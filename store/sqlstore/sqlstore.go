@@ -174,15 +174,6 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		s.db.Close()
 		return nil, fmt.Errorf("store: connecting to %s: %w", s.dialect, err)
 	}
-	if s.dialect == SQLite {
-		// After the first connection: it switched the file to WAL mode.
-		ck, err := startCheckpointer(ctx, s.dsn)
-		if err != nil {
-			s.db.Close()
-			return nil, fmt.Errorf("store: opening the checkpointer's connection: %w", err)
-		}
-		s.ckpt = ck
-	}
 	// SQLite writes one transaction at a time. Postgres takes several, but
 	// each commit waits for its WAL flush: two committers keep one batch
 	// filling while the other commits, and batches stay large. Four made
@@ -193,6 +184,16 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		committers = 2
 	}
 	s.startBatcher(committers)
+	if s.dialect == SQLite {
+		// After the first connection: it switched the file to WAL mode.
+		ck, err := startCheckpointer(ctx, s.dsn, s.batch.requestCatchUp)
+		if err != nil {
+			s.batch.close()
+			s.db.Close()
+			return nil, fmt.Errorf("store: opening the checkpointer's connection: %w", err)
+		}
+		s.ckpt = ck
+	}
 	return s, nil
 }
 
@@ -201,11 +202,11 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close implements store.Store.
 func (s *Store) Close() error {
-	if s.batch != nil {
-		s.batch.close()
-	}
 	if s.ckpt != nil {
 		s.ckpt.close()
+	}
+	if s.batch != nil {
+		s.batch.close()
 	}
 	s.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
 	return s.db.Close()
