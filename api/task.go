@@ -89,6 +89,25 @@ func WriteItems(buf *bytes.Buffer, items []Item) {
 	buf.WriteByte(']')
 }
 
+// ItemListsSize is about what WriteItemLists writes for lists, so that a
+// buffer can be sized once.
+func ItemListsSize(lists [][]Item) int {
+	n := 2
+	for _, list := range lists {
+		n += ItemsSize(list) + 1
+	}
+	return n
+}
+
+// ItemsSize is about what WriteItems writes for items.
+func ItemsSize(items []Item) int {
+	n := 2
+	for _, it := range items {
+		n += len(it.JSON) + len(it.Binary) + len(it.PairedItem) + 40
+	}
+	return n
+}
+
 // WriteItemLists writes one item list per input or output: null for nil.
 func WriteItemLists(buf *bytes.Buffer, lists [][]Item) {
 	if lists == nil {

@@ -31,10 +31,9 @@ func encodeTask(t *Task) ([]byte, error) {
 	if err := checkRaw("staticData", t.StaticData); err != nil {
 		return nil, err
 	}
-	size := 256 + itemsSize(t.ConnectionInput)
-	for _, list := range t.Inputs {
-		size += itemsSize(list)
-	}
+	size := 256 + len(t.ID) + len(t.ExecutionID) + len(t.Mode) + len(t.Workflow) + len(t.Node) +
+		api.ItemListsSize(t.Inputs) + api.ItemsSize(t.ConnectionInput) + 96*len(t.Source) +
+		len(t.NodeState) + len(t.StaticData) + len(t.PayloadRef)
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	buf.WriteString(`{"id":`)
 	api.WriteJSONString(buf, t.ID)
@@ -87,10 +86,7 @@ func encodeResult(r *Result) ([]byte, error) {
 			return nil, err
 		}
 	}
-	size := 256 + len(r.NodeState) + len(r.Response)
-	for _, list := range r.Outputs {
-		size += itemsSize(list)
-	}
+	size := 256 + len(r.ID) + len(r.ExecutionID) + api.ItemListsSize(r.Outputs) + len(r.NodeState) + len(r.Response)
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	buf.WriteString(`{"id":`)
 	api.WriteJSONString(buf, r.ID)
@@ -181,15 +177,6 @@ func checkItemLists(field string, lists [][]api.Item) error {
 		}
 	}
 	return nil
-}
-
-// itemsSize is about what items take written out.
-func itemsSize(items []api.Item) int {
-	n := 2
-	for _, it := range items {
-		n += len(it.JSON) + len(it.Binary) + len(it.PairedItem) + 40
-	}
-	return n
 }
 
 // writeString writes ,"name":s unless s is empty (omitempty).

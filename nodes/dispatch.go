@@ -155,6 +155,13 @@ type taskContext struct {
 	Vars       map[string]string   `json:"vars"`
 }
 
+// size is about what appendJSON writes, but for run data and variables.
+func (c *taskContext) size() int {
+	w := &c.Workflow
+	return 256 + len(w.ID) + len(w.Name) + len(w.Timezone) + len(w.Nodes) + len(w.Connections) +
+		len(c.Execution.ID) + len(c.Execution.Mode) + len(c.OnError) + 96*len(c.Source) + len(c.NodeState) + len(c.StaticData)
+}
+
 type workflowDoc struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
@@ -269,10 +276,13 @@ var unpreparedResult = []byte(`{"outputs":null,"unprepared":true,`)
 // key when given one, and runs it on the module.
 func (c *Core) runTask(ctx context.Context, doc *taskDoc, node string, key [32]byte, prepared string) (*runtime.Outcome, error) {
 	doc.Node.Prepared = prepared
-	task := doc.appendJSON(make([]byte, 0, 512+len(doc.Context)+len(doc.Node.Parameters)))
 	// The code compiled in earlier runs of the node follows the document,
 	// after a NUL byte (see compileCache).
-	if trailer := c.compiled.get(key); len(trailer) > 0 {
+	trailer := c.compiled.get(key)
+	size := 512 + len(doc.Node.Name) + len(doc.Node.Type) + len(prepared) + len(doc.Node.Parameters) +
+		api.ItemListsSize(doc.Inputs) + api.ItemsSize(doc.ConnectionInput) + len(doc.Context) + 1 + len(trailer)
+	task := doc.appendJSON(make([]byte, 0, size))
+	if len(trailer) > 0 {
 		task = append(append(task, 0), trailer...)
 	}
 	if c.record != nil {
@@ -331,7 +341,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 			tc.RunData[name] = rd
 		}
 	}
-	ctxJSON, err := tc.appendJSON(make([]byte, 0, 256))
+	ctxJSON, err := tc.appendJSON(make([]byte, 0, tc.size()))
 	if err != nil {
 		return nil, fmt.Errorf("encoding the task: %w", err)
 	}

@@ -3,6 +3,7 @@ package orchestrator
 import (
 	"bytes"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -32,11 +33,17 @@ func (o *Orchestrator) publishEvent(ev Event) {
 		return
 	}
 	ev.At = time.Now().UTC()
-	var b bytes.Buffer
-	b.Grow(256)
-	ev.writeJSON(&b)
+	b := eventBuffers.Get().(*bytes.Buffer)
+	b.Reset()
+	ev.writeJSON(b)
+	// Publish copies the message out before it returns.
 	_ = o.remote.nc.Publish(EventSubject+ev.ExecutionID, b.Bytes())
+	eventBuffers.Put(b)
 }
+
+// eventBuffers keeps the buffers events are written in: every node run
+// publishes two.
+var eventBuffers = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 512)) }}
 
 // writeJSON writes the event as encoding/json would (but for <, > and &,
 // left as they are): every node run publishes two, so they skip

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -335,5 +336,21 @@ func TestBinaryHelpers(t *testing.T) {
 		if got := fileType(mt); got != want {
 			t.Errorf("fileType(%q) = %q, want %q", mt, got, want)
 		}
+	}
+}
+
+// TestIntegerKeysComeFirst: as in JavaScript, keys that are array indexes
+// (canonical integers below 2^32-1) are written first, in numeric order;
+// the rest keep the order they came in.
+func TestIntegerKeysComeFirst(t *testing.T) {
+	o := newObject()
+	for _, k := range []string{"b", "10", "01", "2", "4294967295", "4294967294", "-1", "1a", "", "0"} {
+		o.set(k, k)
+	}
+	var b bytes.Buffer
+	writeJSON(&b, o)
+	want := `{"0":"0","2":"2","10":"10","4294967294":"4294967294","b":"b","01":"01","4294967295":"4294967295","-1":"-1","1a":"1a","":""}`
+	if b.String() != want {
+		t.Fatalf("got  %s\nwant %s", b.String(), want)
 	}
 }
