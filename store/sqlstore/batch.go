@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	goruntime "runtime"
 	"sync"
@@ -292,41 +291,7 @@ func (s *Store) commit(ctx context.Context, ops []*writeOp) (errs []error, err e
 	if s.dialect == Postgres {
 		return s.commitPipeline(ctx, ops)
 	}
-	return s.commitTx(ctx, ops)
-}
-
-// commitTx runs ops through a *sql.Tx, a statement at a time.
-func (s *Store) commitTx(ctx context.Context, ops []*writeOp) ([]error, error) {
-	errs := make([]error, len(ops))
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		for i, op := range ops {
-			for _, st := range op.stmts {
-				res, err := s.execStatement(ctx, tx, st)
-				if err != nil {
-					return err
-				}
-				if st.check == nil || errs[i] != nil {
-					continue
-				}
-				n, err := res.RowsAffected()
-				if err != nil {
-					return err
-				}
-				errs[i] = st.check(n)
-			}
-		}
-		return nil
-	})
-	return errs, err
-}
-
-// execStatement runs st in tx, through its cached prepared statement when
-// it is a hot one.
-func (s *Store) execStatement(ctx context.Context, tx *sql.Tx, st statement) (sql.Result, error) {
-	if cached, ok := s.stmts.Load(st.query); ok {
-		return tx.StmtContext(ctx, cached.(*sql.Stmt)).ExecContext(ctx, st.args...)
-	}
-	return tx.ExecContext(ctx, s.q(st.query), st.args...)
+	return s.commitDriver(ctx, ops)
 }
 
 // commitPipeline sends every statement of ops to Postgres in one pipeline

@@ -1,8 +1,11 @@
 package sqlstore
 
 import (
+	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -298,4 +301,28 @@ func TestFinishExecution_UnhurriedIsLazy(t *testing.T) {
 			t.Fatalf("%d executions finished, want 2", n)
 		}
 	})
+}
+
+// TestDriverValue: arguments reach the driver as database/sql would pass
+// them.
+func TestDriverValue(t *testing.T) {
+	for _, c := range []struct {
+		in   any
+		want driver.Value
+	}{
+		{nil, nil}, {"s", "s"}, {int64(7), int64(7)}, {7, int64(7)}, {int32(7), int64(7)}, {true, true}, {1.5, 1.5},
+		{[]byte("b"), []byte("b")}, {json.RawMessage(`{"a":1}`), []byte(`{"a":1}`)},
+		{sql.NullString{String: "v", Valid: true}, "v"}, {sql.NullString{}, nil},
+	} {
+		got, err := driverValue(c.in)
+		if err != nil {
+			t.Fatalf("driverValue(%#v): %v", c.in, err)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Fatalf("driverValue(%#v) = %#v, want %#v", c.in, got, c.want)
+		}
+	}
+	if _, err := driverValue(struct{}{}); err == nil {
+		t.Fatal("driverValue(struct{}{}) succeeded, want an error")
+	}
 }

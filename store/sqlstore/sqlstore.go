@@ -60,7 +60,9 @@ type Store struct {
 	dsn  string
 	ckpt *checkpointer
 	// stmts caches prepared statements by query text.
-	stmts     sync.Map
+	stmts sync.Map
+	// driver runs SQLite's group commits (see commitDriver).
+	driver    driverWriter
 	prepared  atomic.Bool
 	prepareMu sync.Mutex
 }
