@@ -305,13 +305,8 @@ func (s *Store) commitPipeline(ctx context.Context, ops []*writeOp) ([]error, er
 			b.Queue(s.q(st.query), st.args...)
 		}
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
 	errs := make([]error, len(ops))
-	err = conn.Raw(func(driverConn any) error {
+	err := s.onDriverConn(ctx, func(driverConn any) error {
 		c, ok := driverConn.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("a Postgres connection of type %T, want *stdlib.Conn", driverConn)

@@ -40,13 +40,8 @@ type sqliteConn interface {
 // err is the failure that rolled it back; otherwise it committed and
 // errs holds each operation's failed check, if any.
 func (s *Store) commitDriver(ctx context.Context, ops []*writeOp) ([]error, error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
 	errs := make([]error, len(ops))
-	err = conn.Raw(func(dc any) error {
+	err := s.onDriverConn(ctx, func(dc any) error {
 		c, ok := dc.(sqliteConn)
 		if !ok {
 			return fmt.Errorf("an SQLite connection of type %T, want one that prepares statements and begins transactions", dc)
@@ -57,6 +52,16 @@ func (s *Store) commitDriver(ctx context.Context, ops []*writeOp) ([]error, erro
 		return nil, err
 	}
 	return errs, nil
+}
+
+// onDriverConn runs f with a connection of the pool, as the driver's.
+func (s *Store) onDriverConn(ctx context.Context, f func(driverConn any) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(f)
 }
 
 func (w *driverWriter) commit(ctx context.Context, c sqliteConn, ops []*writeOp, errs []error) error {
