@@ -237,7 +237,19 @@ func TestMetrics(t *testing.T) {
 		}
 		return -1
 	}
-	if commits, writes := value("weft_store_commits_total"), value("weft_store_writes_total"); writes < 9 || commits < 1 || commits > writes {
+	commits, writes := value("weft_store_commits_total"), value("weft_store_writes_total")
+	if writes < 9 || commits < 1 || commits > writes {
 		t.Errorf("store commits %v, writes %v: want at least 9 writes in at most as many commits", commits, writes)
+	}
+	// The histogram is written before the counters are read: it has seen
+	// at most as many commits.
+	timed := -1.0
+	for _, line := range strings.Split(text, "\n") {
+		if v, ok := strings.CutPrefix(line, "weft_store_commit_duration_seconds_count "); ok {
+			timed, _ = strconv.ParseFloat(v, 64)
+		}
+	}
+	if timed < 1 || timed > commits {
+		t.Errorf("weft_store_commit_duration_seconds_count = %v with %v commits: want every commit timed", timed, commits)
 	}
 }

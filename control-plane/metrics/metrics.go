@@ -132,8 +132,10 @@ type Registry struct {
 	// TaskLatency is the time from publishing a node task to having its
 	// committed result.
 	TaskLatency *Histogram
-	mu          sync.Mutex
-	gauges      []Gauge
+	// StoreCommits is how long the store's group commits take.
+	StoreCommits *Histogram
+	mu           sync.Mutex
+	gauges       []Gauge
 }
 
 // New returns the control plane's registry.
@@ -143,6 +145,8 @@ func New() *Registry {
 		ExecutionsStarted:  NewCounter("weft_executions_started_total", "Executions started, by mode.", "mode"),
 		TaskLatency: NewHistogram("weft_node_task_duration_seconds", "Time from publishing a node task to its committed result.",
 			[]float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}),
+		StoreCommits: NewHistogram("weft_store_commit_duration_seconds", "Time the store took to commit a group of writes.",
+			[]float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}),
 	}
 }
 
@@ -158,6 +162,7 @@ func (r *Registry) Write(w io.Writer) {
 	r.ExecutionsStarted.write(w)
 	r.ExecutionsFinished.write(w)
 	r.TaskLatency.write(w)
+	r.StoreCommits.write(w)
 	r.mu.Lock()
 	gauges := append([]Gauge(nil), r.gauges...)
 	r.mu.Unlock()

@@ -203,6 +203,9 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		s.Metrics.AddGauge(metrics.Gauge{Name: "weft_store_writes_total", Help: "Writes (an execution created or finished, results saved, ...) those transactions held.", Counter: true,
 			Read: func() float64 { _, w := ws.WriteStats(); return float64(w) }})
 	}
+	if oc, ok := cfg.Store.(interface{ ObserveCommits(func(time.Duration)) }); ok {
+		oc.ObserveCommits(s.Metrics.StoreCommits.Observe)
+	}
 	orch := s.Orchestrator
 	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_executions_running", Help: "Executions running on this control plane.", Read: func() float64 { return float64(orch.Running()) }})
 

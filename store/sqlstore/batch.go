@@ -253,7 +253,11 @@ func (b *batcher) run(batch []*writeOp) {
 	ctx := context.Background()
 	b.s.commits.Add(1)
 	b.s.writes.Add(uint64(len(batch)))
+	began := time.Now()
 	errs, err := b.s.commit(ctx, batch)
+	if observe := b.s.commitObserver.Load(); observe != nil {
+		(*observe)(time.Since(began))
+	}
 	if err == nil {
 		for i, op := range batch {
 			op.done <- errs[i]
@@ -267,6 +271,11 @@ func (b *batcher) run(batch []*writeOp) {
 	for _, op := range batch {
 		op.done <- b.s.commitOne(ctx, op)
 	}
+}
+
+// ObserveCommits has f called with the duration of every group commit.
+func (s *Store) ObserveCommits(f func(time.Duration)) {
+	s.commitObserver.Store(&f)
 }
 
 // WriteStats returns how many group commits the store made and how many

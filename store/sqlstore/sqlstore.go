@@ -55,6 +55,8 @@ type Store struct {
 	// counts its commits, writes the writes they held.
 	batch           *batcher
 	commits, writes atomic.Uint64
+	// commitObserver, when set, is told how long each group commit took.
+	commitObserver atomic.Pointer[func(time.Duration)]
 	// dsn opened an SQLite store, whose ckpt copies its log back into
 	// the database.
 	dsn  string
