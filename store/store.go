@@ -221,8 +221,9 @@ type Store interface {
 	// r.MaxCount, with their change log entries (one new entry records
 	// the pruning and its count), in transactions of at most r.Batch
 	// executions so other writers are never blocked for long; after each
-	// it rests as long as the transaction took, so pruning holds the
-	// database at most half the time. It returns how many it deleted.
+	// it rests four times as long as the transaction took, so pruning
+	// holds the database at most a fifth of the time. It returns how many
+	// it deleted.
 	PruneExecutions(ctx context.Context, r Retention) (int, error)
 
 	// BlobRefs calls f with every blob reference the stored data holds,

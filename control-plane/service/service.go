@@ -67,7 +67,9 @@ type Config struct {
 	// Logf reports problems; nil discards them.
 	Logf func(format string, args ...any)
 	// Retention says which finished executions to keep; zero fields keep
-	// everything. Pruning runs every PruneEvery (default a minute).
+	// everything. Pruning runs every PruneEvery (default 10 s: each
+	// pruning has less to delete, and spreads it thinner, than one a
+	// minute).
 	Retention  store.Retention
 	PruneEvery time.Duration
 	// BlobGCEvery is how often the blobs that stored data no longer
@@ -320,7 +322,7 @@ func prune(ctx context.Context, cfg Config, logf func(string, ...any)) {
 	}
 	every := cfg.PruneEvery
 	if every <= 0 {
-		every = time.Minute
+		every = 10 * time.Second
 	}
 	tick.Every(ctx, every, func() {
 		n, err := cfg.Store.PruneExecutions(ctx, cfg.Retention)
