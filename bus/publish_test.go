@@ -79,3 +79,43 @@ func TestPublish(t *testing.T) {
 		t.Fatalf("publishing where no stream listens: %v, want no stream named", err)
 	}
 }
+
+// TestSetupDuplicateWindow: streams on disk keep two minutes of message
+// IDs; in memory mode, whose streams live in the process, twenty seconds.
+func TestSetupDuplicateWindow(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, c := range []struct {
+		memory bool
+		want   time.Duration
+	}{{false, 2 * time.Minute}, {true, 20 * time.Second}} {
+		srv, err := StartEmbedded(EmbeddedOptions{StoreDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc, err := srv.Connect("test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, err := jetstream.New(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Setup(ctx, js, Config{Memory: c.memory}); err != nil {
+			t.Fatal(err)
+		}
+		s, err := js.Stream(ctx, TasksStream)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := s.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc.Close()
+		srv.Shutdown()
+		if info.Config.Duplicates != c.want {
+			t.Errorf("memory %v: tasks stream's duplicate window %v, want %v", c.memory, info.Config.Duplicates, c.want)
+		}
+	}
+}
