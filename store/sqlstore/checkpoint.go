@@ -35,8 +35,12 @@ import (
 // commits wrote. A pass every 200 ms took 10-15 ms, holding one of the
 // process's two threads of Go code all that time.
 
+// A store where nothing was committed since the last pass is checked every
+// checkpointIdle instead.
+
 const (
 	checkpointEvery       = 25 * time.Millisecond
+	checkpointIdle        = 250 * time.Millisecond
 	restartPages          = 4096
 	writerCheckpointPages = 20000
 )
@@ -50,6 +54,10 @@ type checkpointer struct {
 	// the log holds restart pages or more.
 	catchUp func()
 	restart int
+	// version is the database's data_version at the last pass, as the
+	// checkpointer's connection sees it: it changes with every commit
+	// of another connection.
+	version int64
 }
 
 // startCheckpointer opens a second connection to the database at dsn and
@@ -73,26 +81,40 @@ func startCheckpointer(ctx context.Context, dsn string, catchUp func()) (*checkp
 
 func (c *checkpointer) loop() {
 	defer c.wg.Done()
-	t := time.NewTicker(checkpointEvery)
+	t := time.NewTimer(checkpointEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-c.stop:
 			return
 		case <-t.C:
-			c.pass(context.Background())
+			if c.pass(context.Background()) {
+				t.Reset(checkpointEvery)
+			} else {
+				t.Reset(checkpointIdle)
+			}
 		}
 	}
 }
 
 // pass checkpoints, and asks the writer to catch up when the log is long.
-// A failed checkpoint leaves the log to the next one, or to the writer
-// past writerCheckpointPages.
-func (c *checkpointer) pass(ctx context.Context) {
+// It reports whether anything was committed since the last pass. A failed
+// checkpoint leaves the log to the next one, or to the writer past
+// writerCheckpointPages.
+func (c *checkpointer) pass(ctx context.Context) (committed bool) {
+	var version int64
+	if err := c.db.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&version); err != nil || version != c.version {
+		committed = true
+	}
+	c.version = version
+	if !committed {
+		return false
+	}
 	log, _, err := c.checkpoint(ctx)
 	if err == nil && log >= c.restart && c.catchUp != nil {
 		c.catchUp()
 	}
+	return true
 }
 
 // checkpoint copies what it can of the log back into the database: log is

@@ -68,9 +68,15 @@ func TestCheckpointerAsksTheWriterToCatchUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.restart = 1
-	c.pass(ctx)
+	if !c.pass(ctx) {
+		t.Fatal("a pass after a commit reported nothing committed")
+	}
 	if asked != 1 {
 		t.Fatalf("asked the writer to catch up %d times with a long log, want once", asked)
+	}
+	// Nothing committed since: the pass does nothing and says so.
+	if c.pass(ctx) || asked != 1 {
+		t.Fatalf("a pass with nothing committed since the last reported a commit or asked the writer to catch up (asked %d times)", asked)
 	}
 }
 
