@@ -734,7 +734,7 @@ const pruneRest = 4
 func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, error) {
 	batch := r.Batch
 	if batch <= 0 {
-		batch = 200
+		batch = 50
 	}
 	finished := `status IN ('success', 'error', 'canceled')`
 	total := 0
