@@ -105,17 +105,13 @@ func TestSetupDuplicateWindow(t *testing.T) {
 			t.Fatal(err)
 		}
 		s, err := js.Stream(ctx, TasksStream)
-		if err != nil {
-			t.Fatal(err)
-		}
-		info, err := s.Info(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
 		nc.Close()
 		srv.Shutdown()
-		if info.Config.Duplicates != c.want {
-			t.Errorf("memory %v: tasks stream's duplicate window %v, want %v", c.memory, info.Config.Duplicates, c.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.CachedInfo().Config.Duplicates; got != c.want {
+			t.Errorf("memory %v: tasks stream's duplicate window %v, want %v", c.memory, got, c.want)
 		}
 	}
 }
