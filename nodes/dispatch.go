@@ -281,15 +281,35 @@ func (c *Core) runTask(ctx context.Context, doc *taskDoc, node string, key [32]b
 	trailer := c.compiled.get(key)
 	size := 512 + len(doc.Node.Name) + len(doc.Node.Type) + len(prepared) + len(doc.Node.Parameters) +
 		api.ItemListsSize(doc.Inputs) + api.ItemsSize(doc.ConnectionInput) + len(doc.Context) + 1 + len(trailer)
-	task := doc.appendJSON(make([]byte, 0, size))
+	bp := taskBuffers.Get().(*[]byte)
+	buf := (*bp)[:0]
+	if cap(buf) < size {
+		buf = make([]byte, 0, size)
+	}
+	task := doc.appendJSON(buf)
 	if len(trailer) > 0 {
 		task = append(append(task, 0), trailer...)
 	}
 	if c.record != nil {
 		c.record(node, task)
+		return c.mod.Run(ctx, task, c.limits)
 	}
-	return c.mod.Run(ctx, task, c.limits)
+	// The module copies the task into the guest's memory: the buffer is
+	// free again once Run returns.
+	out, err := c.mod.Run(ctx, task, c.limits)
+	if cap(task) <= maxPooledTask {
+		*bp = task[:0]
+		taskBuffers.Put(bp)
+	}
+	return out, err
 }
+
+// taskBuffers keeps the buffers task documents are written in, up to
+// maxPooledTask bytes: a webhook Set task's is about 2 KB, and every task
+// needs one.
+var taskBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledTask = 256 << 10
 
 // Run implements engine.Dispatcher: one node run is one call of the core
 // module. Limits the node hits and traps in its code are the node's errors
