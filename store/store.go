@@ -219,7 +219,8 @@ type Store interface {
 	// PruneExecutions deletes finished executions started before
 	// r.MaxAge ago, and the oldest finished ones beyond the newest
 	// r.MaxCount, with their change log entries (one new entry records
-	// the pruning and its count), in transactions of at most r.Batch
+	// the pruning and its count; such entries older than r.MaxAge go), in
+	// transactions of at most r.Batch
 	// executions so other writers are never blocked for long; after each
 	// it rests four times as long as the transaction took, so pruning
 	// holds the database at most a fifth of the time. It returns how many

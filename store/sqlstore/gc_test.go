@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/weftrun/weft/blob"
 	"github.com/weftrun/weft/store"
@@ -87,3 +88,42 @@ func testBlobRefsBatches(t *testing.T, s *Store) {
 func TestBlobRefsBatchesSQLite(t *testing.T) { testBlobRefsBatches(t, openSQLite(t)) }
 
 func TestBlobRefsBatchesPostgres(t *testing.T) { testBlobRefsBatches(t, openPostgres(t)) }
+
+// TestPruningForgetsOldPruningEntries: each pruning records one change
+// log entry; those older than the age retention go with the next one.
+func TestPruningForgetsOldPruningEntries(t *testing.T) {
+	bothDialects(t, func(t *testing.T, s *Store) {
+		w, _ := workflowWithExecution(t, s)
+		finished := func(at time.Time) {
+			t.Helper()
+			s.now = func() time.Time { return at }
+			e, err := s.CreateExecution(ctx, running(w))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "n", json.RawMessage(`{}`), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := store.Retention{MaxAge: 24 * time.Hour}
+		start := time.Now().Add(-72 * time.Hour)
+		// Two days ago, an execution from three days ago is pruned.
+		finished(start)
+		s.now = func() time.Time { return start.Add(24*time.Hour + time.Minute) }
+		if n, err := s.PruneExecutions(ctx, r); err != nil || n != 1 {
+			t.Fatalf("first pruning: %d, %v; want 1 execution", n, err)
+		}
+		// Now another: the first pruning's entry is past the retention.
+		finished(time.Now().Add(-25 * time.Hour))
+		s.now = time.Now
+		if n, err := s.PruneExecutions(ctx, r); err != nil || n != 1 {
+			t.Fatalf("second pruning: %d, %v; want 1 execution", n, err)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM events WHERE kind = 'executions.pruned'`); n != 1 {
+			t.Fatalf("%d pruning entries in the change log, want the latest one", n)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM events WHERE kind = 'executions.pruned' AND at > ?`, ms(time.Now().Add(-time.Hour))); n != 1 {
+			t.Fatalf("the latest pruning entry is gone (%d recent ones)", n)
+		}
+	})
+}

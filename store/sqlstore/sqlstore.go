@@ -796,11 +796,18 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 			}
 		}
 	}
-	// One change log entry per pruning, however many batches it took.
+	// One change log entry per pruning, however many batches it took;
+	// those older than the executions kept by age go, as the executions
+	// they counted did (under load pruning runs every few seconds).
 	defer func() {
 		if total > 0 {
 			wctx := context.WithoutCancel(ctx)
 			_ = s.tx(wctx, func(tx *sql.Tx) error {
+				if r.MaxAge > 0 {
+					if _, err := tx.ExecContext(wctx, s.q(`DELETE FROM events WHERE execution_id = '' AND kind = 'executions.pruned' AND at < ?`), ms(s.now().Add(-r.MaxAge))); err != nil {
+						return err
+					}
+				}
 				return s.event(wctx, tx, "executions.pruned", "", "", map[string]any{"count": total})
 			})
 		}
