@@ -69,18 +69,26 @@ URL="http://127.0.0.1:$P/webhook/$PATH_"
 declare -A BEFORE AFTER
 pg() { pgrep -u postgres postgres | tr '\n' ' '; }
 # The store's group commits: how many it made and how many writes they held.
-commits() { curl -s "http://127.0.0.1:$P/metrics" | awk '/^weft_store_commits_total/ {c = $2} /^weft_store_writes_total/ {w = $2} END {print c + 0, w + 0}'; }
-read -r C0 W0 < <(commits)
+# ... and how many took longer than 2.5 ms and 10 ms (the commit histogram).
+commits() {
+  curl -s "http://127.0.0.1:$P/metrics" | awk '
+    /^weft_store_commits_total/ {c = $2} /^weft_store_writes_total/ {w = $2}
+    /^weft_store_commit_duration_seconds_bucket\{le="0.0025"\}/ {b1 = $2}
+    /^weft_store_commit_duration_seconds_bucket\{le="0.01"\}/ {b2 = $2}
+    /^weft_store_commit_duration_seconds_count/ {t = $2}
+    END {print c + 0, w + 0, t - b1, t - b2}'
+}
+read -r C0 W0 S0 V0 < <(commits)
 for k in "${!WATCH[@]}"; do BEFORE[$k]=$(cpu "${WATCH[$k]}"); done
 [ "$MODE" = embedded ] || BEFORE[postgres]=$(cpu $(pg))
 OUT=$("$TMP/loadgen" -url "$URL" -rate "$RATE" -c 16 -d 10s)
 for k in "${!WATCH[@]}"; do AFTER[$k]=$(cpu "${WATCH[$k]}"); done
 [ "$MODE" = embedded ] || AFTER[postgres]=$(cpu $(pg))
-read -r C1 W1 < <(commits)
+read -r C1 W1 S1 V1 < <(commits)
 echo "$OUT"
 N=$(echo "$OUT" | awk '/^requests/ {print $2}')
 TICK=$(getconf CLK_TCK)
-awk -v c=$((C1 - C0)) -v w=$((W1 - W0)) -v n="$N" 'BEGIN {if (c > 0) printf "store: %.2f commits per execution, %.2f writes per commit\n", c / n, w / c}'
+awk -v c=$((C1 - C0)) -v w=$((W1 - W0)) -v n="$N" -v s=$((S1 - S0)) -v v=$((V1 - V0)) 'BEGIN {if (c > 0) printf "store: %.2f commits per execution, %.2f writes per commit, %d commits over 2.5 ms, %d over 10 ms\n", c / n, w / c, s, v}'
 for k in "${!BEFORE[@]}"; do
   echo "$k: $(( (AFTER[$k] - BEFORE[$k]) * 1000000 / TICK / N )) µs CPU per execution"
 done
