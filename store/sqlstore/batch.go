@@ -26,8 +26,8 @@ import (
 // server runs everything before a Sync as one implicit transaction, which
 // commits at the Sync or rolls back entirely at the first error. Sent a
 // statement at a time, a batch of 16 executions would take about 70
-// sequential round trips. SQLite, in process, runs the statements through a
-// *sql.Tx.
+// sequential round trips. SQLite, in process, runs the statements one by
+// one in a transaction on the driver's connection (driverwrite.go).
 //
 // A statement that fails makes the batch roll back; each operation of the
 // batch is then run again in a transaction of its own, so one bad write

@@ -84,9 +84,6 @@ func TestCheckpointerAsksTheWriterToCatchUp(t *testing.T) {
 // checkpointer and the writer between them keep the log file near
 // restartPages instead of letting it grow to writerCheckpointPages.
 func TestTheLogStaysShortUnderSteadyWrites(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes about 40 MB of log")
-	}
 	dir := t.TempDir()
 	s, err := Open(ctx, "sqlite:"+filepath.Join(dir, "weft.db"))
 	if err != nil {

@@ -80,7 +80,7 @@ func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, 
 	return tx.PrepareContext(ctx, s.q(query))
 }
 
-// Hot statements, prepared once per store.
+// Hot statements: the writes of every execution.
 const (
 	sqlInsertEvent     = `INSERT INTO events (at, kind, workflow_id, execution_id, detail) VALUES (?, ?, ?, ?, ?)`
 	sqlInsertExecution = `INSERT INTO executions (id, workflow_id, workflow_version, status, mode, started_at, retry_of, parent_id, start_node, start_data, owner, lease_until)
@@ -108,7 +108,9 @@ func (s *Store) prepareHot(ctx context.Context) {
 	if s.prepared.Load() {
 		return
 	}
-	for _, q := range []string{sqlInsertEvent, sqlInsertExecution, sqlFinishExecution, sqlDropResults, sqlUpsertRunData, sqlInsertExecutionEvent, sqlInsertResult} {
+	// The group commits prepare their own (commitPipeline, commitDriver);
+	// these two also run in transactions of their own (s.exec).
+	for _, q := range []string{sqlInsertEvent, sqlInsertExecution} {
 		if _, ok := s.stmts.Load(q); ok {
 			continue
 		}
