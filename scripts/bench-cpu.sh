@@ -37,6 +37,10 @@ go build -o "$TMP/loadgen" ./internal/tools/loadgen
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }
 cpu() { awk '{s += $14 + $15} END {print s}' $(for p in "$@"; do echo "/proc/$p/stat"; done); }
+# The machine's CPU time so far, and what the hypervisor gave to other
+# guests (steal, /proc/stat): on a shared host, how much of the two vCPUs
+# the run really had.
+ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9}' /proc/stat; }
 
 P=$(port)
 declare -A WATCH
@@ -81,14 +85,17 @@ commits() {
 read -r C0 W0 S0 V0 < <(commits)
 for k in "${!WATCH[@]}"; do BEFORE[$k]=$(cpu "${WATCH[$k]}"); done
 [ "$MODE" = embedded ] || BEFORE[postgres]=$(cpu $(pg))
+read -r T0 ST0 < <(ticks)
 OUT=$("$TMP/loadgen" -url "$URL" -rate "$RATE" -c 16 -d 10s)
 for k in "${!WATCH[@]}"; do AFTER[$k]=$(cpu "${WATCH[$k]}"); done
 [ "$MODE" = embedded ] || AFTER[postgres]=$(cpu $(pg))
+read -r T1 ST1 < <(ticks)
 read -r C1 W1 S1 V1 < <(commits)
 echo "$OUT"
 N=$(echo "$OUT" | awk '/^requests/ {print $2}')
 TICK=$(getconf CLK_TCK)
 awk -v c=$((C1 - C0)) -v w=$((W1 - W0)) -v n="$N" -v s=$((S1 - S0)) -v v=$((V1 - V0)) 'BEGIN {if (c > 0) printf "store: %.2f commits per execution, %.2f writes per commit, %d commits over 2.5 ms, %d over 10 ms\n", c / n, w / c, s, v}'
+awk -v t=$((T1 - T0)) -v s=$((ST1 - ST0)) 'BEGIN {if (t > 0) printf "CPU stolen by the host: %.0f %%\n", 100 * s / t}'
 for k in "${!BEFORE[@]}"; do
   echo "$k: $(( (AFTER[$k] - BEFORE[$k]) * 1000000 / TICK / N )) µs CPU per execution"
 done

@@ -29,17 +29,32 @@ go build -o "$TMP/loadgen" ./internal/tools/loadgen
 
 wait_http() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }
 
+# ticks prints the machine's CPU time so far: all of it, and what the
+# hypervisor gave to other guests (steal, /proc/stat).
+ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $9}' /proc/stat; }
+# stolen T0 S0 prints the share of the machine's time stolen since then: on
+# a shared host it says how much of the two vCPUs the run really had.
+stolen() {
+  local t s
+  read -r t s < <(ticks)
+  awk -v t=$((t - $1)) -v s=$((s - $2)) 'BEGIN {if (t > 0) printf "   CPU stolen by the host: %.0f %%\n", 100 * s / t}'
+}
+
 # measure NAME URL: full speed, then half rate for latency.
 measure() {
   local name=$1 url=$2
   wrk -t2 -c16 -d3s -s "$LUA" "$url" >/dev/null 2>&1 || true
-  local out rps
+  local out rps t0 s0
+  read -r t0 s0 < <(ticks)
   out=$(wrk -t2 -c16 -d"$DUR" --latency -s "$LUA" "$url")
   rps=$(echo "$out" | awk '/Requests\/sec/ {print int($2)}')
   echo "== $name: full speed (wrk -t2 -c16 -d$DUR)"
   echo "$out" | grep -E 'Requests/sec|50%|99%|Non-2xx|errors' | sed 's/^/   /'
+  stolen "$t0" "$s0"
   echo "== $name: at half that rate ($((rps / 2))/s, open loop, 16 connections)"
+  read -r t0 s0 < <(ticks)
   "$TMP/loadgen" -url "$url" -rate $((rps / 2)) -c 16 -d "$DUR" | sed 's/^/   /'
+  stolen "$t0" "$s0"
 }
 
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
