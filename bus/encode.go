@@ -13,8 +13,7 @@ import (
 // Every node task is encoded once by a control plane and every result once
 // by a runner. encodeTask and encodeResult write them field by field, as
 // encoding/json would (the same document once decoded, encode_test.go
-// checks it; raw values go out as they are); run data, rare and nested,
-// still goes through encoding/json.
+// checks it; raw values go out as they are).
 
 func encodeTask(t *Task) ([]byte, error) {
 	// encoding/json refuses a raw value that is not JSON; so does this,
@@ -29,6 +28,9 @@ func encodeTask(t *Task) ([]byte, error) {
 		return nil, err
 	}
 	if err := checkRaw("staticData", t.StaticData); err != nil {
+		return nil, err
+	}
+	if err := checkRunData(t.RunData); err != nil {
 		return nil, err
 	}
 	size := 256 + len(t.ID) + len(t.ExecutionID) + len(t.Mode) + len(t.Workflow) + len(t.Node) +
@@ -61,11 +63,8 @@ func encodeTask(t *Task) ([]byte, error) {
 		engine.WriteSourceRefs(buf, t.Source)
 	}
 	if len(t.RunData) > 0 {
-		rd, err := json.Marshal(t.RunData)
-		if err != nil {
-			return nil, err
-		}
-		api.WriteRawField(buf, "runData", rd)
+		buf.WriteString(`,"runData":`)
+		engine.WriteRunData(buf, t.RunData)
 	}
 	api.WriteRawField(buf, "nodeState", t.NodeState)
 	api.WriteRawField(buf, "staticData", t.StaticData)
@@ -166,6 +165,19 @@ func badItem(items []api.Item) int {
 func checkItems(field string, items []api.Item) error {
 	if i := badItem(items); i >= 0 {
 		return fmt.Errorf("%s: item %d is not JSON", field, i)
+	}
+	return nil
+}
+
+func checkRunData(m map[string][]engine.TaskData) error {
+	for node, runs := range m {
+		for r := range runs {
+			for typ, lists := range runs[r].Data {
+				if err := checkItemLists(fmt.Sprintf("runData[%q][%d].data[%q]", node, r, typ), lists); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/control-plane/engine"
 )
 
 // sameEncode checks, for a message encoding/json decodes, that the
@@ -111,6 +112,7 @@ func TestEncodeRefusesRawValuesThatAreNotJSON(t *testing.T) {
 		{Task{ID: "1", ConnectionInput: []api.Item{{JSON: json.RawMessage(`{}`), PairedItem: bad}}}, "connectionInput: item 0"},
 		{Task{ID: "1", NodeState: bad}, "nodeState"},
 		{Task{ID: "1", StaticData: bad}, "staticData"},
+		{Task{ID: "1", RunData: map[string][]engine.TaskData{"Set": {{}, {Data: map[string][][]api.Item{"main": {{{JSON: bad}}}}}}}}, `runData["Set"][1].data["main"][0]: item 0`},
 	} {
 		if _, err := json.Marshal(&c.task); err == nil {
 			t.Fatalf("encoding/json wrote %+v", c.task)

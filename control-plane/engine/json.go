@@ -2,6 +2,8 @@ package engine
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/weftrun/weft/api"
@@ -33,4 +35,104 @@ func WriteSourceRefs(buf *bytes.Buffer, refs []*SourceRef) {
 		buf.WriteByte('}')
 	}
 	buf.WriteByte(']')
+}
+
+// WriteRunData writes run data as encoding/json writes it (the same
+// document once decoded; node names and output types in key order, raw
+// item values as they are, not compacted again: items are JSON by the
+// time they reach run data, checked where they came in): null for a nil
+// map. Every execution's outcome is written this way.
+func WriteRunData(buf *bytes.Buffer, m map[string][]TaskData) {
+	if m == nil {
+		buf.WriteString("null")
+		return
+	}
+	var small [8]string
+	names := small[:0]
+	for name := range m {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	buf.WriteByte('{')
+	for i, name := range names {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		api.WriteJSONString(buf, name)
+		buf.WriteByte(':')
+		runs := m[name]
+		if runs == nil {
+			buf.WriteString("null")
+			continue
+		}
+		buf.WriteByte('[')
+		for j := range runs {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			runs[j].writeJSON(buf)
+		}
+		buf.WriteByte(']')
+	}
+	buf.WriteByte('}')
+}
+
+// RunDataSize is about what WriteRunData writes, so that a buffer can be
+// sized once.
+func RunDataSize(m map[string][]TaskData) int {
+	n := 2
+	for name, runs := range m {
+		n += len(name) + 8
+		for j := range runs {
+			n += 160
+			for _, lists := range runs[j].Data {
+				n += api.ItemListsSize(lists) + 12
+			}
+		}
+	}
+	return n
+}
+
+// writeJSON writes one run as encoding/json writes a TaskData.
+func (t *TaskData) writeJSON(buf *bytes.Buffer) {
+	buf.WriteString(`{"startTime":`)
+	buf.Write(strconv.AppendInt(buf.AvailableBuffer(), t.StartTime, 10))
+	buf.WriteString(`,"executionIndex":`)
+	buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(t.ExecutionIndex), 10))
+	buf.WriteString(`,"executionTime":`)
+	buf.Write(strconv.AppendInt(buf.AvailableBuffer(), t.ExecutionTime, 10))
+	buf.WriteString(`,"executionStatus":`)
+	api.WriteJSONString(buf, t.ExecutionStatus)
+	if len(t.Data) > 0 {
+		buf.WriteString(`,"data":{`)
+		if len(t.Data) == 1 {
+			for typ, lists := range t.Data {
+				api.WriteJSONString(buf, typ)
+				buf.WriteByte(':')
+				api.WriteItemLists(buf, lists)
+			}
+		} else {
+			for i, typ := range slices.Sorted(maps.Keys(t.Data)) {
+				if i > 0 {
+					buf.WriteByte(',')
+				}
+				api.WriteJSONString(buf, typ)
+				buf.WriteByte(':')
+				api.WriteItemLists(buf, t.Data[typ])
+			}
+		}
+		buf.WriteByte('}')
+	}
+	if e := t.Error; e != nil {
+		buf.WriteString(`,"error":{"message":`)
+		api.WriteJSONString(buf, e.Message)
+		if e.Description != "" {
+			buf.WriteString(`,"description":`)
+			api.WriteJSONString(buf, e.Description)
+		}
+		buf.WriteByte('}')
+	}
+	buf.WriteString(`,"source":`)
+	WriteSourceRefs(buf, t.Source)
+	buf.WriteByte('}')
 }

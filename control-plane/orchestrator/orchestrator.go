@@ -282,9 +282,11 @@ func (o *Orchestrator) Start(ctx context.Context, req StartRequest) (*Handle, er
 	}
 	var startData json.RawMessage
 	if req.StartData != nil {
-		if startData, err = json.Marshal(req.StartData); err != nil {
-			return nil, fmt.Errorf("start data: %w", err)
-		}
+		// Items are JSON by the time they get here (decoded from a
+		// request, made by a trigger, or a node's checked output).
+		b := bytes.NewBuffer(make([]byte, 0, api.ItemListsSize(req.StartData)))
+		api.WriteItemLists(b, req.StartData)
+		startData = b.Bytes()
 	}
 	mode := req.Mode
 	if mode == "" {
@@ -417,7 +419,9 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	var errDoc, runData, logs json.RawMessage
 	if exec != nil {
 		status, lastNode = exec.Status, exec.LastNodeExecuted
-		runData, _ = json.Marshal(exec.RunData)
+		b := bytes.NewBuffer(make([]byte, 0, engine.RunDataSize(exec.RunData)))
+		engine.WriteRunData(b, exec.RunData)
+		runData = b.Bytes()
 		if len(exec.Logs) > 0 {
 			logs, _ = json.Marshal(exec.Logs)
 		}
