@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	_ "net/http/pprof" // served only with WEFT_PPROF
+	"net/url"
 	goruntime "runtime"
 	"strconv"
 	"time"
@@ -28,6 +29,7 @@ import (
 // planeFlags are the flags `weft server` and `weft control-plane` share.
 type planeFlags struct {
 	listen, data, postgres, nats, natsListen, maxBody string
+	publicURL                                         string
 	insecure                                          bool
 	concurrency, runners                              int
 	lease, ackWait, keepFor                           time.Duration
@@ -40,6 +42,7 @@ func (p *planeFlags) register(fs *flag.FlagSet, embedded bool) {
 	fs.StringVar(&p.listen, "listen", envOr("WEFT_LISTEN", "127.0.0.1:5678"), "address to serve HTTP on (env WEFT_LISTEN)")
 	fs.StringVar(&p.postgres, "postgres", envOr("WEFT_POSTGRES_URL", ""), "Postgres URL (env WEFT_POSTGRES_URL)")
 	fs.StringVar(&p.nats, "nats", envOr("WEFT_NATS_URL", ""), "NATS server URL (env WEFT_NATS_URL)")
+	fs.StringVar(&p.publicURL, "public-url", envOr("WEFT_PUBLIC_URL", ""), "URL users reach the server at, e.g. https://weft.example.com behind a proxy: webhook items' webhookUrl and error workflows' execution links are built on it (default: the scheme and host a request came to) (env WEFT_PUBLIC_URL)")
 	fs.BoolVar(&p.insecure, "insecure-no-auth", false, "serve on a non-loopback address although the API has no authentication yet")
 	fs.StringVar(&p.maxBody, "max-body", envOr("WEFT_MAX_BODY", "16MiB"), "largest request body accepted (env WEFT_MAX_BODY)")
 	fs.DurationVar(&p.lease, "lease", envDuration("WEFT_LEASE", 30*time.Second), "how long an execution stays with a control plane that stopped renewing it (env WEFT_LEASE)")
@@ -138,6 +141,9 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	if err != nil {
 		return fail(exitUsage, "--max-body: %v", err)
 	}
+	if err := checkPublicURL(p.publicURL); err != nil {
+		return err
+	}
 	if p.blobGCEvery < 0 {
 		return fail(exitUsage, "--blob-gc-every %v: must not be negative (0 turns blob collection off)", p.blobGCEvery)
 	}
@@ -178,7 +184,7 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	logger := log.New(c.stderr, "", log.LstdFlags)
 	svc, err := service.Start(ctx, service.Config{
 		Store: st, Core: core, NATSURL: p.nats, DataDir: p.data, NATSListen: p.natsListen, Blobs: blobs, PayloadThreshold: threshold,
-		Runners: p.runners, RunnerConcurrency: p.concurrency, Lease: p.lease,
+		Runners: p.runners, RunnerConcurrency: p.concurrency, Lease: p.lease, PublicURL: p.publicURL,
 		BlobGCEvery: blobGCEvery, BlobGCGrace: p.blobGCGrace,
 		Bus:       bus.Config{AckWait: p.ackWait},
 		Retention: store.Retention{MaxAge: p.keepFor, MaxCount: p.keepCount},
@@ -199,7 +205,7 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 		return fail(exitFailed, "loading webhooks: %v", err)
 	}
 	go hooks.Follow(ctx, time.Second)
-	a := &httpapi.API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: int(limit), Metrics: svc.Metrics, Hooks: hooks}
+	a := &httpapi.API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: int(limit), Metrics: svc.Metrics, Hooks: hooks, PublicURL: p.publicURL}
 	srv := &fasthttp.Server{Handler: a.Handler(), ErrorHandler: a.ErrorHandler, MaxRequestBodySize: int(limit) + 1, Name: "weft", ReadTimeout: time.Minute}
 	natsDesc := "embedded NATS"
 	if p.nats != "" {
@@ -291,4 +297,17 @@ func servePprof(logger *log.Logger) {
 	if addr := envOr("WEFT_PPROF", ""); addr != "" {
 		go func() { logger.Printf("pprof: %v", http.ListenAndServe(addr, nil)) }()
 	}
+}
+
+// checkPublicURL accepts an empty URL or an absolute http(s) one without
+// query or fragment, such as https://weft.example.com/automation.
+func checkPublicURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fail(exitUsage, "--public-url %q: want an absolute http or https URL without query, fragment or credentials, such as https://weft.example.com", s)
+	}
+	return nil
 }

@@ -274,6 +274,15 @@ func TestServerRefusesNonLoopbackWithoutAuth(t *testing.T) {
 	}
 }
 
+func TestServerRefusesAPublicURLItCannotBuildOn(t *testing.T) {
+	for _, bad := range []string{"weft.example.com", "ftp://weft.example.com", "https://", "https://weft.example.com/?a=1", "https://weft.example.com/#x", "https://me:pw@weft.example.com"} {
+		r := runCLI(t, "", "server", "--data", t.TempDir(), "--public-url", bad)
+		if r.code != exitUsage || !strings.Contains(r.stderr, fmt.Sprintf("--public-url %q: want an absolute http or https URL", bad)) {
+			t.Errorf("--public-url %s: exit %d, stderr %q", bad, r.code, r.stderr)
+		}
+	}
+}
+
 // TestServerServesTheAPI starts `weft server` on a free loopback port, saves
 // and runs a workflow through the API, and stops the server.
 func TestServerServesTheAPI(t *testing.T) {

@@ -38,6 +38,10 @@ type API struct {
 	Metrics *metrics.Registry
 	// Hooks routes webhook calls; nil serves no webhooks.
 	Hooks *Hooks
+	// PublicURL is the URL users reach the server at, such as
+	// https://weft.example.com behind a proxy: webhook items' webhookUrl
+	// is built on it. Empty: the scheme and host each request came to.
+	PublicURL string
 }
 
 // problem is an RFC 9457 problem document; Code is stable, Detail is for

@@ -23,7 +23,10 @@ import (
 
 // serve starts the API on a loopback port with a SQLite store and the real
 // core module, and returns its base URL.
-func serve(t *testing.T) string {
+func serve(t *testing.T) string { return serveWith(t, nil) }
+
+// serveWith serves the API as serve does, set up by with first.
+func serveWith(t *testing.T, with func(*API)) string {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "weft.db"))
@@ -50,6 +53,9 @@ func serve(t *testing.T) string {
 		t.Fatal(err)
 	}
 	a := &API{Store: st, Core: core, Orch: svc.Orchestrator, MaxBodyBytes: 64 << 10, Metrics: svc.Metrics, Hooks: NewHooks(st, t.Logf)}
+	if with != nil {
+		with(a)
+	}
 	srv := &fasthttp.Server{Handler: a.Handler()}
 	go srv.Serve(ln)
 	t.Cleanup(func() {

@@ -189,7 +189,7 @@ func writeWebhookResponse(ctx *fasthttp.RequestCtx, r webhook.Response) {
 }
 
 // webhookRequest turns the HTTP request into the webhook package's view.
-func webhookRequest(ctx *fasthttp.RequestCtx, path string, params map[string]string, test bool) webhook.Request {
+func (a *API) webhookRequest(ctx *fasthttp.RequestCtx, path string, params map[string]string, test bool) webhook.Request {
 	headers := make(map[string]string, ctx.Request.Header.Len())
 	for k, v := range ctx.Request.Header.All() {
 		key := strings.ToLower(string(k))
@@ -203,12 +203,17 @@ func webhookRequest(ctx *fasthttp.RequestCtx, path string, params map[string]str
 	if ctx.IsTLS() {
 		scheme = "https"
 	}
-	base := scheme + "://" + string(ctx.Host())
+	// Without a public URL, webhookUrl is built on the URL the request
+	// came to: its scheme and host, then /webhook/.
+	var public string
+	if a.PublicURL != "" {
+		public = strings.TrimSuffix(a.PublicURL, "/") + strings.TrimSuffix(webhook.Prefix, "/")
+	}
 	return webhook.Request{
 		Method:      string(ctx.Method()),
 		Path:        path,
-		URL:         base + string(ctx.RequestURI()),
-		BaseURL:     base,
+		URL:         scheme + "://" + string(ctx.Host()) + string(ctx.RequestURI()),
+		BaseURL:     public,
 		Headers:     headers,
 		Query:       webhook.ParseQuery(string(ctx.QueryArgs().QueryString())),
 		Params:      params,
@@ -262,7 +267,7 @@ func (a *API) serveWebhook(ctx *fasthttp.RequestCtx, prefix string, test bool) {
 		return
 	}
 	ep := r.Endpoint
-	req := webhookRequest(ctx, path, params, test)
+	req := a.webhookRequest(ctx, path, params, test)
 	if resp, refused := webhook.Refuse(ep, req, ctx.RemoteIP().String()); refused {
 		writeWebhookResponse(ctx, resp)
 		return
@@ -386,7 +391,7 @@ func (a *API) serveWaiting(ctx *fasthttp.RequestCtx) {
 	}
 	method := string(ctx.Method())
 	ep := webhook.Endpoint{TypeVersion: 2, Methods: []string{method}, ResponseMode: webhook.ModeOnReceived, ResponseCode: 200}
-	item, ok := requestItem(ctx, webhookRequest(ctx, rest, map[string]string{}, false), ep)
+	item, ok := requestItem(ctx, a.webhookRequest(ctx, rest, map[string]string{}, false), ep)
 	if !ok {
 		return
 	}

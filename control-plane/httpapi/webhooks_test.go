@@ -73,7 +73,7 @@ func TestWebhookLastNode(t *testing.T) {
 	}
 	e := call(t, "GET", base+"/api/v1/executions/"+data[0].(map[string]any)["id"].(string), "")
 	in := firstItem(t, e, "Webhook")
-	if in["body"].(map[string]any)["name"] != "ann" || in["executionMode"] != "production" {
+	if in["body"].(map[string]any)["name"] != "ann" || in["executionMode"] != "production" || in["webhookUrl"] != base+"/webhook/greeting" {
 		t.Fatalf("webhook item: %v", in)
 	}
 
@@ -106,6 +106,41 @@ func TestWebhookLastNode(t *testing.T) {
 	status, _, body = raw(t, "POST", base+"/webhook-test/greeting", "application/json", `{"name":"bo","n":2}`)
 	if status != 200 || body != `{"greeting":"hello bo","double":4}` {
 		t.Fatalf("test URL: %d %s", status, body)
+	}
+	if in := lastWebhookItem(t, base, id); in["webhookUrl"] != base+"/webhook-test/greeting" || in["executionMode"] != "test" {
+		t.Fatalf("test URL's webhook item: %v", in)
+	}
+}
+
+// lastWebhookItem returns the Webhook node's item in a workflow's latest
+// execution.
+func lastWebhookItem(t *testing.T, base, workflowID string) map[string]any {
+	t.Helper()
+	l := call(t, "GET", base+"/api/v1/executions?limit=1&workflowId="+workflowID, "")
+	data := l.body["data"].([]any)
+	if len(data) == 0 {
+		t.Fatalf("no execution: %s", l.raw)
+	}
+	return firstItem(t, call(t, "GET", base+"/api/v1/executions/"+data[0].(map[string]any)["id"].(string), ""), "Webhook")
+}
+
+func TestWebhookURLOnThePublicURL(t *testing.T) {
+	base := serveWith(t, func(a *API) { a.PublicURL = "https://weft.example.com/automation/" })
+	doc, err := os.ReadFile("../../examples/workflows/webhook-greeting.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := activate(t, base, string(doc))
+	for path, want := range map[string]string{
+		"/webhook/greeting":      "https://weft.example.com/automation/webhook/greeting",
+		"/webhook-test/greeting": "https://weft.example.com/automation/webhook-test/greeting",
+	} {
+		if status, _, body := raw(t, "POST", base+path, "application/json", `{"name":"ann","n":21}`); status != 200 {
+			t.Fatalf("%s: %d %s", path, status, body)
+		}
+		if in := lastWebhookItem(t, base, id); in["webhookUrl"] != want {
+			t.Errorf("%s: webhookUrl %v, want %s", path, in["webhookUrl"], want)
+		}
 	}
 }
 

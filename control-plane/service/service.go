@@ -60,6 +60,9 @@ type Config struct {
 	// Lease is the lease length.
 	Owner string
 	Lease time.Duration
+	// PublicURL is the URL users reach the server at; error workflows get
+	// execution links on it (none when empty).
+	PublicURL string
 	// Alone says no other control plane shares the store: at start this
 	// one takes over every running execution at once instead of waiting
 	// for their leases to end.
@@ -180,7 +183,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		s.Close()
 		return nil, err
 	}
-	s.Orchestrator = orchestrator.New(base, cfg.Store, s.Remote, orchestrator.Options{Owner: cfg.Owner, Lease: cfg.Lease, Spec: cfg.Core.NodeSpec, Logf: logf, Metrics: s.Metrics})
+	s.Orchestrator = orchestrator.New(base, cfg.Store, s.Remote, orchestrator.Options{Owner: cfg.Owner, Lease: cfg.Lease, Spec: cfg.Core.NodeSpec, Logf: logf, Metrics: s.Metrics, PublicURL: cfg.PublicURL})
 	remote := s.Remote
 	s.Metrics.AddGauge(metrics.Gauge{Name: "weft_runners", Help: "Runners that announced themselves in the last 15 seconds.", Read: func() float64 { return float64(remote.Runners()) }})
 	queue := func(held bool) func() float64 {

@@ -85,12 +85,23 @@ func finish(t testing.TB, h *orchestrator.Handle) *engine.Execution {
 // payloads above threshold bytes go through the blob store.
 func embedded(t testing.TB, threshold int) *service.Service {
 	t.Helper()
+	return embeddedWith(t, threshold, nil)
+}
+
+// embeddedWith starts the embedded mode as embedded does, its
+// configuration changed by with first.
+func embeddedWith(t testing.TB, threshold int, with func(*service.Config)) *service.Service {
+	t.Helper()
 	dir := t.TempDir()
 	st := sqliteStore(t, dir)
-	svc, err := service.Start(context.Background(), service.Config{
+	cfg := service.Config{
 		Store: st, Core: loadCore(t), DataDir: dir, Runners: 1, RunnerConcurrency: 4, Alone: true,
 		PayloadThreshold: threshold, Logf: t.Logf,
-	})
+	}
+	if with != nil {
+		with(&cfg)
+	}
+	svc, err := service.Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,9 +325,10 @@ func TestExecuteWorkflowByID(t *testing.T) {
 }
 
 // TestErrorWorkflow checks that a failing workflow starts the error
-// workflow its settings name, with n8n's payload.
+// workflow its settings name, with n8n's payload (the execution's link
+// on the public URL).
 func TestErrorWorkflow(t *testing.T) {
-	svc := embedded(t, 0)
+	svc := embeddedWith(t, 0, func(c *service.Config) { c.PublicURL = "https://weft.example.com/automation/" })
 	ctx := context.Background()
 	handlerID := save(t, svc.Store, `{"name":"on error","nodes":[
  {"name":"Error Trigger","type":"n8n-nodes-base.errorTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
@@ -360,8 +372,8 @@ func TestErrorWorkflow(t *testing.T) {
 	}
 	var payload struct {
 		Execution struct {
-			ID, Mode, LastNodeExecuted string
-			Error                      struct{ Message string }
+			ID, Mode, LastNodeExecuted, URL string
+			Error                           struct{ Message string }
 		}
 		Workflow struct{ ID, Name string }
 	}
@@ -369,6 +381,7 @@ func TestErrorWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	if payload.Execution.ID != h.ID || payload.Execution.Mode != "manual" || payload.Execution.LastNodeExecuted != "Boom" ||
+		payload.Execution.URL != "https://weft.example.com/automation/api/v1/executions/"+h.ID ||
 		!strings.Contains(payload.Execution.Error.Message, "kaput") || payload.Workflow.ID != wID || payload.Workflow.Name != "fragile" {
 		t.Fatalf("error payload %+v", payload)
 	}
