@@ -108,6 +108,9 @@ func (c cli) workflowRun(ctx context.Context, args []string) error {
 		for _, e := range errs {
 			fmt.Fprintln(c.stderr, e)
 		}
+		if len(errs) == 1 {
+			return fail(exitUsage, "%s: the workflow is invalid (1 problem)", pos[0])
+		}
 		return fail(exitUsage, "%s: the workflow is invalid (%d problems)", pos[0], len(errs))
 	}
 	if *timeout > 0 {

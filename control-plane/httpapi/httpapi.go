@@ -299,6 +299,7 @@ func (a *API) readWorkflow(ctx *fasthttp.RequestCtx) (*api.Workflow, json.RawMes
 		writeProblem(ctx, fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "send the workflow as application/json")
 		return nil, nil
 	}
+	body = unwrapResource(body)
 	wf, err := api.ParseWorkflow(body)
 	if err != nil {
 		writeProblem(ctx, fasthttp.StatusBadRequest, "invalid_workflow", err.Error())
@@ -309,10 +310,33 @@ func (a *API) readWorkflow(ctx *fasthttp.RequestCtx) (*api.Workflow, json.RawMes
 		for i, e := range errs {
 			msgs[i] = e.Error()
 		}
-		writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_workflow", fmt.Sprintf("the workflow has %d problems", len(errs)), msgs...)
+		writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_workflow", problems("the workflow has", len(errs)), msgs...)
 		return nil, nil
 	}
 	return wf, bytes.Clone(body)
+}
+
+// unwrapResource takes the workflow out of a body shaped as GET answers
+// it (id, version, … and the document under "workflow"), so what was read
+// can be edited and sent back as it is. An n8n export has its nodes at
+// the top and is returned unchanged.
+func unwrapResource(body []byte) []byte {
+	var r struct {
+		Nodes    json.RawMessage `json:"nodes"`
+		Workflow json.RawMessage `json:"workflow"`
+	}
+	if json.Unmarshal(body, &r) != nil || r.Nodes != nil || len(r.Workflow) == 0 || r.Workflow[0] != '{' {
+		return body
+	}
+	return r.Workflow
+}
+
+// problems says how many problems something has: 1 problem, 2 problems.
+func problems(what string, n int) string {
+	if n == 1 {
+		return what + " 1 problem"
+	}
+	return fmt.Sprintf("%s %d problems", what, n)
 }
 
 func (a *API) createWorkflow(ctx *fasthttp.RequestCtx) {

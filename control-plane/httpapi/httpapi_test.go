@@ -138,12 +138,20 @@ func TestWorkflowLifecycle(t *testing.T) {
 	}
 	// A second editor who also started from version 1 loses nothing: 409.
 	expectProblem(t, call(t, "PUT", base+"/api/v1/workflows/"+id, wf("other", "return [];"), "If-Match", `"1"`), 409, "version_conflict")
+	// What GET answers can be edited and sent back as it is: its
+	// workflow document is what is saved.
+	got := call(t, "GET", base+"/api/v1/workflows/"+id, "")
+	edited := strings.Replace(got.raw, `"name":"greet2"`, `"name":"greet3"`, 2)
+	r = call(t, "PUT", base+"/api/v1/workflows/"+id, edited, "If-Match", `"2"`)
+	if doc, _ := r.body["workflow"].(map[string]any); r.status != 200 || r.body["name"] != "greet3" || doc["name"] != "greet3" || doc["workflow"] != nil || doc["nodes"] == nil {
+		t.Fatalf("update with GET's answer: %d %s", r.status, r.raw)
+	}
 	r = call(t, "GET", base+"/api/v1/workflows/"+id+"/versions", "")
-	if data := r.body["data"].([]any); len(data) != 2 {
+	if data := r.body["data"].([]any); len(data) != 3 {
 		t.Fatalf("versions: %s", r.raw)
 	}
 	r = call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", "")
-	if r.status != 200 || r.body["active"] != true || r.body["activeVersion"].(float64) != 2 {
+	if r.status != 200 || r.body["active"] != true || r.body["activeVersion"].(float64) != 3 {
 		t.Fatalf("activate: %d %s", r.status, r.raw)
 	}
 	r = call(t, "POST", base+"/api/v1/workflows/"+id+"/deactivate", "")
@@ -151,7 +159,7 @@ func TestWorkflowLifecycle(t *testing.T) {
 		t.Fatalf("deactivate: %s", r.raw)
 	}
 	expectProblem(t, call(t, "DELETE", base+"/api/v1/workflows/"+id, "", "If-Match", `"1"`), 409, "version_conflict")
-	if r := call(t, "DELETE", base+"/api/v1/workflows/"+id, "", "If-Match", `"2"`); r.status != 204 {
+	if r := call(t, "DELETE", base+"/api/v1/workflows/"+id, "", "If-Match", `"3"`); r.status != 204 {
 		t.Fatalf("delete: %d %s", r.status, r.raw)
 	}
 	expectProblem(t, call(t, "GET", base+"/api/v1/workflows/"+id, ""), 404, "not_found")
@@ -163,7 +171,7 @@ func TestBadInput(t *testing.T) {
 	bad := strings.Replace(wf("bad", "return [];"), "n8n-nodes-base.set", "n8n-nodes-base.sett", 1)
 	r := call(t, "POST", base+"/api/v1/workflows", bad)
 	expectProblem(t, r, 422, "invalid_workflow")
-	if !strings.Contains(r.raw, `unknown node type \"n8n-nodes-base.sett\"`) || !strings.Contains(r.raw, `Fields`) {
+	if !strings.Contains(r.raw, `unknown node type \"n8n-nodes-base.sett\"`) || !strings.Contains(r.raw, `Fields`) || r.body["detail"] != "the workflow has 1 problem" {
 		t.Errorf("422 does not name the node and type: %s", r.raw)
 	}
 	expectProblem(t, call(t, "POST", base+"/api/v1/workflows", `{"name":"big","nodes":[],"x":"`+strings.Repeat("a", 70<<10)+`"}`), 413, "body_too_large")
