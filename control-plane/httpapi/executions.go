@@ -24,7 +24,7 @@ func (a *API) retry(ctx *fasthttp.RequestCtx, id string) {
 		CurrentVersion bool   `json:"currentVersion"`
 	}
 	if body := bytes.TrimSpace(ctx.PostBody()); len(body) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
+		if err := decodeStrict(body, &req); err != nil {
 			writeProblem(ctx, fasthttp.StatusBadRequest, "invalid_body", `want {"from": "start" | "failedNode", "currentVersion": bool}: `+err.Error())
 			return
 		}

@@ -61,6 +61,18 @@ func TestRetry(t *testing.T) {
 	ok := call(t, "POST", base+"/api/v1/workflows/"+id+"/run", ``)
 	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+ok.body["id"].(string)+"/retry", ``), 409, "not_retryable")
 	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+execID+"/retry", `{"from":"middle"}`), 400, "invalid_body")
+	// A misspelt option is refused, named, rather than ignored.
+	for body, want := range map[string]string{`{"fromStart":true}`: `unknown field \"fromStart\"`, `{"from":"start"} {}`: "something follows the JSON document"} {
+		r := call(t, "POST", base+"/api/v1/executions/"+execID+"/retry", body)
+		expectProblem(t, r, 400, "invalid_body")
+		if !strings.Contains(r.raw, want) {
+			t.Errorf("retry %s: %s", body, r.raw)
+		}
+	}
+	r = call(t, "POST", base+"/api/v1/workflows/"+id+"/run", `{"item":[{"a":1}]}`)
+	if expectProblem(t, r, 400, "invalid_body"); !strings.Contains(r.raw, `unknown field \"item\"`) {
+		t.Errorf("run with a misspelt field: %s", r.raw)
+	}
 }
 
 // loopWorkflow runs Loop Over Items one item at a time through a Code node

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -331,6 +332,21 @@ func unwrapResource(body []byte) []byte {
 	return r.Workflow
 }
 
+// decodeStrict decodes a request body into v, refusing fields v does not
+// have (a misspelt option would otherwise be ignored without a word) and
+// anything after the document.
+func decodeStrict(body []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return errors.New("something follows the JSON document")
+	}
+	return nil
+}
+
 // problems says how many problems something has: 1 problem, 2 problems.
 func problems(what string, n int) string {
 	if n == 1 {
@@ -555,7 +571,7 @@ func (a *API) run(ctx *fasthttp.RequestCtx, id string) {
 		var req struct {
 			Items []json.RawMessage `json:"items"`
 		}
-		if err := json.Unmarshal(body, &req); err != nil {
+		if err := decodeStrict(body, &req); err != nil {
 			writeProblem(ctx, fasthttp.StatusBadRequest, "invalid_body", "want {\"items\": [...]}: "+err.Error())
 			return
 		}
