@@ -77,11 +77,14 @@ func writeJSON(ctx *fasthttp.RequestCtx, status int, v any) {
 
 // storeError maps store errors to problems.
 func storeError(ctx *fasthttp.RequestCtx, err error) {
+	// What the client asked for, without the layer that found it missing:
+	// `workflow "x": not found`.
+	said := strings.TrimPrefix(err.Error(), "store: ")
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		writeProblem(ctx, fasthttp.StatusNotFound, "not_found", err.Error())
+		writeProblem(ctx, fasthttp.StatusNotFound, "not_found", said)
 	case errors.Is(err, store.ErrConflict):
-		writeProblem(ctx, fasthttp.StatusConflict, "version_conflict", err.Error())
+		writeProblem(ctx, fasthttp.StatusConflict, "version_conflict", said)
 	default:
 		writeProblem(ctx, fasthttp.StatusInternalServerError, "internal", err.Error())
 	}

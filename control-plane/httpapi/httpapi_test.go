@@ -162,7 +162,10 @@ func TestWorkflowLifecycle(t *testing.T) {
 	if r := call(t, "DELETE", base+"/api/v1/workflows/"+id, "", "If-Match", `"3"`); r.status != 204 {
 		t.Fatalf("delete: %d %s", r.status, r.raw)
 	}
-	expectProblem(t, call(t, "GET", base+"/api/v1/workflows/"+id, ""), 404, "not_found")
+	r = call(t, "GET", base+"/api/v1/workflows/"+id, "")
+	if expectProblem(t, r, 404, "not_found"); r.body["detail"] != fmt.Sprintf("workflow %q: not found", id) {
+		t.Errorf("not found detail: %s", r.raw)
+	}
 }
 
 func TestBadInput(t *testing.T) {
