@@ -92,10 +92,12 @@ type Execution struct {
 	LeaseUntil time.Time
 	// A waiting execution resumes at WaitUntil (zero: only through a
 	// webhook call), or, with WaitWebhook, when /webhook-waiting/{id} is
-	// called; WaitTask is the Wait node's task.
+	// called with WaitMethod (any method when empty); WaitTask is the Wait
+	// node's task.
 	WaitUntil   time.Time
 	WaitTask    string
 	WaitWebhook bool
+	WaitMethod  string
 }
 
 // TaskResult is one node result committed for an execution, keyed by task
@@ -190,8 +192,10 @@ type Store interface {
 	// start data.
 	ClaimExecutions(ctx context.Context, owner string, until time.Time, limit int, takeOver bool) ([]*Execution, error)
 	// SuspendExecution parks a running execution at a Wait node: status
-	// waiting, no owner. ErrConflict when it is not running.
-	SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool) error
+	// waiting, no owner; with webhook, a call to its waiting webhook with
+	// method (any, when empty) resumes it. ErrConflict when it is not
+	// running.
+	SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool, method string) error
 	// WakeExecutions makes waiting executions whose time has come running
 	// again, with an ended lease so ClaimExecutions hands them out; it
 	// returns how many.

@@ -500,6 +500,7 @@ func (c *checker) webhooks(t *testing.T) {
 	activate(approval)
 	c.do(exchange{method: "POST", path: "/webhook/oa-approve", body: `{"order":5}`, status: 200})
 	waiting := c.waitStatus(t, approval, "waiting")
+	c.do(exchange{method: "PUT", path: "/webhook-waiting/" + waiting, body: `{"approved":true}`, status: 405, code: "method_not_allowed"})
 	c.do(exchange{method: "POST", path: "/webhook-waiting/" + waiting, body: `{"approved":true}`, status: 200})
 	c.waitStatus(t, approval, "success")
 	c.do(exchange{method: "POST", path: "/webhook-waiting/" + waiting, body: `{}`, status: 409, code: "not_waiting"})

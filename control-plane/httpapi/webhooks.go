@@ -396,7 +396,11 @@ func (a *API) serveWaiting(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	if _, err := a.Orch.ResumeWebhook(ctx, id, method, item); err != nil {
+		var wrong *orchestrator.WrongMethodError
 		switch {
+		case errors.As(err, &wrong):
+			ctx.Response.Header.Set("Allow", wrong.Want)
+			writeProblem(ctx, fasthttp.StatusMethodNotAllowed, "method_not_allowed", err.Error())
 		case errors.Is(err, store.ErrNotFound):
 			writeProblem(ctx, fasthttp.StatusNotFound, "not_found", "no execution "+id)
 		case errors.Is(err, orchestrator.ErrNotWaiting):

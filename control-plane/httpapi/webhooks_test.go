@@ -207,7 +207,16 @@ func TestWebhookWaiting(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	status, _, body := raw(t, "POST", base+"/webhook-waiting/"+execID, "application/json", `{"approved":true}`)
+	// The Wait node takes POST: a GET (a link preview, a crawler) is
+	// refused and resumes nothing.
+	status, hdr, body := raw(t, "GET", base+"/webhook-waiting/"+execID, "", "")
+	if status != 405 || hdr.Get("Allow") != "POST" || !strings.Contains(body, "waits for a POST call, not GET") {
+		t.Fatalf("GET: %d allow %q %s", status, hdr.Get("Allow"), body)
+	}
+	if e := call(t, "GET", base+"/api/v1/executions/"+execID, ""); e.body["status"] != "waiting" {
+		t.Fatalf("after a refused call: %s", e.raw)
+	}
+	status, _, body = raw(t, "POST", base+"/webhook-waiting/"+execID, "application/json", `{"approved":true}`)
 	if status != 200 {
 		t.Fatalf("resume: %d %s", status, body)
 	}

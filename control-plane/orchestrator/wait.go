@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/weftrun/weft/api"
@@ -20,6 +21,16 @@ var errParked = errors.New("the execution waits")
 // ErrNotWaiting is returned when a webhook call tries to resume an
 // execution that does not wait for one.
 var ErrNotWaiting = errors.New("the execution is not waiting for a webhook call")
+
+// WrongMethodError says a waiting execution's webhook was called with a
+// method its Wait node does not accept.
+type WrongMethodError struct {
+	ExecutionID, Method, Want string
+}
+
+func (e *WrongMethodError) Error() string {
+	return fmt.Sprintf("execution %s waits for a %s call, not %s", e.ExecutionID, e.Want, e.Method)
+}
 
 // parkShortest is the shortest wait parked in the store; shorter ones are
 // slept through here (a Wait node's result replayed close to its end).
@@ -41,7 +52,7 @@ func (o *Orchestrator) handleWait(ctx context.Context, t *engine.NodeTask, w *en
 		}
 	}
 	id := bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)
-	if err := o.store.SuspendExecution(ctx, t.ExecutionID, until, id, w.Webhook); err != nil {
+	if err := o.store.SuspendExecution(ctx, t.ExecutionID, until, id, w.Webhook, strings.ToUpper(w.Method)); err != nil {
 		return err
 	}
 	o.publishEvent(Event{Type: "executionWaiting", ExecutionID: t.ExecutionID})
@@ -69,6 +80,9 @@ func (o *Orchestrator) ResumeWebhook(ctx context.Context, id, method string, ite
 	}
 	if e.Status != store.StatusWaiting || !e.WaitWebhook {
 		return nil, fmt.Errorf("execution %s is %s: %w", id, e.Status, ErrNotWaiting)
+	}
+	if e.WaitMethod != "" && !strings.EqualFold(method, e.WaitMethod) {
+		return nil, &WrongMethodError{ExecutionID: id, Method: method, Want: e.WaitMethod}
 	}
 	outs, err := o.remote.Codec.DeflateItems(ctx, [][]api.Item{{item}})
 	if err != nil {

@@ -150,7 +150,7 @@ func (s *Store) RenewLeases(ctx context.Context, owner string, until time.Time) 
 }
 
 // SuspendExecution implements store.Store.
-func (s *Store) SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool) error {
+func (s *Store) SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool, method string) error {
 	hook := 0
 	if webhook {
 		hook = 1
@@ -164,8 +164,8 @@ func (s *Store) SuspendExecution(ctx context.Context, id string, until time.Time
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = 'waiting', wait_until = ?, wait_task = ?, wait_webhook = ?, owner = '', lease_until = 0 WHERE id = ?`),
-			ms(until), taskID, hook, id); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = 'waiting', wait_until = ?, wait_task = ?, wait_webhook = ?, wait_method = ?, owner = '', lease_until = 0 WHERE id = ?`),
+			ms(until), taskID, hook, method, id); err != nil {
 			return err
 		}
 		return s.event(ctx, tx, "execution.waiting", workflowID, id, map[string]any{"until": ms(until), "webhook": webhook})

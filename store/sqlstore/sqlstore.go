@@ -615,14 +615,14 @@ func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc j
 	return nil
 }
 
-const executionColumns = `e.id, e.workflow_id, e.workflow_version, e.status, e.mode, e.started_at, e.finished_at, e.error, e.last_node_executed, e.retry_of, e.parent_id, e.start_node, e.owner, e.lease_until, e.wait_until, e.wait_task, e.wait_webhook`
+const executionColumns = `e.id, e.workflow_id, e.workflow_version, e.status, e.mode, e.started_at, e.finished_at, e.error, e.last_node_executed, e.retry_of, e.parent_id, e.start_node, e.owner, e.lease_until, e.wait_until, e.wait_task, e.wait_webhook, e.wait_method`
 
 func scanExecution(row interface{ Scan(...any) error }, extra ...any) (*store.Execution, error) {
 	var e store.Execution
 	var started, finished, lease, waitUntil, waitWebhook int64
 	var errDoc sql.NullString
 	dest := append([]any{&e.ID, &e.WorkflowID, &e.WorkflowVersion, &e.Status, &e.Mode, &started, &finished, &errDoc, &e.LastNodeExecuted, &e.RetryOf, &e.ParentID,
-		&e.StartNode, &e.Owner, &lease, &waitUntil, &e.WaitTask, &waitWebhook}, extra...)
+		&e.StartNode, &e.Owner, &lease, &waitUntil, &e.WaitTask, &waitWebhook, &e.WaitMethod}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

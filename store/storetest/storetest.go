@@ -604,20 +604,20 @@ func testWaiting(t *testing.T, s store.Store) {
 		return e.ID
 	}
 	timed, hooked := mk(), mk()
-	if err := s.SuspendExecution(ctx, timed, now.Add(-time.Second), timed+"/Wait/0/0", false); err != nil {
+	if err := s.SuspendExecution(ctx, timed, now.Add(-time.Second), timed+"/Wait/0/0", false, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SuspendExecution(ctx, hooked, time.Time{}, hooked+"/Wait/0/0", true); err != nil {
+	if err := s.SuspendExecution(ctx, hooked, time.Time{}, hooked+"/Wait/0/0", true, "POST"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SuspendExecution(ctx, hooked, time.Time{}, "x", true); !errors.Is(err, store.ErrConflict) {
+	if err := s.SuspendExecution(ctx, hooked, time.Time{}, "x", true, "GET"); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("suspending a waiting execution: %v, want ErrConflict", err)
 	}
 	e, err := s.GetExecution(ctx, hooked)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.Status != store.StatusWaiting || !e.WaitWebhook || e.WaitTask != hooked+"/Wait/0/0" || e.Owner != "" || !e.WaitUntil.IsZero() {
+	if e.Status != store.StatusWaiting || !e.WaitWebhook || e.WaitMethod != "POST" || e.WaitTask != hooked+"/Wait/0/0" || e.Owner != "" || !e.WaitUntil.IsZero() {
 		t.Fatalf("suspended execution: %+v", e)
 	}
 	// Only the one whose time has come wakes, with an ended lease.
