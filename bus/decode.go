@@ -417,6 +417,9 @@ func scanTask(data []byte, t *Task) bool {
 		case "payloadRef":
 			t.PayloadRef, ok = s.plainString()
 			return 12, ok
+		case "publicUrl":
+			t.PublicURL, ok = s.plainString()
+			return 13, ok
 		}
 		return 0, false // runData, and anything unexpected
 	})

@@ -18,7 +18,7 @@ func decodeCorpus(tb testing.TB) [][]byte {
 		return api.Item{JSON: json.RawMessage(js), PairedItem: json.RawMessage(`{"item":0}`)}
 	}
 	task := Task{
-		ID: "e1/Set/0/1", ExecutionID: "e1", Mode: "webhook", Workflow: "w1@3", Node: "Set ü",
+		ID: "e1/Set/0/1", ExecutionID: "e1", Mode: "webhook", PublicURL: "https://weft.example.com/automation", Workflow: "w1@3", Node: "Set ü",
 		Inputs:          [][]api.Item{{item(`{"headers":{"host":"h"},"body":{"name":"ann \u00e9 \ud83d\ude00","n":21.5e3,"list":[1,null,true,"x"]}}`)}, nil, {}},
 		ConnectionInput: []api.Item{item(`{}`), {JSON: json.RawMessage(`{"a":1}`), Binary: json.RawMessage(`{"data":{"id":"blob:1","mimeType":"text/plain"}}`)}},
 		RunIndex:        2, Try: 1,
@@ -134,7 +134,7 @@ func TestDecodeTakesThePeersMessages(t *testing.T) {
 	if !scanResult(corpus[2], &result) {
 		t.Errorf("result not scanned: %s", corpus[2])
 	}
-	if task.Node != "Set ü" || len(task.Inputs) != 3 || task.Inputs[1] != nil || task.Source[0].PreviousNodeRun != 3 ||
+	if task.Node != "Set ü" || task.PublicURL != "https://weft.example.com/automation" || len(task.Inputs) != 3 || task.Inputs[1] != nil || task.Source[0].PreviousNodeRun != 3 ||
 		result.Wait == nil || !result.Wait.Webhook || len(result.Logs) != 2 {
 		t.Errorf("decoded wrong: %+v %+v", task, result)
 	}

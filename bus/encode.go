@@ -33,7 +33,7 @@ func encodeTask(t *Task) ([]byte, error) {
 	if err := checkRunData(t.RunData); err != nil {
 		return nil, err
 	}
-	size := 256 + len(t.ID) + len(t.ExecutionID) + len(t.Mode) + len(t.Workflow) + len(t.Node) +
+	size := 256 + len(t.ID) + len(t.ExecutionID) + len(t.Mode) + len(t.PublicURL) + len(t.Workflow) + len(t.Node) +
 		api.ItemListsSize(t.Inputs) + api.ItemsSize(t.ConnectionInput) + 96*len(t.Source) +
 		len(t.NodeState) + len(t.StaticData) + len(t.PayloadRef)
 	buf := bytes.NewBuffer(make([]byte, 0, size))
@@ -42,6 +42,7 @@ func encodeTask(t *Task) ([]byte, error) {
 	buf.WriteString(`,"executionId":`)
 	api.WriteJSONString(buf, t.ExecutionID)
 	writeString(buf, "mode", t.Mode)
+	writeString(buf, "publicUrl", t.PublicURL)
 	buf.WriteString(`,"workflow":`)
 	api.WriteJSONString(buf, t.Workflow)
 	buf.WriteString(`,"node":`)

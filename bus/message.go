@@ -20,6 +20,8 @@ type Task struct {
 	ID          string `json:"id"`
 	ExecutionID string `json:"executionId"`
 	Mode        string `json:"mode,omitempty"`
+	// PublicURL is engine.NodeTask.PublicURL.
+	PublicURL string `json:"publicUrl,omitempty"`
 	// Workflow is the key of the workflow document in the workflows
 	// bucket (WorkflowKey).
 	Workflow string `json:"workflow"`
@@ -89,6 +91,7 @@ func NewTask(t *engine.NodeTask, workflowKey string, withRunData bool) *Task {
 		ID:          TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try),
 		ExecutionID: t.ExecutionID,
 		Mode:        t.Mode,
+		PublicURL:   t.PublicURL,
 		Workflow:    workflowKey,
 		Node:        t.Node.Name,
 		Inputs:      t.Inputs,
@@ -129,6 +132,7 @@ func (m *Task) NodeTask(wf *api.Workflow) (*engine.NodeTask, error) {
 	t := &engine.NodeTask{
 		ExecutionID:     m.ExecutionID,
 		Mode:            m.Mode,
+		PublicURL:       m.PublicURL,
 		Workflow:        wf,
 		Node:            node,
 		Inputs:          m.Inputs,

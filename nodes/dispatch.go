@@ -95,6 +95,10 @@ func (c *taskContext) appendJSON(b []byte) ([]byte, error) {
 	api.WriteJSONString(buf, c.Execution.ID)
 	buf.WriteString(`,"mode":`)
 	api.WriteJSONString(buf, c.Execution.Mode)
+	if c.Execution.WebhookWaitingBaseURL != "" {
+		buf.WriteString(`,"webhookWaitingBaseUrl":`)
+		api.WriteJSONString(buf, c.Execution.WebhookWaitingBaseURL)
+	}
 	buf.WriteString(`},"runIndex":`)
 	buf.Write(strconv.AppendInt(buf.AvailableBuffer(), int64(c.RunIndex), 10))
 	if c.OnError != "" {
@@ -159,7 +163,7 @@ type taskContext struct {
 func (c *taskContext) size() int {
 	w := &c.Workflow
 	return 256 + len(w.ID) + len(w.Name) + len(w.Timezone) + len(w.Nodes) + len(w.Connections) +
-		len(c.Execution.ID) + len(c.Execution.Mode) + len(c.OnError) + 96*len(c.Source) + len(c.NodeState) + len(c.StaticData)
+		len(c.Execution.ID) + len(c.Execution.Mode) + len(c.Execution.WebhookWaitingBaseURL) + len(c.OnError) + 96*len(c.Source) + len(c.NodeState) + len(c.StaticData)
 }
 
 type workflowDoc struct {
@@ -214,6 +218,8 @@ func workflowGraph(wf *api.Workflow) (graphDoc, error) {
 type executionDoc struct {
 	ID   string `json:"id"`
 	Mode string `json:"mode"`
+	// WebhookWaitingBaseURL is what $execution.resumeUrl is built on.
+	WebhookWaitingBaseURL string `json:"webhookWaitingBaseUrl,omitempty"`
 }
 
 type runDoc struct {
@@ -323,7 +329,7 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 	}
 	tc := taskContext{
 		Workflow:  workflowDoc{ID: t.Workflow.ID, Name: t.Workflow.Name, Active: t.Workflow.Active, Timezone: timezone(t.Workflow)},
-		Execution: executionDoc{ID: t.ExecutionID, Mode: cmp.Or(t.Mode, "manual")},
+		Execution: executionDoc{ID: t.ExecutionID, Mode: cmp.Or(t.Mode, "manual"), WebhookWaitingBaseURL: t.PublicURL},
 		RunIndex:  t.RunIndex,
 		OnError:   t.Node.ErrorMode(),
 		Source:    t.Source,

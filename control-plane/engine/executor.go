@@ -396,6 +396,7 @@ func (r *run) runNode(ent *stackEntry, inputs [][]api.Item, runIndex, try int) (
 	t := &NodeTask{
 		ExecutionID:     r.start.ExecutionID,
 		Mode:            r.start.Mode,
+		PublicURL:       r.start.PublicURL,
 		Workflow:        r.wf,
 		Node:            node,
 		Inputs:          taskInputs,

@@ -43,6 +43,10 @@ type NodeTask struct {
 	// Mode is how the execution started ($execution.mode): manual,
 	// webhook, trigger, …; empty means manual.
 	Mode string
+	// PublicURL is the URL users reach the server at, that
+	// $execution.resumeUrl is built on; empty: n8n's default,
+	// http://localhost:5678.
+	PublicURL string
 	// Workflow is the workflow being executed. Read only.
 	Workflow *api.Workflow
 	// Node is the node to run. Read only.
@@ -234,6 +238,8 @@ type StartOptions struct {
 	// Mode is how the execution started, passed to every task (empty:
 	// manual).
 	Mode string
+	// PublicURL is passed to every task (NodeTask.PublicURL).
+	PublicURL string
 	// StaticData is the workflow's static data when the execution starts.
 	StaticData json.RawMessage
 }

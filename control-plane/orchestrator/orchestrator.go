@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -378,7 +379,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	}()
 	x := engine.New(execDispatcher{o: o, r: o.remote, h: h, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
 	opts := engine.StartOptions{
-		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode,
+		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode, PublicURL: strings.TrimSuffix(o.publicURL, "/"),
 		IgnorePinData: e.Mode != "manual",
 	}
 	if lw.usesStatic {

@@ -324,6 +324,33 @@ func TestExecuteWorkflowByID(t *testing.T) {
 	}
 }
 
+// TestResumeURL checks that $execution.resumeUrl, read by a node task
+// that crossed the bus, is built on the public URL when there is one, and
+// on n8n's default otherwise.
+func TestResumeURL(t *testing.T) {
+	const doc = `{"name":"resume url","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Set","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[200,0],"parameters":{"assignments":{"assignments":[
+   {"id":"a","name":"resume","value":"={{ $execution.resumeUrl }}","type":"string"},
+   {"id":"b","name":"form","value":"={{ $execution.resumeFormUrl }}","type":"string"}]},"options":{}}}
+],"connections":{"Start":{"main":[[{"node":"Set","type":"main","index":0}]]}}}`
+	for public, base := range map[string]string{
+		"https://weft.example.com/automation/": "https://weft.example.com/automation",
+		"":                                     "http://localhost:5678",
+	} {
+		svc := embeddedWith(t, 0, func(c *service.Config) { c.PublicURL = public })
+		h := start(t, svc, orchestrator.StartRequest{WorkflowID: save(t, svc.Store, doc)})
+		x := finish(t, h)
+		if x.Status != "success" {
+			t.Fatalf("public URL %q: %s %+v", public, x.Status, x.Error)
+		}
+		got := string(x.RunData["Set"][0].Outputs()[0][0].JSON)
+		if want := fmt.Sprintf(`{"resume":"%[1]s/webhook-waiting/%[2]s","form":"%[1]s/form-waiting/%[2]s"}`, base, h.ID); got != want {
+			t.Errorf("public URL %q: Set gave %s, want %s", public, got, want)
+		}
+	}
+}
+
 // TestErrorWorkflow checks that a failing workflow starts the error
 // workflow its settings name, with n8n's payload (the execution's link
 // on the public URL).
