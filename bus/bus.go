@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -200,7 +201,8 @@ func WaitForBucket(ctx context.Context, js jetstream.JetStream) (jetstream.KeyVa
 }
 
 // Connect dials NATS at url with reconnects that never give up: a NATS
-// restart must not end a runner or a control plane.
+// restart must not end a runner or a control plane. Options such as
+// ReportConnection's come after its own.
 func Connect(url, name string, opts ...nats.Option) (*nats.Conn, error) {
 	base := []nats.Option{
 		nats.Name(name),
@@ -214,4 +216,47 @@ func Connect(url, name string, opts ...nats.Option) (*nats.Conn, error) {
 		return nil, fmt.Errorf("bus: connecting to NATS at %s: %w", url, err)
 	}
 	return nc, nil
+}
+
+// reportEvery spaces the reports of a NATS server that stays away.
+const reportEvery = 10 * time.Second
+
+// ReportConnection returns options that tell logf what becomes of a
+// connection to NATS at url: a server that cannot be reached (at once,
+// then every 10 s while it stays away), a lost connection, and the
+// connection made or made again after either. Without them a process
+// pointed at the wrong address waits without a word.
+func ReportConnection(url string, logf func(format string, args ...any)) []nats.Option {
+	var (
+		mu       sync.Mutex
+		away     bool
+		reported time.Time
+	)
+	failed := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !away || time.Since(reported) >= reportEvery {
+			logf("NATS at %s cannot be reached: %v; retrying every %v", url, err, 250*time.Millisecond)
+			reported = time.Now()
+		}
+		away = true
+	}
+	back := func(what string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if away {
+			logf("%s NATS at %s", what, url)
+		}
+		away = false
+	}
+	return []nats.Option{
+		nats.ReconnectErrHandler(func(_ *nats.Conn, err error) { failed(err) }),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				failed(err)
+			}
+		}),
+		nats.ConnectHandler(func(*nats.Conn) { back("connected to") }),
+		nats.ReconnectHandler(func(*nats.Conn) { back("reconnected to") }),
+	}
 }

@@ -74,7 +74,10 @@ func (r *Runner) Run(ctx context.Context) error {
 		return fmt.Errorf("runner: %w", err)
 	}
 	waiting := time.AfterFunc(5*time.Second, func() {
-		r.logf("runner %s: waiting for a control plane to create the task stream on NATS", r.ID)
+		// Without NATS itself, the connection says so.
+		if r.NC.IsConnected() {
+			r.logf("runner %s: waiting for a control plane to create the task stream on NATS", r.ID)
+		}
 	})
 	_, err = bus.WaitForConsumer(ctx, js, bus.TasksStream, bus.RunnersConsumer)
 	waiting.Stop()

@@ -273,14 +273,14 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer closeEngine()
-	nc, err := bus.Connect(*natsURL, *id)
+	logger := log.New(c.stderr, "", log.LstdFlags)
+	nc, err := bus.Connect(*natsURL, *id, bus.ReportConnection(*natsURL, logger.Printf)...)
 	if err != nil {
 		return fail(exitFailed, "%v", err)
 	}
 	defer nc.Close()
 	core.SetWorkflowLoader(bus.LookupWorkflow(nc))
 	core.HandOffWaits()
-	logger := log.New(c.stderr, "", log.LstdFlags)
 	servePprof(logger)
 	r := &runner.Runner{NC: nc, Exec: core, ID: *id, Concurrency: *conc, DrainTimeout: *drain, Logf: logger.Printf, Codec: bus.Codec{Blobs: blobs, Threshold: threshold}}
 	fmt.Fprintf(c.stdout, "weft %s runner %s: %d task(s) at once from %s\n", version, *id, *conc, *natsURL)

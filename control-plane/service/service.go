@@ -163,7 +163,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		}
 		s.nc, err = s.NATS.Connect(cfg.Owner)
 	} else {
-		s.nc, err = bus.Connect(cfg.NATSURL, cfg.Owner)
+		s.nc, err = bus.Connect(cfg.NATSURL, cfg.Owner, bus.ReportConnection(cfg.NATSURL, logf)...)
 	}
 	if err != nil {
 		s.Close()
@@ -226,7 +226,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 		if s.NATS != nil {
 			rc, err = s.NATS.Connect(fmt.Sprintf("%s-runner-%d", cfg.Owner, i))
 		} else {
-			rc, err = bus.Connect(cfg.NATSURL, fmt.Sprintf("%s-runner-%d", cfg.Owner, i))
+			rc, err = bus.Connect(cfg.NATSURL, fmt.Sprintf("%s-runner-%d", cfg.Owner, i), bus.ReportConnection(cfg.NATSURL, logf)...)
 		}
 		if err != nil {
 			s.Close()

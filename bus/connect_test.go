@@ -1,0 +1,75 @@
+package bus_test
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/internal/natstest"
+)
+
+// TestReportConnection checks that a process pointed at a NATS server
+// that is not there says so (once, not at every retry), and says when it
+// is connected, and again after the server went away and came back.
+func TestReportConnection(t *testing.T) {
+	srv := natstest.Start(t)
+	url := srv.URL()
+	srv.Shutdown()
+
+	var mu sync.Mutex
+	var lines []string
+	logf := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(format, args...))
+	}
+	count := func(s string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		n := 0
+		for _, l := range lines {
+			if strings.Contains(l, s) {
+				n++
+			}
+		}
+		return n
+	}
+	waitFor := func(s string, n int) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for count(s) < n {
+			if time.Now().After(deadline) {
+				mu.Lock()
+				defer mu.Unlock()
+				t.Fatalf("no %d lines with %q in %q", n, s, lines)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+
+	nc, err := bus.Connect(url, "reporting", bus.ReportConnection(url, logf)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	waitFor("NATS at "+url+" cannot be reached", 1)
+	// Retries every 250 ms do not repeat the report.
+	time.Sleep(time.Second)
+	if n := count("cannot be reached"); n != 1 {
+		t.Fatalf("%d reports of the same absence in a second, want 1", n)
+	}
+
+	srv.Restart(t)
+	waitFor("connected to NATS at "+url, 1)
+	if !nc.IsConnected() {
+		t.Fatal("reported connected, but is not")
+	}
+
+	srv.Shutdown()
+	waitFor("cannot be reached", 2)
+	srv.Restart(t)
+	waitFor("reconnected to NATS at "+url, 1)
+}
