@@ -5,6 +5,8 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 )
 
 // ABIVersion is the version of the weft_v1 node ABI this build speaks. A
@@ -122,6 +124,25 @@ func WriteItemLists(buf *bytes.Buffer, lists [][]Item) {
 		WriteItems(buf, list)
 	}
 	buf.WriteByte(']')
+}
+
+// WriteObject writes m as a JSON object, keys in order as encoding/json
+// writes them, each value by write: {} for an empty map, null for nil.
+func WriteObject[V any](buf *bytes.Buffer, m map[string]V, write func(*bytes.Buffer, V)) {
+	if m == nil {
+		buf.WriteString("null")
+		return
+	}
+	buf.WriteByte('{')
+	for i, k := range slices.Sorted(maps.Keys(m)) {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		WriteJSONString(buf, k)
+		buf.WriteByte(':')
+		write(buf, m[k])
+	}
+	buf.WriteByte('}')
 }
 
 // WriteRawField writes ,"name":raw unless raw is empty (a field with

@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	goruntime "runtime"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -117,22 +115,7 @@ func (c *taskContext) appendJSON(b []byte) ([]byte, error) {
 	api.WriteRawField(buf, "nodeState", c.NodeState)
 	api.WriteRawField(buf, "staticData", c.StaticData)
 	buf.WriteString(`,"vars":`)
-	if c.Vars == nil {
-		buf.WriteString("null")
-	} else {
-		buf.WriteByte('{')
-		if len(c.Vars) > 0 {
-			for i, k := range slices.Sorted(maps.Keys(c.Vars)) {
-				if i > 0 {
-					buf.WriteByte(',')
-				}
-				api.WriteJSONString(buf, k)
-				buf.WriteByte(':')
-				api.WriteJSONString(buf, c.Vars[k])
-			}
-		}
-		buf.WriteByte('}')
-	}
+	api.WriteObject(buf, c.Vars, api.WriteJSONString)
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
 }

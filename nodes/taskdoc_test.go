@@ -78,7 +78,7 @@ func TestTaskContextJSON(t *testing.T) {
 	item := api.Item{JSON: json.RawMessage(`{"a":"<b>&\u2028"}`), PairedItem: json.RawMessage(`{"item":0}`)}
 	contexts := []taskContext{
 		{Workflow: workflowDoc{ID: "w1", Name: "flow \"<1>\" & é", Active: true, Timezone: "Europe/Berlin"},
-			Execution: executionDoc{ID: "e1", Mode: "webhook"}, RunIndex: 3, OnError: "continueErrorOutput",
+			Execution: executionDoc{ID: "e1", Mode: "webhook", WebhookWaitingBaseURL: "https://weft.example.com/a"}, RunIndex: 3, OnError: "continueErrorOutput",
 			Source: []*engine.SourceRef{{PreviousNode: "Webhook", PreviousNodeOutput: 1, PreviousNodeRun: 2}, nil},
 			Vars:   map[string]string{"b": "2", "a": "1 \n", "ü": "x"}},
 		{Workflow: workflowDoc{Timezone: "UTC"}, Execution: executionDoc{Mode: "manual"}, Vars: map[string]string{}},

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"maps"
 	"slices"
 	"strconv"
 
@@ -103,25 +102,19 @@ func (t *TaskData) writeJSON(buf *bytes.Buffer) {
 	buf.Write(strconv.AppendInt(buf.AvailableBuffer(), t.ExecutionTime, 10))
 	buf.WriteString(`,"executionStatus":`)
 	api.WriteJSONString(buf, t.ExecutionStatus)
-	if len(t.Data) > 0 {
-		buf.WriteString(`,"data":{`)
-		if len(t.Data) == 1 {
-			for typ, lists := range t.Data {
-				api.WriteJSONString(buf, typ)
-				buf.WriteByte(':')
-				api.WriteItemLists(buf, lists)
-			}
-		} else {
-			for i, typ := range slices.Sorted(maps.Keys(t.Data)) {
-				if i > 0 {
-					buf.WriteByte(',')
-				}
-				api.WriteJSONString(buf, typ)
-				buf.WriteByte(':')
-				api.WriteItemLists(buf, t.Data[typ])
-			}
+	switch {
+	case len(t.Data) == 1:
+		// Nearly always "main" alone: no keys to sort.
+		for typ, lists := range t.Data {
+			buf.WriteString(`,"data":{`)
+			api.WriteJSONString(buf, typ)
+			buf.WriteByte(':')
+			api.WriteItemLists(buf, lists)
+			buf.WriteByte('}')
 		}
-		buf.WriteByte('}')
+	case len(t.Data) > 1:
+		buf.WriteString(`,"data":`)
+		api.WriteObject(buf, t.Data, api.WriteItemLists)
 	}
 	if e := t.Error; e != nil {
 		buf.WriteString(`,"error":{"message":`)
