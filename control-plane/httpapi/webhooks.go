@@ -188,8 +188,10 @@ func writeWebhookResponse(ctx *fasthttp.RequestCtx, r webhook.Response) {
 	ctx.SetBody(r.Body)
 }
 
-// webhookRequest turns the HTTP request into the webhook package's view.
-func (a *API) webhookRequest(ctx *fasthttp.RequestCtx, path string, params map[string]string, test bool) webhook.Request {
+// webhookRequest turns the HTTP request into the webhook package's view;
+// prefix is what the webhookUrl it reports is under (/webhook/ or
+// /webhook-waiting/).
+func (a *API) webhookRequest(ctx *fasthttp.RequestCtx, prefix, path string, params map[string]string, test bool) webhook.Request {
 	headers := make(map[string]string, ctx.Request.Header.Len())
 	for k, v := range ctx.Request.Header.All() {
 		key := strings.ToLower(string(k))
@@ -203,17 +205,17 @@ func (a *API) webhookRequest(ctx *fasthttp.RequestCtx, path string, params map[s
 	if ctx.IsTLS() {
 		scheme = "https"
 	}
-	// Without a public URL, webhookUrl is built on the URL the request
-	// came to: its scheme and host, then /webhook/.
-	var public string
+	// Without a public URL, webhookUrl is built on the scheme and host the
+	// request came to.
+	base := scheme + "://" + string(ctx.Host())
 	if a.PublicURL != "" {
-		public = strings.TrimSuffix(a.PublicURL, "/") + strings.TrimSuffix(webhook.Prefix, "/")
+		base = strings.TrimSuffix(a.PublicURL, "/")
 	}
 	return webhook.Request{
 		Method:      string(ctx.Method()),
 		Path:        path,
 		URL:         scheme + "://" + string(ctx.Host()) + string(ctx.RequestURI()),
-		BaseURL:     public,
+		BaseURL:     base + strings.TrimSuffix(prefix, "/"),
 		Headers:     headers,
 		Query:       webhook.ParseQuery(string(ctx.QueryArgs().QueryString())),
 		Params:      params,
@@ -267,7 +269,7 @@ func (a *API) serveWebhook(ctx *fasthttp.RequestCtx, prefix string, test bool) {
 		return
 	}
 	ep := r.Endpoint
-	req := a.webhookRequest(ctx, path, params, test)
+	req := a.webhookRequest(ctx, webhook.Prefix, path, params, test)
 	if resp, refused := webhook.Refuse(ep, req, ctx.RemoteIP().String()); refused {
 		writeWebhookResponse(ctx, resp)
 		return
@@ -390,8 +392,8 @@ func (a *API) serveWaiting(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	method := string(ctx.Method())
-	ep := webhook.Endpoint{TypeVersion: 2, Methods: []string{method}, ResponseMode: webhook.ModeOnReceived, ResponseCode: 200}
-	item, ok := requestItem(ctx, a.webhookRequest(ctx, rest, map[string]string{}, false), ep)
+	ep := webhook.Endpoint{TypeVersion: 2, Methods: []string{method}, ResponseMode: webhook.ModeOnReceived, ResponseCode: 200, URLPath: rest}
+	item, ok := requestItem(ctx, a.webhookRequest(ctx, "/webhook-waiting/", rest, map[string]string{}, false), ep)
 	if !ok {
 		return
 	}

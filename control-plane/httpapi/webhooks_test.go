@@ -223,8 +223,9 @@ func TestWebhookWaiting(t *testing.T) {
 	for {
 		e := call(t, "GET", base+"/api/v1/executions/"+execID, "")
 		if e.body["status"] == "success" {
-			if got := firstItem(t, e, "Done")["body"].(map[string]any)["approved"]; got != true {
-				t.Fatalf("Done got %v", firstItem(t, e, "Done"))
+			done := firstItem(t, e, "Done")
+			if done["body"].(map[string]any)["approved"] != true || done["webhookUrl"] != base+"/webhook-waiting/"+execID {
+				t.Fatalf("Done got %v", done)
 			}
 			break
 		}
