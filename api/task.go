@@ -5,7 +5,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"maps"
 	"slices"
 )
 
@@ -133,8 +132,16 @@ func WriteObject[V any](buf *bytes.Buffer, m map[string]V, write func(*bytes.Buf
 		buf.WriteString("null")
 		return
 	}
+	// Up to eight keys are sorted without an allocation: run data's node
+	// names and output types are written for every execution.
+	var small [8]string
+	keys := small[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
 	buf.WriteByte('{')
-	for i, k := range slices.Sorted(maps.Keys(m)) {
+	for i, k := range keys {
 		if i > 0 {
 			buf.WriteByte(',')
 		}

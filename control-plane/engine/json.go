@@ -2,7 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"slices"
 	"strconv"
 
 	"github.com/weftrun/weft/api"
@@ -42,38 +41,23 @@ func WriteSourceRefs(buf *bytes.Buffer, refs []*SourceRef) {
 // time they reach run data, checked where they came in): null for a nil
 // map. Every execution's outcome is written this way.
 func WriteRunData(buf *bytes.Buffer, m map[string][]TaskData) {
-	if m == nil {
+	api.WriteObject(buf, m, writeRuns)
+}
+
+// writeRuns writes a node's runs: null for a nil list.
+func writeRuns(buf *bytes.Buffer, runs []TaskData) {
+	if runs == nil {
 		buf.WriteString("null")
 		return
 	}
-	var small [8]string
-	names := small[:0]
-	for name := range m {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	buf.WriteByte('{')
-	for i, name := range names {
-		if i > 0 {
+	buf.WriteByte('[')
+	for j := range runs {
+		if j > 0 {
 			buf.WriteByte(',')
 		}
-		api.WriteJSONString(buf, name)
-		buf.WriteByte(':')
-		runs := m[name]
-		if runs == nil {
-			buf.WriteString("null")
-			continue
-		}
-		buf.WriteByte('[')
-		for j := range runs {
-			if j > 0 {
-				buf.WriteByte(',')
-			}
-			runs[j].writeJSON(buf)
-		}
-		buf.WriteByte(']')
+		runs[j].writeJSON(buf)
 	}
-	buf.WriteByte('}')
+	buf.WriteByte(']')
 }
 
 // RunDataSize is about what WriteRunData writes, so that a buffer can be
@@ -102,17 +86,7 @@ func (t *TaskData) writeJSON(buf *bytes.Buffer) {
 	buf.Write(strconv.AppendInt(buf.AvailableBuffer(), t.ExecutionTime, 10))
 	buf.WriteString(`,"executionStatus":`)
 	api.WriteJSONString(buf, t.ExecutionStatus)
-	switch {
-	case len(t.Data) == 1:
-		// Nearly always "main" alone: no keys to sort.
-		for typ, lists := range t.Data {
-			buf.WriteString(`,"data":{`)
-			api.WriteJSONString(buf, typ)
-			buf.WriteByte(':')
-			api.WriteItemLists(buf, lists)
-			buf.WriteByte('}')
-		}
-	case len(t.Data) > 1:
+	if len(t.Data) > 0 {
 		buf.WriteString(`,"data":`)
 		api.WriteObject(buf, t.Data, api.WriteItemLists)
 	}
