@@ -207,7 +207,7 @@ func Connect(url, name string, opts ...nats.Option) (*nats.Conn, error) {
 	base := []nats.Option{
 		nats.Name(name),
 		nats.MaxReconnects(-1),
-		nats.ReconnectWait(250 * time.Millisecond),
+		nats.ReconnectWait(reconnectWait),
 		nats.ReconnectBufSize(64 << 20),
 		nats.RetryOnFailedConnect(true),
 	}
@@ -218,8 +218,12 @@ func Connect(url, name string, opts ...nats.Option) (*nats.Conn, error) {
 	return nc, nil
 }
 
-// reportEvery spaces the reports of a NATS server that stays away.
-const reportEvery = 10 * time.Second
+const (
+	// reconnectWait is how long a connection waits between attempts.
+	reconnectWait = 250 * time.Millisecond
+	// reportEvery spaces the reports of a NATS server that stays away.
+	reportEvery = 10 * time.Second
+)
 
 // ReportConnection returns options that tell logf what becomes of a
 // connection to NATS at url: a server that cannot be reached (at once,
@@ -236,7 +240,7 @@ func ReportConnection(url string, logf func(format string, args ...any)) []nats.
 		mu.Lock()
 		defer mu.Unlock()
 		if !away || time.Since(reported) >= reportEvery {
-			logf("NATS at %s cannot be reached: %v; retrying every %v", url, err, 250*time.Millisecond)
+			logf("NATS at %s cannot be reached: %v; retrying every %v", url, err, reconnectWait)
 			reported = time.Now()
 		}
 		away = true

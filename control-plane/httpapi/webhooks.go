@@ -207,14 +207,15 @@ func (a *API) webhookRequest(ctx *fasthttp.RequestCtx, prefix, path string, para
 	}
 	// Without a public URL, webhookUrl is built on the scheme and host the
 	// request came to.
-	base := scheme + "://" + string(ctx.Host())
+	origin := scheme + "://" + string(ctx.Host())
+	base := origin
 	if a.PublicURL != "" {
 		base = strings.TrimSuffix(a.PublicURL, "/")
 	}
 	return webhook.Request{
 		Method:      string(ctx.Method()),
 		Path:        path,
-		URL:         scheme + "://" + string(ctx.Host()) + string(ctx.RequestURI()),
+		URL:         origin + string(ctx.RequestURI()),
 		BaseURL:     base + strings.TrimSuffix(prefix, "/"),
 		Headers:     headers,
 		Query:       webhook.ParseQuery(string(ctx.QueryArgs().QueryString())),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/control-plane/engine"
@@ -100,5 +99,5 @@ func (o *Orchestrator) executionURL(id string) string {
 	if o.publicURL == "" {
 		return ""
 	}
-	return fmt.Sprintf("%s/api/v1/executions/%s", strings.TrimSuffix(o.publicURL, "/"), id)
+	return fmt.Sprintf("%s/api/v1/executions/%s", o.publicURL, id)
 }

@@ -37,7 +37,7 @@ type Orchestrator struct {
 	lease  time.Duration
 	logf   func(format string, args ...any)
 	met    *metrics.Registry
-	// publicURL is Options.PublicURL.
+	// publicURL is Options.PublicURL without a trailing slash.
 	publicURL string
 
 	base    context.Context
@@ -78,7 +78,7 @@ func New(base context.Context, st store.Store, remote *Remote, o Options) *Orche
 	if o.Spec == nil {
 		o.Spec = engine.DefaultSpec
 	}
-	orch := &Orchestrator{store: st, remote: remote, spec: o.Spec, owner: o.Owner, lease: o.Lease, logf: o.Logf, met: o.Metrics, publicURL: o.PublicURL,
+	orch := &Orchestrator{store: st, remote: remote, spec: o.Spec, owner: o.Owner, lease: o.Lease, logf: o.Logf, met: o.Metrics, publicURL: strings.TrimSuffix(o.PublicURL, "/"),
 		base: base, running: map[string]*Handle{}}
 	if err := orch.listenForStops(); err != nil {
 		o.Logf("stop requests from other control planes will not reach this one: %v", err)
@@ -379,7 +379,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	}()
 	x := engine.New(execDispatcher{o: o, r: o.remote, h: h, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
 	opts := engine.StartOptions{
-		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode, PublicURL: strings.TrimSuffix(o.publicURL, "/"),
+		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode, PublicURL: o.publicURL,
 		IgnorePinData: e.Mode != "manual",
 	}
 	if lw.usesStatic {
