@@ -92,3 +92,86 @@ func cpuTime() time.Duration {
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkStore_Prune measures retention by count as it runs under load:
+// 10,000 finished executions kept, and each round prunes the 1,000 that
+// arrived since the one before. It reports the database time per pruned
+// execution (pruning's rests between batches left out).
+//
+//	WEFT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
+//	  go test -run '^$' -bench Prune -benchtime 10x ./store/sqlstore/
+func BenchmarkStore_Prune(b *testing.B) {
+	open := map[string]func(b *testing.B) string{
+		"sqlite":   func(b *testing.B) string { return "sqlite:" + filepath.Join(b.TempDir(), "weft.db") },
+		"postgres": func(b *testing.B) string { return pgtest.URL(b) },
+	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			s, err := Open(ctx, open[name](b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.Migrate(ctx); err != nil {
+				b.Fatal(err)
+			}
+			w, err := s.CreateWorkflow(ctx, "bench", json.RawMessage(`{"name":"bench","nodes":[],"connections":{}}`))
+			if err != nil {
+				b.Fatal(err)
+			}
+			runData := json.RawMessage(`{"Webhook":[{"data":{"main":[[{"json":{"body":{"name":"ann","n":21}}}]]}}]}`)
+			add := func(n int) {
+				var wg sync.WaitGroup
+				errs := make(chan error, 16)
+				var left atomic.Int64
+				left.Store(int64(n))
+				for range 16 {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for left.Add(-1) >= 0 {
+							e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning})
+							if err == nil {
+								err = s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "Webhook", runData, nil)
+							}
+							if err != nil {
+								errs <- err
+								return
+							}
+						}
+					}()
+				}
+				wg.Wait()
+				select {
+				case err := <-errs:
+					b.Fatal(err)
+				default:
+				}
+			}
+			const keep, round = 10000, 1000
+			add(keep)
+			rest := pruneRest
+			pruneRest = 0
+			defer func() { pruneRest = rest }()
+			var spent time.Duration
+			pruned := 0
+			for b.Loop() {
+				b.StopTimer()
+				add(round)
+				b.StartTimer()
+				began := time.Now()
+				n, err := s.PruneExecutions(ctx, store.Retention{MaxCount: keep})
+				spent += time.Since(began)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n != round {
+					b.Fatalf("pruned %d executions, want %d", n, round)
+				}
+				pruned += n
+			}
+			b.ReportMetric(float64(spent.Microseconds())/float64(pruned), "µs/pruned")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}

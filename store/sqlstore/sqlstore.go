@@ -730,7 +730,7 @@ func (s *Store) DeleteExecution(ctx context.Context, id string) error {
 
 // pruneRest is how many times as long as a pruning transaction took
 // pruning rests after it.
-const pruneRest = 4
+var pruneRest = 4
 
 // PruneExecutions implements store.Store.
 func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, error) {
@@ -738,29 +738,46 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 	if batch <= 0 {
 		batch = 50
 	}
-	finished := `status IN ('success', 'error', 'canceled')`
 	total := 0
 	prune := func(where string, args ...any) error {
+		// Batches walk the executions in id order from where the last one
+		// ended, and leave the unfinished ones: a scan from the start
+		// would step again over every row deleted before (Postgres keeps
+		// them until vacuumed), 10,000 index entries per batch at the
+		// default retention.
+		after := ""
 		for {
 			var ids []any
-			rows, err := s.db.QueryContext(ctx, s.q(`SELECT id FROM executions WHERE `+finished+` AND `+where+` ORDER BY id LIMIT ?`), append(args, batch)...)
+			scanned := 0
+			rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, status FROM executions WHERE id > ? AND `+where+` ORDER BY id LIMIT ?`), append(append([]any{after}, args...), batch)...)
 			if err != nil {
 				return err
 			}
 			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
+				var id, status string
+				if err := rows.Scan(&id, &status); err != nil {
 					rows.Close()
 					return err
 				}
-				ids = append(ids, id)
+				scanned++
+				after = id
+				switch status {
+				case store.StatusSuccess, store.StatusError, store.StatusCanceled:
+					ids = append(ids, id)
+				}
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
 				return err
 			}
-			if len(ids) == 0 {
+			if scanned == 0 {
 				return nil
+			}
+			if len(ids) == 0 {
+				if scanned < batch {
+					return nil
+				}
+				continue
 			}
 			marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
 			began := time.Now()
@@ -773,7 +790,13 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 				if err != nil {
 					return err
 				}
-				if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM events WHERE execution_id IN (`+marks+`)`), ids...); err != nil {
+				// The ids come in order: the range lets the planner use
+				// the index even before the table has statistics (a
+				// fresh database under load: without them Postgres
+				// reckons 50 ids match a quarter of the log and scans it
+				// all, 1.6 ms per batch at 20,000 entries).
+				bounds := append([]any{ids[0], ids[len(ids)-1]}, ids...)
+				if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM events WHERE execution_id BETWEEN ? AND ? AND execution_id IN (`+marks+`)`), bounds...); err != nil {
 					return err
 				}
 				total += int(n)
@@ -782,7 +805,7 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 			if err != nil {
 				return err
 			}
-			if len(ids) < batch {
+			if scanned < batch {
 				return nil
 			}
 			// Rest four times as long as the batch took: the writers
@@ -792,7 +815,7 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 			// 1,700 executions/s held every webhook answer up for 3-4 s,
 			// by up to 400 ms (docs/benchmarks.md).
 			select {
-			case <-time.After(min(pruneRest*time.Since(began), time.Second)):
+			case <-time.After(min(time.Duration(pruneRest)*time.Since(began), time.Second)):
 			case <-ctx.Done():
 				return ctx.Err()
 			}
