@@ -168,6 +168,14 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	if _, err := st.Migrate(ctx); err != nil {
 		return fail(exitFailed, "%v", err)
 	}
+	logger := log.New(c.stderr, "", log.LstdFlags)
+	if warnings, err := st.Warnings(ctx); err != nil {
+		logger.Printf("warning: %v", err)
+	} else {
+		for _, w := range warnings {
+			logger.Printf("warning: %s", w)
+		}
+	}
 	core, closeEngine, err := loadCore(ctx)
 	if err != nil {
 		return err
@@ -181,7 +189,6 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	if err != nil {
 		return err
 	}
-	logger := log.New(c.stderr, "", log.LstdFlags)
 	svc, err := service.Start(ctx, service.Config{
 		Store: st, Core: core, NATSURL: p.nats, DataDir: p.data, NATSListen: p.natsListen, Blobs: blobs, PayloadThreshold: threshold,
 		Runners: p.runners, RunnerConcurrency: p.concurrency, Lease: p.lease, PublicURL: p.publicURL,

@@ -206,6 +206,28 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // Dialect returns the store's SQL flavour.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
+// Warnings returns what in the database's own settings will hurt Weft,
+// for the operator to read at start. Every execution is written and, once
+// retention lets it go, deleted: with Postgres's autovacuum off, nothing
+// reclaims the rows deleted, and the tables and their indexes grow without
+// end.
+func (s *Store) Warnings(ctx context.Context) ([]string, error) {
+	if s.dialect != Postgres {
+		return nil, nil
+	}
+	var autovacuum string
+	if err := s.db.QueryRowContext(ctx, `SELECT current_setting('autovacuum')`).Scan(&autovacuum); err != nil {
+		return nil, fmt.Errorf("store: reading Postgres settings: %w", err)
+	}
+	var w []string
+	if autovacuum != "on" {
+		w = append(w, "Postgres runs with autovacuum off: the rows of pruned and finished executions are never reclaimed, "+
+			"and the executions, execution_data, events and task_results tables and their indexes keep growing, slower to write as they do; "+
+			"set autovacuum = on, or VACUUM ANALYZE those tables regularly")
+	}
+	return w, nil
+}
+
 // Close implements store.Store.
 func (s *Store) Close() error {
 	if s.ckpt != nil {

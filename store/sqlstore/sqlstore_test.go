@@ -159,3 +159,25 @@ func TestLargeRunDataGoesToBlobs(t *testing.T) {
 		}
 	}
 }
+
+// The warning about autovacuum follows the server's setting, whichever it
+// is here.
+func TestPostgresWarnings(t *testing.T) {
+	s := openPostgres(t)
+	defer s.Close()
+	var setting string
+	if err := s.db.QueryRowContext(ctx, `SHOW autovacuum`).Scan(&setting); err != nil {
+		t.Fatal(err)
+	}
+	w, err := s.Warnings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	warned := len(w) == 1 && strings.Contains(w[0], "autovacuum off")
+	if warned != (setting == "off") || len(w) > 1 {
+		t.Errorf("autovacuum is %s; warnings %q", setting, w)
+	}
+	if w, err := openSQLite(t).Warnings(ctx); err != nil || len(w) != 0 {
+		t.Errorf("SQLite: warnings %q, %v", w, err)
+	}
+}
