@@ -68,26 +68,32 @@ bin/weft import "$WF" --activate --server "http://127.0.0.1:$P" >/dev/null
 measure "Weft embedded" "http://127.0.0.1:$P/webhook/$PATH_"
 kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
-# 2. Distributed.
+# 2. Distributed. Each Go process gets one processor (GOMAXPROCS=1), as
+# in containers limited to one CPU each (Go reads the limit itself): four
+# busy processes on two cores otherwise spend much of their time waking
+# each other's idle threads (docs/benchmarks.md). WEFT_BENCH_PROCS
+# overrides it; 0 leaves Go's default, one per core.
+PROCS=${WEFT_BENCH_PROCS:-1}
+ONE=(); [ "$PROCS" = 0 ] || ONE=(env GOMAXPROCS="$PROCS")
 if [ -n "${WEFT_BENCH_POSTGRES_URL:-}" ]; then
   NP=$(port)
   # The NATS server the embedded mode runs, at the version go.mod pins.
   NATS=${WEFT_BENCH_NATS_SERVER:-$TMP/nats-server}
   [ -n "${WEFT_BENCH_NATS_SERVER:-}" ] || go build -o "$NATS" github.com/nats-io/nats-server/v2
-  "$NATS" -a 127.0.0.1 -p "$NP" -js -sd "$TMP/nats" >"$TMP/nats.log" 2>&1 &
+  "${ONE[@]}" "$NATS" -a 127.0.0.1 -p "$NP" -js -sd "$TMP/nats" >"$TMP/nats.log" 2>&1 &
   PIDS+=($!)
   sleep 1
   PGOPTIONS=--client-min-messages=warning psql "$WEFT_BENCH_POSTGRES_URL" -qc 'DROP SCHEMA IF EXISTS weft_bench CASCADE; CREATE SCHEMA weft_bench' >/dev/null
   sep='?'; [[ $WEFT_BENCH_POSTGRES_URL == *\?* ]] && sep='&'
   PG="$WEFT_BENCH_POSTGRES_URL${sep}search_path=weft_bench"
   P=$(port)
-  bin/weft control-plane --postgres "$PG" --nats "nats://127.0.0.1:$NP" --listen 127.0.0.1:$P >"$TMP/cp.log" 2>&1 &
+  "${ONE[@]}" bin/weft control-plane --postgres "$PG" --nats "nats://127.0.0.1:$NP" --listen 127.0.0.1:$P >"$TMP/cp.log" 2>&1 &
   PIDS+=($!)
-  bin/weft runner --nats "nats://127.0.0.1:$NP" >"$TMP/runner.log" 2>&1 &
+  "${ONE[@]}" bin/weft runner --nats "nats://127.0.0.1:$NP" >"$TMP/runner.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$P/healthz"
   bin/weft import "$WF" --activate --server "http://127.0.0.1:$P" >/dev/null
-  measure "Weft distributed (Postgres, NATS, 1 runner)" "http://127.0.0.1:$P/webhook/$PATH_"
+  measure "Weft distributed (Postgres, NATS, 1 runner; GOMAXPROCS=$PROCS)" "http://127.0.0.1:$P/webhook/$PATH_"
   PGOPTIONS=--client-min-messages=warning psql "$WEFT_BENCH_POSTGRES_URL" -qc 'DROP SCHEMA IF EXISTS weft_bench CASCADE' >/dev/null
 fi
 
