@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -131,5 +132,22 @@ func TestNodeRun_goExample(t *testing.T) {
 	r = runCLI(t, task, "node", "run", mod, "--input", "-")
 	if r.code != exitFailed || !strings.Contains(r.stderr, "weft: node error: parameter fields must be an array of strings") {
 		t.Fatalf("node error: exit %d, stderr %s", r.code, r.stderr)
+	}
+}
+
+func TestGCPercent(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	setGCPercent(func(string) string { return "" })
+	if got := debug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("without GOGC the GC percent is %d, want %d", got, gcPercent)
+	}
+	setGCPercent(func(k string) string {
+		if k == "GOGC" {
+			return "50"
+		}
+		return ""
+	})
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set the GC percent was changed to %d", got)
 	}
 }
