@@ -3,19 +3,24 @@
 // messages, and the embedded NATS server of `weft server`.
 //
 // Node tasks go to the work-queue stream WEFT_TASKS, which every runner
-// pulls from through one durable consumer ("runners"). A runner publishes
-// each result to WEFT_RESULTS before it acknowledges the task; control planes
-// pull results through the durable consumer "control-planes", commit them to
-// the store and only then acknowledge them. Both messages carry the task ID
-// (execution/node/run/try) as Nats-Msg-Id, so a republished task or result
-// inside the duplicate window is dropped by JetStream, and the store keeps
-// one result per task ID for whatever gets past it.
+// pulls from through one durable consumer ("runners"). A runner hands each
+// result straight to a control plane on CommitSubject, with the task's
+// acknowledgement subject; the control plane commits the result to the
+// store and only then acknowledges the task. When no control plane listens,
+// the runner publishes the result to WEFT_RESULTS and then acknowledges
+// the task; control planes pull that stream through the durable consumer
+// "control-planes", commit what they take and only then acknowledge it.
+// Tasks and results carry the task ID (execution/node/run/try) as
+// Nats-Msg-Id, so a republished task or result inside the duplicate window
+// is dropped by JetStream, and the store keeps one result per task ID for
+// whatever gets past it.
 package bus
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,19 +51,33 @@ const (
 	// RunnersSubject is where runners announce themselves (heartbeats).
 	RunnersSubject = "weft.runners.heartbeat"
 	// CommitSubject is where runners hand results straight to the control
-	// planes (core NATS request, queue group ControlPlanes): the one that
-	// takes a result commits it to the store, then answers Committed, and
-	// only then does the runner acknowledge the task. A runner that gets no
-	// such answer publishes the result to the results stream instead.
+	// planes (core NATS, queue group ControlPlanes), with the task's
+	// acknowledgement subject in the AckHeader header: the control plane
+	// that takes a result commits it to the store, then acknowledges the
+	// task. A runner whose result no control plane listens for (NATS
+	// answers its reply subject with a no-responders status) publishes it
+	// to the results stream instead.
 	CommitSubject = "weft.commit.results"
 	// ControlPlanes is the queue group of the control planes' shared
 	// subscriptions.
 	ControlPlanes = "weft-control-planes"
 )
 
-// Committed is a control plane's answer on CommitSubject once the result is
-// in the store.
-var Committed = []byte("+committed")
+// AckHeader carries, on a result handed over on CommitSubject, the subject
+// its task is acknowledged on.
+const AckHeader = "Weft-Ack"
+
+// TaskAckPrefix begins the acknowledgement subject of every task; the
+// subject then names the stream and consumer (IsTaskAckSubject checks it).
+const TaskAckPrefix = "$JS.ACK."
+
+// IsTaskAckSubject reports whether s acknowledges a message of the tasks
+// stream delivered through the runners' consumer: a control plane
+// acknowledges only such subjects on a runner's word.
+func IsTaskAckSubject(s string) bool {
+	return strings.HasPrefix(s, TaskAckPrefix) && strings.Contains(s, "."+TasksStream+"."+RunnersConsumer+".") &&
+		!strings.ContainsAny(s, " \t\r\n*>")
+}
 
 // Config tunes the streams and consumers.
 type Config struct {

@@ -25,6 +25,9 @@ type taskMsg interface {
 	Nak() error
 	Term() error
 	InProgress() error
+	// AckSubject is where the task is acknowledged, by whoever commits
+	// its result.
+	AckSubject() string
 }
 
 // puller takes a runner's tasks from a JetStream pull consumer: one
@@ -192,11 +195,12 @@ var (
 	ackInProgress = []byte("+WPI")
 )
 
-func (j *jsMsg) Data() []byte      { return j.m.Data }
-func (j *jsMsg) Ack() error        { return j.reply(ackAck) }
-func (j *jsMsg) Nak() error        { return j.reply(ackNak) }
-func (j *jsMsg) Term() error       { return j.reply(ackTerm) }
-func (j *jsMsg) InProgress() error { return j.reply(ackInProgress) }
+func (j *jsMsg) Data() []byte       { return j.m.Data }
+func (j *jsMsg) Ack() error         { return j.reply(ackAck) }
+func (j *jsMsg) Nak() error         { return j.reply(ackNak) }
+func (j *jsMsg) Term() error        { return j.reply(ackTerm) }
+func (j *jsMsg) InProgress() error  { return j.reply(ackInProgress) }
+func (j *jsMsg) AckSubject() string { return j.m.Reply }
 
 func (j *jsMsg) reply(b []byte) error {
 	if j.m.Reply == "" {

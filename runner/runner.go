@@ -1,14 +1,14 @@
 // Package runner is Weft's stateless worker: it pulls node tasks from NATS
-// JetStream, runs each in the core Wasm module, hands the result to a
-// control plane (or, failing that, to the results stream) and only then
-// acknowledges the task. It keeps nothing but caches: workflows
+// JetStream, runs each in the core Wasm module and hands the result to a
+// control plane, which commits it and then acknowledges the task (when no
+// control plane listens, the runner puts the result in the results stream
+// and acknowledges the task itself). It keeps nothing but caches: workflows
 // come from the bus's workflow bucket by content key. Stopping it drains:
 // it takes no new task, finishes the ones it holds, and hands back to
 // JetStream (nak) whatever it cannot finish in time.
 package runner
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -54,10 +54,12 @@ type Runner struct {
 
 	done      atomic.Int64
 	workflows wfCache
+	handovers *handovers
 }
 
-// Done returns how many tasks this runner finished (result committed by a
-// control plane or stored in the results stream, and task acknowledged).
+// Done returns how many tasks this runner finished: their results handed
+// to a control plane (which acknowledges the task once it has committed
+// the result), or stored in the results stream and the task acknowledged.
 func (r *Runner) Done() int64 { return r.done.Load() }
 
 func (r *Runner) logf(format string, args ...any) {
@@ -100,6 +102,14 @@ func (r *Runner) Run(ctx context.Context) error {
 	// DrainTimeout so held tasks can finish.
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
+	if r.handovers, err = newHandovers(r.NC, func(h handover) { r.toResults(work, h) }); err != nil {
+		return fmt.Errorf("runner: %w", err)
+	}
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		r.handovers.close(fctx)
+	}()
 	go r.heartbeat(ctx, conc)
 
 	var wg sync.WaitGroup
@@ -273,10 +283,11 @@ func (r *Runner) heartbeat(ctx context.Context, conc int) {
 	}
 }
 
-// handle runs one task and reports its result, calling ran once the node
-// is done. A task is acknowledged only once its result is committed by a
-// control plane or stored in the results stream; on any failure before
-// that it is left to JetStream to redeliver (nak, or the ack wait).
+// handle runs one task and hands its result on, calling ran once the node
+// is done. A task is acknowledged only once its result is committed (by
+// the control plane that took it) or stored in the results stream; on any
+// failure before that it is left to JetStream to redeliver (nak, or the
+// ack wait).
 func (r *Runner) handle(ctx context.Context, kv jetstream.KeyValue, msg taskMsg, ran func()) {
 	t, err := r.Codec.DecodeTask(ctx, msg.Data())
 	if t == nil || t.ID == "" || t.ExecutionID == "" {
@@ -305,57 +316,41 @@ func (r *Runner) handle(ctx context.Context, kv jetstream.KeyValue, msg taskMsg,
 		res = &bus.Result{ID: t.ID, ExecutionID: t.ExecutionID, Failure: "encoding the result: " + err.Error(), Runner: r.ID}
 		data, _ = json.Marshal(res)
 	}
-	// Straight to a control plane, which answers once the result is
-	// committed; the task stays in progress meanwhile.
-	err = r.commitDirect(ctx, data)
 	stop()
-	if err == nil {
-		if err := msg.Ack(); err != nil {
-			r.logf("runner %s: task %s: ack: %v", r.ID, t.ID, err)
-		}
+	// Straight to a control plane, which commits the result and then
+	// acknowledges the task.
+	if err := r.handovers.send(msg, t.ID, t.ExecutionID, data); err == nil {
 		r.done.Add(1)
 		return
 	}
-	// No control plane answered (none running, NATS reconnecting, or one
-	// too slow): the results stream keeps the result until one takes it.
-	r.logf("runner %s: task %s: no control plane committed the result (%v); sending it through the results stream", r.ID, t.ID, err)
+	if r.toResults(ctx, handover{msg: msg, taskID: t.ID, execu: t.ExecutionID, data: data}) {
+		r.done.Add(1)
+	}
+}
+
+// toResults publishes a result no control plane took to the results
+// stream, which keeps it until one does, then acknowledges its task; false
+// when it could not, and the task was handed back.
+func (r *Runner) toResults(ctx context.Context, h handover) bool {
+	r.logf("runner %s: task %s: no control plane took the result; sending it through the results stream", r.ID, h.taskID)
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
-		err = bus.Publish(pctx, r.NC, bus.ResultSubject+t.ExecutionID, t.ID, data)
+		err := bus.Publish(pctx, r.NC, bus.ResultSubject+h.execu, h.taskID, h.data)
 		if err == nil {
 			break
 		}
 		if pctx.Err() != nil {
-			r.logf("runner %s: task %s: could not publish the result: %v; it will be redelivered", r.ID, t.ID, err)
-			_ = msg.Nak()
-			return
+			r.logf("runner %s: task %s: could not publish the result: %v; it will be redelivered", r.ID, h.taskID, err)
+			_ = h.msg.Nak()
+			return false
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if err := msg.Ack(); err != nil {
-		r.logf("runner %s: task %s: ack: %v", r.ID, t.ID, err)
+	if err := h.msg.Ack(); err != nil {
+		r.logf("runner %s: task %s: ack: %v", r.ID, h.taskID, err)
 	}
-	r.done.Add(1)
-}
-
-// directWait bounds how long a runner waits for a control plane to commit
-// a result it handed over before it falls back to the results stream.
-const directWait = 10 * time.Second
-
-// commitDirect hands the result to a control plane; nil once one
-// committed it.
-func (r *Runner) commitDirect(ctx context.Context, data []byte) error {
-	rctx, cancel := context.WithTimeout(ctx, directWait)
-	defer cancel()
-	reply, err := r.NC.RequestWithContext(rctx, bus.CommitSubject, data)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(reply.Data, bus.Committed) {
-		return fmt.Errorf("the control plane answered %q", reply.Data)
-	}
-	return nil
+	return true
 }
 
 // execute runs the task; nil means it was canceled and must be handed

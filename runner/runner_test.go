@@ -85,10 +85,11 @@ func waitDone(t *testing.T, r *runner.Runner, n int64) {
 }
 
 // TestResultsGoStraightToAControlPlane runs tasks through a real runner on
-// an embedded NATS server: while a control plane answers on the commit
-// subject, results go to it and never touch the results stream; while none
-// answers, they land in the results stream. Either way the task is
-// acknowledged only after.
+// an embedded NATS server: while a control plane listens on the commit
+// subject, results go to it with their task's acknowledgement subject and
+// never touch the results stream, and the task stays unacknowledged until
+// the control plane acknowledges it; while none listens, results land in
+// the results stream and the runner acknowledges the task after.
 func TestResultsGoStraightToAControlPlane(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -113,13 +114,22 @@ func TestResultsGoStraightToAControlPlane(t *testing.T) {
 		}
 		return info.State.Msgs
 	}
-
-	// No control plane: the result waits in the results stream.
-	id := publish("e1")
-	waitDone(t, r, 1)
-	if n := streamMsgs(bus.ResultsStream); n != 1 {
-		t.Fatalf("results stream holds %d messages with no control plane, want 1", n)
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited 30s for %s", what)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
+
+	// No control plane: the result waits in the results stream, and the
+	// task is acknowledged.
+	id := publish("e1")
+	waitFor("the result in the results stream", func() bool { return streamMsgs(bus.ResultsStream) == 1 })
+	waitFor("the task acknowledged", func() bool { return streamMsgs(bus.TasksStream) == 0 })
 	results, err := js.Stream(ctx, bus.ResultsStream)
 	if err != nil {
 		t.Fatal(err)
@@ -133,12 +143,10 @@ func TestResultsGoStraightToAControlPlane(t *testing.T) {
 		t.Fatalf("result in the stream: %s (%v), want the task %s with one output", m.Data, err, id)
 	}
 
-	// A control plane commits and answers: nothing more in the stream.
-	got := make(chan []byte, 1)
-	sub, err := nc.QueueSubscribe(bus.CommitSubject, bus.ControlPlanes, func(m *nats.Msg) {
-		got <- m.Data
-		_ = m.Respond(bus.Committed)
-	})
+	// A control plane takes the result; the task waits for its
+	// acknowledgement.
+	got := make(chan *nats.Msg, 1)
+	sub, err := nc.QueueSubscribe(bus.CommitSubject, bus.ControlPlanes, func(m *nats.Msg) { got <- m })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,26 +155,30 @@ func TestResultsGoStraightToAControlPlane(t *testing.T) {
 		t.Fatal(err)
 	}
 	id = publish("e2")
-	var data []byte
+	var handed *nats.Msg
 	select {
-	case data = <-got:
+	case handed = <-got:
 	case <-time.After(30 * time.Second):
 		t.Fatal("no result on the commit subject")
 	}
+	if err := json.Unmarshal(handed.Data, &res); err != nil || res.ID != id || !bytes.Contains(handed.Data, []byte(`"n":1`)) {
+		t.Fatalf("result handed over: %s (%v), want the task %s passing its item", handed.Data, err, id)
+	}
+	ack := handed.Header.Get(bus.AckHeader)
+	if !bus.IsTaskAckSubject(ack) {
+		t.Fatalf("result handed over with acknowledgement subject %q, want the task's", ack)
+	}
 	waitDone(t, r, 2)
-	if err := json.Unmarshal(data, &res); err != nil || res.ID != id || !bytes.Contains(data, []byte(`"n":1`)) {
-		t.Fatalf("result handed over: %s (%v), want the task %s passing its item", data, err, id)
+	time.Sleep(50 * time.Millisecond)
+	if n := streamMsgs(bus.TasksStream); n != 1 {
+		t.Fatalf("tasks stream holds %d messages before the control plane acknowledged, want 1", n)
 	}
+	if err := nc.Publish(ack, []byte("+ACK")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the task acknowledged", func() bool { return streamMsgs(bus.TasksStream) == 0 })
 	if n := streamMsgs(bus.ResultsStream); n != 1 {
-		t.Errorf("results stream holds %d messages, want still 1: the committed result went there too", n)
-	}
-	// Acks are not confirmed to the runner; give the server a moment.
-	deadline := time.Now().Add(10 * time.Second)
-	for streamMsgs(bus.TasksStream) != 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if n := streamMsgs(bus.TasksStream); n != 0 {
-		t.Errorf("tasks stream holds %d messages, want 0: every task acknowledged", n)
+		t.Errorf("results stream holds %d messages, want still 1: the handed-over result went there too", n)
 	}
 	cancel()
 	if err := <-stopped; err != nil {
@@ -203,7 +215,7 @@ func TestTasksInLineAreKeptInProgress(t *testing.T) {
 		mu.Lock()
 		committed[res.ID]++
 		mu.Unlock()
-		_ = m.Respond(bus.Committed)
+		_ = g.nc.Publish(m.Header.Get(bus.AckHeader), []byte("+ACK"))
 	})
 	if err != nil {
 		t.Fatal(err)

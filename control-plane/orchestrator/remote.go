@@ -285,11 +285,13 @@ func (d *Remote) Start(ctx context.Context) error {
 	// Results handed straight over by runners join the same commit loop
 	// as those from the stream; the answer goes once they are committed.
 	direct, err := d.nc.QueueSubscribe(bus.CommitSubject, bus.ControlPlanes, func(m *nats.Msg) {
-		if m.Reply == "" {
+		r := directResult{m: m, nc: d.nc, ack: m.Header.Get(bus.AckHeader)}
+		if !bus.IsTaskAckSubject(r.ack) {
+			d.logf("dropping a result handed over with %q as its task's acknowledgement subject", r.ack)
 			return
 		}
 		select {
-		case msgs <- directResult{m}:
+		case msgs <- r:
 		case <-ctx.Done():
 		}
 	})
@@ -352,13 +354,25 @@ type resultMsg interface {
 	Term() error
 }
 
-// directResult is a result a runner sent on bus.CommitSubject; it waits
-// for the answer.
-type directResult struct{ m *nats.Msg }
+// directResult is a result a runner sent on bus.CommitSubject. Once it is
+// committed, its task is acknowledged on the subject the runner gave.
+type directResult struct {
+	m   *nats.Msg
+	nc  *nats.Conn
+	ack string
+}
 
 func (r directResult) Data() []byte { return r.m.Data }
-func (r directResult) Ack() error   { return r.m.Respond(bus.Committed) }
-func (r directResult) Term() error  { return r.m.Respond([]byte("-malformed")) }
+func (r directResult) Ack() error   { return r.nc.Publish(r.ack, ackTask) }
+
+// Term refuses a result: its task is delivered again, and after as many
+// deliveries as the consumer allows its execution fails with the reason.
+func (r directResult) Term() error { return r.nc.Publish(r.ack, nakTask) }
+
+var (
+	ackTask = []byte("+ACK")
+	nakTask = []byte("-NAK")
+)
 
 // commitLoop commits results in batches: whatever has arrived, up to 512,
 // in one transaction, then acknowledges and delivers them.

@@ -180,6 +180,25 @@ func conformanceOverTheBus(t *testing.T, threshold int) {
 	if info.State.LastSeq != 0 {
 		t.Fatalf("results stream: %d results published there, want none", info.State.LastSeq)
 	}
+	// The control plane acknowledged each task once it had committed its
+	// result: none is left pending, none was delivered twice.
+	cons, err := js.Consumer(ctx, bus.TasksStream, bus.RunnersConsumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		ci, err := cons.Info(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ci.NumAckPending == 0 && ci.NumRedelivered == 0 && ci.Delivered.Consumer > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tasks: %d delivered, %d unacknowledged, %d redelivered; want every one acknowledged once", ci.Delivered.Consumer, ci.NumAckPending, ci.NumRedelivered)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	var blobs int
 	_ = filepath.WalkDir(svc.Blobs.(*blob.Dir).Path(), func(_ string, d fs.DirEntry, _ error) error {
 		if d != nil && !d.IsDir() {
