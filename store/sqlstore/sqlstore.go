@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -761,28 +762,31 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 		batch = 50
 	}
 	total := 0
-	prune := func(where string, args ...any) error {
-		// Batches walk the executions in id order from where the last one
-		// ended, and leave the unfinished ones: a scan from the start
-		// would step again over every row deleted before (Postgres keeps
-		// them until vacuumed), 10,000 index entries per batch at the
-		// default retention.
-		after := ""
+	// prune deletes, batch by batch, the finished executions a walk
+	// finds. A walk goes through the executions in an index's order, each
+	// batch from where the last one ended (where returns the condition and
+	// its arguments, given the last row seen), leaving the unfinished ones:
+	// a scan from the start would step again over every row deleted before
+	// (Postgres keeps them until vacuumed), 10,000 index entries per batch
+	// at the default retention.
+	prune := func(where func(lastStarted int64, lastID string) (string, []any)) error {
+		lastStarted, lastID := int64(math.MinInt64), ""
 		for {
 			var ids []any
 			scanned := 0
-			rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, status FROM executions WHERE id > ? AND `+where+` ORDER BY id LIMIT ?`), append(append([]any{after}, args...), batch)...)
+			cond, args := where(lastStarted, lastID)
+			rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, status, started_at FROM executions WHERE `+cond+` LIMIT ?`), append(args, batch)...)
 			if err != nil {
 				return err
 			}
 			for rows.Next() {
 				var id, status string
-				if err := rows.Scan(&id, &status); err != nil {
+				if err := rows.Scan(&id, &status, &lastStarted); err != nil {
 					rows.Close()
 					return err
 				}
 				scanned++
-				after = id
+				lastID = id
 				switch status {
 				case store.StatusSuccess, store.StatusError, store.StatusCanceled:
 					ids = append(ids, id)
@@ -860,7 +864,14 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 		}
 	}()
 	if r.MaxAge > 0 {
-		if err := prune(`started_at < ?`, ms(s.now().Add(-r.MaxAge))); err != nil {
+		// In start order, on executions_by_start (started_at, id): in
+		// id order the walk would read every execution to find that none
+		// is old enough.
+		cutoff := ms(s.now().Add(-r.MaxAge))
+		err := prune(func(lastStarted int64, lastID string) (string, []any) {
+			return `started_at < ? AND started_at >= ? AND (started_at > ? OR id > ?) ORDER BY started_at, id`, []any{cutoff, lastStarted, lastStarted, lastID}
+		})
+		if err != nil {
 			return total, fmt.Errorf("store: prune executions: %w", err)
 		}
 	}
@@ -874,7 +885,10 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 		case err != nil:
 			return total, fmt.Errorf("store: prune executions: %w", err)
 		default:
-			if err := prune(`id < ?`, cut); err != nil {
+			err := prune(func(_ int64, lastID string) (string, []any) {
+				return `id > ? AND id < ? ORDER BY id`, []any{lastID, cut}
+			})
+			if err != nil {
 				return total, fmt.Errorf("store: prune executions: %w", err)
 			}
 		}
