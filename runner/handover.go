@@ -36,17 +36,21 @@ type handovers struct {
 	wg     sync.WaitGroup
 }
 
-// handover is a result sent and not known to be taken.
+// handover is a result sent and not known to be taken. It keeps what the
+// results stream needs and the task's acknowledgement subject, not the
+// task message: under load a second's worth of them is held.
 type handover struct {
-	msg           taskMsg
+	ack           string
 	taskID, execu string
 	data          []byte
 	at            time.Time
 }
 
 // forgetAfter is how long a handover is remembered: a no-responders status
-// comes back within a round trip to the server.
-const forgetAfter = 5 * time.Second
+// comes back within a round trip to the server. One that comes later
+// (after a reconnection) finds nothing, and the task is delivered again
+// after the consumer's ack wait.
+const forgetAfter = time.Second
 
 func newHandovers(nc *nats.Conn, unclaimed func(handover)) (*handovers, error) {
 	h := &handovers{nc: nc, prefix: nc.NewInbox() + ".", unclaimed: unclaimed, out: map[string]handover{}}
@@ -59,12 +63,12 @@ func newHandovers(nc *nats.Conn, unclaimed func(handover)) (*handovers, error) {
 }
 
 // send hands a result over; an error means it did not leave.
-func (h *handovers) send(msg taskMsg, taskID, executionID string, data []byte) error {
+func (h *handovers) send(ack, taskID, executionID string, data []byte) error {
 	now := time.Now()
 	h.mu.Lock()
 	h.n++
 	token := strconv.FormatUint(h.n, 36)
-	h.out[token] = handover{msg: msg, taskID: taskID, execu: executionID, data: data, at: now}
+	h.out[token] = handover{ack: ack, taskID: taskID, execu: executionID, data: data, at: now}
 	h.order = append(h.order, token)
 	// Forget the handovers no status came back for: they were taken.
 	i := 0
@@ -77,7 +81,7 @@ func (h *handovers) send(msg taskMsg, taskID, executionID string, data []byte) e
 	}
 	h.order = h.order[i:]
 	h.mu.Unlock()
-	m := &nats.Msg{Subject: bus.CommitSubject, Reply: h.prefix + token, Data: data, Header: nats.Header{bus.AckHeader: []string{msg.AckSubject()}}}
+	m := &nats.Msg{Subject: bus.CommitSubject, Reply: h.prefix + token, Data: data, Header: nats.Header{bus.AckHeader: []string{ack}}}
 	if err := h.nc.PublishMsg(m); err != nil {
 		h.mu.Lock()
 		delete(h.out, token)

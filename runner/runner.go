@@ -319,11 +319,11 @@ func (r *Runner) handle(ctx context.Context, kv jetstream.KeyValue, msg taskMsg,
 	stop()
 	// Straight to a control plane, which commits the result and then
 	// acknowledges the task.
-	if err := r.handovers.send(msg, t.ID, t.ExecutionID, data); err == nil {
+	if err := r.handovers.send(msg.AckSubject(), t.ID, t.ExecutionID, data); err == nil {
 		r.done.Add(1)
 		return
 	}
-	if r.toResults(ctx, handover{msg: msg, taskID: t.ID, execu: t.ExecutionID, data: data}) {
+	if r.toResults(ctx, handover{ack: msg.AckSubject(), taskID: t.ID, execu: t.ExecutionID, data: data}) {
 		r.done.Add(1)
 	}
 }
@@ -342,12 +342,12 @@ func (r *Runner) toResults(ctx context.Context, h handover) bool {
 		}
 		if pctx.Err() != nil {
 			r.logf("runner %s: task %s: could not publish the result: %v; it will be redelivered", r.ID, h.taskID, err)
-			_ = h.msg.Nak()
+			_ = r.NC.Publish(h.ack, ackNak)
 			return false
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	if err := h.msg.Ack(); err != nil {
+	if err := r.NC.Publish(h.ack, ackAck); err != nil {
 		r.logf("runner %s: task %s: ack: %v", r.ID, h.taskID, err)
 	}
 	return true
