@@ -21,24 +21,9 @@ import (
 //	WEFT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
 //	  go test -run '^$' -bench ExecutionWrites -benchtime 5s ./store/sqlstore/
 func BenchmarkStore_ExecutionWrites(b *testing.B) {
-	open := map[string]func(b *testing.B) string{
-		"sqlite":   func(b *testing.B) string { return "sqlite:" + filepath.Join(b.TempDir(), "weft.db") },
-		"postgres": func(b *testing.B) string { return pgtest.URL(b) },
-	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run(name, func(b *testing.B) {
-			s, err := Open(ctx, open[name](b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			if _, err := s.Migrate(ctx); err != nil {
-				b.Fatal(err)
-			}
-			w, err := s.CreateWorkflow(ctx, "bench", json.RawMessage(`{"name":"bench","nodes":[],"connections":{}}`))
-			if err != nil {
-				b.Fatal(err)
-			}
+			s, w := benchStore(b, name)
 			result := json.RawMessage(`{"json":{"greeting":"hello ann","double":42}}`)
 			runData := json.RawMessage(`{"Webhook":[{"data":{"main":[[{"json":{"body":{"name":"ann","n":21}}}]]}}],"Edit Fields":[{"data":{"main":[[{"json":{"greeting":"hello ann","double":42}}]]}}]}`)
 			const writers = 16
@@ -101,24 +86,9 @@ func cpuTime() time.Duration {
 //	WEFT_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable \
 //	  go test -run '^$' -bench Prune -benchtime 10x ./store/sqlstore/
 func BenchmarkStore_Prune(b *testing.B) {
-	open := map[string]func(b *testing.B) string{
-		"sqlite":   func(b *testing.B) string { return "sqlite:" + filepath.Join(b.TempDir(), "weft.db") },
-		"postgres": func(b *testing.B) string { return pgtest.URL(b) },
-	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run(name, func(b *testing.B) {
-			s, err := Open(ctx, open[name](b))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			if _, err := s.Migrate(ctx); err != nil {
-				b.Fatal(err)
-			}
-			w, err := s.CreateWorkflow(ctx, "bench", json.RawMessage(`{"name":"bench","nodes":[],"connections":{}}`))
-			if err != nil {
-				b.Fatal(err)
-			}
+			s, w := benchStore(b, name)
 			runData := json.RawMessage(`{"Webhook":[{"data":{"main":[[{"json":{"body":{"name":"ann","n":21}}}]]}}]}`)
 			add := func(n int) {
 				var wg sync.WaitGroup
@@ -185,4 +155,27 @@ func BenchmarkStore_Prune(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+}
+
+// benchStore opens a migrated store of the dialect named ("sqlite" or
+// "postgres") holding one workflow; it is closed when b ends.
+func benchStore(b *testing.B, name string) (*Store, *store.Workflow) {
+	b.Helper()
+	url := "sqlite:" + filepath.Join(b.TempDir(), "weft.db")
+	if name == "postgres" {
+		url = pgtest.URL(b)
+	}
+	s, err := Open(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	w, err := s.CreateWorkflow(ctx, "bench", json.RawMessage(`{"name":"bench","nodes":[],"connections":{}}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s, w
 }
