@@ -67,15 +67,15 @@ const (
 // its task is acknowledged on.
 const AckHeader = "Weft-Ack"
 
-// TaskAckPrefix begins the acknowledgement subject of every task; the
+// taskAckPrefix begins the acknowledgement subject of every task; the
 // subject then names the stream and consumer (IsTaskAckSubject checks it).
-const TaskAckPrefix = "$JS.ACK."
+const taskAckPrefix = "$JS.ACK."
 
 // IsTaskAckSubject reports whether s acknowledges a message of the tasks
 // stream delivered through the runners' consumer: a control plane
 // acknowledges only such subjects on a runner's word.
 func IsTaskAckSubject(s string) bool {
-	return strings.HasPrefix(s, TaskAckPrefix) && strings.Contains(s, "."+TasksStream+"."+RunnersConsumer+".") &&
+	return strings.HasPrefix(s, taskAckPrefix) && strings.Contains(s, "."+TasksStream+"."+RunnersConsumer+".") &&
 		!strings.ContainsAny(s, " \t\r\n*>")
 }
 

@@ -40,10 +40,10 @@ type handovers struct {
 // results stream needs and the task's acknowledgement subject, not the
 // task message: under load a second's worth of them is held.
 type handover struct {
-	ack           string
-	taskID, execu string
-	data          []byte
-	at            time.Time
+	ack                 string
+	taskID, executionID string
+	data                []byte
+	at                  time.Time
 }
 
 // forgetAfter is how long a handover is remembered: a no-responders status
@@ -68,7 +68,7 @@ func (h *handovers) send(ack, taskID, executionID string, data []byte) error {
 	h.mu.Lock()
 	h.n++
 	token := strconv.FormatUint(h.n, 36)
-	h.out[token] = handover{ack: ack, taskID: taskID, execu: executionID, data: data, at: now}
+	h.out[token] = handover{ack: ack, taskID: taskID, executionID: executionID, data: data, at: now}
 	h.order = append(h.order, token)
 	// Forget the handovers no status came back for: they were taken.
 	i := 0

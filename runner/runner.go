@@ -323,7 +323,7 @@ func (r *Runner) handle(ctx context.Context, kv jetstream.KeyValue, msg taskMsg,
 		r.done.Add(1)
 		return
 	}
-	if r.toResults(ctx, handover{ack: msg.AckSubject(), taskID: t.ID, execu: t.ExecutionID, data: data}) {
+	if r.toResults(ctx, handover{ack: msg.AckSubject(), taskID: t.ID, executionID: t.ExecutionID, data: data}) {
 		r.done.Add(1)
 	}
 }
@@ -336,7 +336,7 @@ func (r *Runner) toResults(ctx context.Context, h handover) bool {
 	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for {
-		err := bus.Publish(pctx, r.NC, bus.ResultSubject+h.execu, h.taskID, h.data)
+		err := bus.Publish(pctx, r.NC, bus.ResultSubject+h.executionID, h.taskID, h.data)
 		if err == nil {
 			break
 		}

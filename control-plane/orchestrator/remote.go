@@ -283,7 +283,8 @@ func (d *Remote) Start(ctx context.Context) error {
 	}
 	msgs := make(chan resultMsg, 2048)
 	// Results handed straight over by runners join the same commit loop
-	// as those from the stream; the answer goes once they are committed.
+	// as those from the stream; their tasks are acknowledged once they are
+	// committed.
 	direct, err := d.nc.QueueSubscribe(bus.CommitSubject, bus.ControlPlanes, func(m *nats.Msg) {
 		r := directResult{m: m, nc: d.nc, ack: m.Header.Get(bus.AckHeader)}
 		if !bus.IsTaskAckSubject(r.ack) {
