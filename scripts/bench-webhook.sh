@@ -26,6 +26,9 @@ trap cleanup EXIT
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 make -s build core >/dev/null
 go build -o "$TMP/loadgen" ./internal/tools/loadgen
+# Write out what the builds left in the page cache now, not in the
+# kernel's writeback 30 s later, in the middle of a measurement.
+sync
 
 wait_http() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }
 
@@ -43,6 +46,8 @@ stolen() {
 # measure NAME URL: full speed, then half rate for latency.
 measure() {
   local name=$1 url=$2
+  # What the phase before wrote reaches the disk now, not during this one.
+  sync
   wrk -t2 -c16 -d3s -s "$LUA" "$url" >/dev/null 2>&1 || true
   local out rps t0 s0
   read -r t0 s0 < <(ticks)
