@@ -5,6 +5,7 @@ import (
 	"fmt"
 	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -88,16 +89,64 @@ type batcher struct {
 	// catchUp holds a request from the checkpointer to finish its
 	// checkpoint between two commits (see checkpoint.go).
 	catchUp chan struct{}
+
+	// The standby committer (when standbyAfter is set) takes writes only
+	// while the committer's commit has gone on for standbyAfter: most of
+	// the time one committer gathers every write into its batches, and a
+	// commit stuck behind the disk does not hold all the others.
+	standbyAfter time.Duration
+	busy         atomic.Bool
+	wake         chan struct{}
+	wakeTimer    *time.Timer
 }
 
-func (s *Store) startBatcher(committers int) {
+// defaultStandbyAfter is how long a Postgres commit goes on before the
+// standby committer takes the writes queued meanwhile: a commit takes
+// well under a millisecond unless the disk holds its log flush.
+const defaultStandbyAfter = 2 * time.Millisecond
+
+// startBatcher starts one committer, and a standby one when standbyAfter
+// is positive.
+func (s *Store) startBatcher(standbyAfter time.Duration) {
 	b := &batcher{s: s, ops: make(chan *writeOp, 4096), stop: make(chan struct{}), lazyWait: defaultLazyWait, busyWait: defaultBusyWait,
-		catchUp: make(chan struct{}, 1)}
-	for range committers {
+		catchUp: make(chan struct{}, 1), standbyAfter: standbyAfter}
+	b.wg.Add(1)
+	go b.loop()
+	if standbyAfter > 0 {
+		b.wake = make(chan struct{}, 1)
+		b.wakeTimer = time.AfterFunc(time.Hour, func() {
+			select {
+			case b.wake <- struct{}{}:
+			default:
+			}
+		})
+		b.wakeTimer.Stop()
 		b.wg.Add(1)
-		go b.loop()
+		go b.standby()
 	}
 	s.batch = b
+}
+
+// standby commits what is queued while the committer's commit outlasts
+// standbyAfter.
+func (b *batcher) standby() {
+	defer b.wg.Done()
+	for {
+		select {
+		case <-b.wake:
+		case <-b.stop:
+			return
+		}
+		for b.busy.Load() {
+			select {
+			case op := <-b.ops:
+				b.run(b.drain([]*writeOp{op}))
+			case <-time.After(b.standbyAfter):
+			case <-b.stop:
+				return
+			}
+		}
+	}
 }
 
 func (b *batcher) close() {
@@ -149,7 +198,15 @@ func (b *batcher) loop() {
 			}
 		}
 		batch = b.fill(append(batch[:0], first))
+		if b.wakeTimer != nil {
+			b.busy.Store(true)
+			b.wakeTimer.Reset(b.standbyAfter)
+		}
 		b.run(batch)
+		if b.wakeTimer != nil {
+			b.wakeTimer.Stop()
+			b.busy.Store(false)
+		}
 	}
 }
 

@@ -326,3 +326,79 @@ func TestDriverValue(t *testing.T) {
 		t.Fatal("driverValue(struct{}{}) succeeded, want an error")
 	}
 }
+
+// TestStandbyCommitterTakesOverAStuckCommit: with Postgres, one committer
+// gathers the writes, and while its commit is held up (here by a row lock
+// another transaction keeps) the standby commits the writes queued behind
+// it; once the commit goes through, the one committer takes them again.
+func TestStandbyCommitterTakesOverAStuckCommit(t *testing.T) {
+	s := openPostgres(t)
+	defer s.Close()
+	migrated(t, s)
+	w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for range 2 {
+		e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "manual", Status: store.StatusRunning})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	lock, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback()
+	if _, err := lock.ExecContext(ctx, `SELECT id FROM executions WHERE id = $1 FOR UPDATE`, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	commits0, _ := s.WriteStats()
+	stuck := make(chan error, 1)
+	go func() {
+		stuck <- s.FinishExecution(ctx, ids[0], store.StatusSuccess, nil, "", json.RawMessage(`{}`), nil)
+	}()
+	// The committer is held on the lock: its commit has begun.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if c, _ := s.WriteStats(); c > commits0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first write was never committed")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	second := make(chan error, 1)
+	go func() {
+		second <- s.FinishExecution(ctx, ids[1], store.StatusSuccess, nil, "", json.RawMessage(`{}`), nil)
+	}()
+	select {
+	case err := <-second:
+		if err != nil {
+			t.Fatalf("a write queued behind a stuck commit: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		_ = lock.Rollback()
+		<-stuck
+		<-second
+		t.Fatal("a write queued behind a stuck commit waited for it")
+	}
+	select {
+	case err := <-stuck:
+		t.Fatalf("the stuck write finished before its lock was released: %v", err)
+	default:
+	}
+	if err := lock.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-stuck; err != nil {
+		t.Fatalf("the stuck write: %v", err)
+	}
+	for _, id := range ids {
+		if e, err := s.GetExecution(ctx, id); err != nil || e.Status != store.StatusSuccess {
+			t.Fatalf("execution %s: %+v, %v", id, e, err)
+		}
+	}
+}

@@ -182,15 +182,16 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("store: connecting to %s: %w", s.dialect, err)
 	}
 	// SQLite writes one transaction at a time. Postgres takes several, but
-	// each commit waits for its WAL flush: two committers keep one batch
-	// filling while the other commits, and batches stay large. Four made
-	// smaller batches, more commits and more Postgres CPU per execution
-	// (docs/benchmarks.md, "Sharing commits").
-	committers := 1
+	// each commit waits for its WAL flush. One committer gathers the most
+	// writes per commit (a quarter less Postgres CPU per execution than
+	// two), but a flush held up by the disk then holds every write; a
+	// standby committer takes over the writes queued behind a commit that
+	// lasts (docs/benchmarks.md).
+	var standbyAfter time.Duration
 	if s.dialect == Postgres {
-		committers = 2
+		standbyAfter = defaultStandbyAfter
 	}
-	s.startBatcher(committers)
+	s.startBatcher(standbyAfter)
 	if s.dialect == SQLite {
 		// After the first connection: it switched the file to WAL mode.
 		ck, err := startCheckpointer(ctx, s.dsn, s.batch.requestCatchUp)
