@@ -127,7 +127,7 @@ type Handle struct {
 // each is committed before anything that depends on it goes out (the next
 // task, a webhook response, a parked wait, an outcome other than success),
 // or with the execution's successful outcome, which holds it in its run
-// data. Its runner is answered only then.
+// data. Its task is acknowledged only then.
 type pendingResults struct {
 	mu   sync.Mutex
 	list []*pendingResult
@@ -153,7 +153,7 @@ func (p *pendingResults) take() []*pendingResult {
 	return l
 }
 
-// commit stores the pending results, then answers their runners. On
+// commit stores the pending results, then acknowledges their tasks. On
 // failure they stay pending.
 func (p *pendingResults) commit(ctx context.Context, st store.Store) error {
 	l := p.take()
@@ -176,7 +176,7 @@ func (p *pendingResults) commit(ctx context.Context, st store.Store) error {
 	return nil
 }
 
-// committed answers the runners of results the store now holds otherwise
+// committed acknowledges the tasks of results the store now holds otherwise
 // (in the outcome's run data).
 func (p *pendingResults) committed() {
 	for _, r := range p.take() {

@@ -146,8 +146,8 @@ type delivery struct {
 	commit *pendingResult
 }
 
-// pendingResult is a result received but not yet in the store; the runner
-// that sent it waits for acked.
+// pendingResult is a result received but not yet in the store; acked
+// acknowledges its task, once it is.
 type pendingResult struct {
 	row   store.TaskResult
 	acked func()
