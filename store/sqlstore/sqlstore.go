@@ -817,12 +817,17 @@ func (s *Store) PruneExecutions(ctx context.Context, r store.Retention) (int, er
 				if err != nil {
 					return err
 				}
-				// The ids come in order: the range lets the planner use
-				// the index even before the table has statistics (a
-				// fresh database under load: without them Postgres
-				// reckons 50 ids match a quarter of the log and scans it
-				// all, 1.6 ms per batch at 20,000 entries).
-				bounds := append([]any{ids[0], ids[len(ids)-1]}, ids...)
+				// The batch's id range lets the planner use the index
+				// even before the table has statistics (a fresh database
+				// under load: without them Postgres reckons 50 ids match
+				// a quarter of the log and scans it all, 1.6 ms per batch
+				// at 20,000 entries). A walk in start order does not come
+				// in id order.
+				lo, hi := ids[0].(string), ids[0].(string)
+				for _, id := range ids[1:] {
+					lo, hi = min(lo, id.(string)), max(hi, id.(string))
+				}
+				bounds := append([]any{lo, hi}, ids...)
 				if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM events WHERE execution_id BETWEEN ? AND ? AND execution_id IN (`+marks+`)`), bounds...); err != nil {
 					return err
 				}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -35,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DeleteCascades", testDeleteCascades},
 		{"Events", testEvents},
 		{"Retention", testRetention},
+		{"RetentionInStartOrder", testRetentionInStartOrder},
 		{"NotFound", testNotFound},
 		{"TaskResultsIdempotent", testTaskResults},
 		{"ClaimAndRenewLeases", testLeases},
@@ -956,4 +958,43 @@ func testBlobRefs(t *testing.T, s store.Store) {
 		t.Fatal(err)
 	}
 	sameRefs(t, "after deleting the workflow", blobRefs(t, s), map[string]bool{})
+}
+
+// testRetentionInStartOrder prunes by age executions whose start order is
+// not their id order (each created later, started earlier): every one goes,
+// with its change log entries.
+func testRetentionInStartOrder(t *testing.T, s store.Store) {
+	w := mustCreate(t, s, "order")
+	now := time.Now()
+	var ids []string
+	for i := range 5 {
+		e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "trigger", StartedAt: now.Add(-time.Duration(20+i) * 24 * time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.FinishExecution(ctx, e.ID, store.StatusSuccess, nil, "", json.RawMessage(`{}`), nil); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	kept, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "trigger"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PruneExecutions(ctx, store.Retention{MaxAge: 7 * 24 * time.Hour, Batch: 3})
+	if err != nil || n != len(ids) {
+		t.Fatalf("pruned %d by age, %v; want %d", n, err, len(ids))
+	}
+	if _, err := s.GetExecution(ctx, kept.ID); err != nil {
+		t.Fatalf("the new execution was pruned: %v", err)
+	}
+	evs, err := s.Events(ctx, 0, store.MaxPageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		if slices.Contains(ids, ev.ExecutionID) {
+			t.Errorf("change log entry %q of pruned execution %s left behind", ev.Kind, ev.ExecutionID)
+		}
+	}
 }
