@@ -141,7 +141,7 @@ func (s *Store) ClaimExecutions(ctx context.Context, owner string, until time.Ti
 
 // RenewLeases implements store.Store.
 func (s *Store) RenewLeases(ctx context.Context, owner string, until time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET lease_until = ? WHERE owner = ? AND status = 'running'`), ms(until), owner)
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET lease_until = ? WHERE `+s.unlocked(`owner = ? AND status = 'running'`)), ms(until), owner)
 	if err != nil {
 		return 0, fmt.Errorf("store: renew leases of %q: %w", owner, err)
 	}
@@ -176,9 +176,25 @@ func (s *Store) SuspendExecution(ctx context.Context, id string, until time.Time
 	return nil
 }
 
+// unlocked turns cond, a condition on executions, into one that holds for
+// the rows it matches that no other transaction has locked, on Postgres.
+// An update of many executions at once must not wait for a row another
+// transaction holds: a group commit finishing several executions locks
+// them in its own order, and two transactions each waiting for a row the
+// other holds deadlock, stalling both for Postgres's deadlock_timeout
+// before one fails. The rows skipped are being changed by their holder;
+// the next renewal or wake-up takes them if they still need it. (SQLite
+// writes one transaction at a time and locks no rows.)
+func (s *Store) unlocked(cond string) string {
+	if s.dialect != Postgres {
+		return cond
+	}
+	return `id IN (SELECT id FROM executions WHERE ` + cond + ` FOR NO KEY UPDATE SKIP LOCKED)`
+}
+
 // WakeExecutions implements store.Store.
 func (s *Store) WakeExecutions(ctx context.Context, now time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', lease_until = 0 WHERE status = 'waiting' AND wait_until > 0 AND wait_until <= ?`), ms(now))
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', lease_until = 0 WHERE `+s.unlocked(`status = 'waiting' AND wait_until > 0 AND wait_until <= ?`)), ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("store: wake executions: %w", err)
 	}
