@@ -200,11 +200,12 @@ func (h *Handle) Execution() *engine.Execution {
 	}
 }
 
-// Ran is closed when the execution's outcome is known: with its node
-// results committed, before the outcome itself is (Done follows once it
-// is). A webhook answering with the last node's output needs no more: a
-// control plane that died before recording the outcome would resume the
-// execution and replay the same one.
+// Ran is closed when the execution's outcome is known, before it is
+// recorded (Done follows once it is). A webhook answering with the last
+// node's output needs no more: the execution is in the store, and a
+// control plane that died before recording the outcome leaves it to be
+// resumed elsewhere, its node results committed or their tasks not yet
+// acknowledged (the tasks run again, as they do when a runner dies).
 func (h *Handle) Ran() <-chan struct{} { return h.ran }
 
 // Done is closed when the execution has finished and been recorded.
@@ -401,10 +402,10 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 			o.logf("execution %s: committing node results: %v", e.ID, err)
 		}
 	}
-	if runErr == nil && !stopped && exec != nil && exec.Status != "" && !withOutcome {
-		// The outcome is final: every node result it holds is committed,
-		// so a control plane resuming this execution would replay the
-		// same outcome. Whoever only needs the outcome may go on now.
+	if runErr == nil && !stopped && exec != nil && exec.Status != "" {
+		// The outcome is final. Whoever only needs it may go on now; the
+		// results it holds are committed, or, pending, their tasks stay
+		// unacknowledged until its record commits them (see Ran).
 		close(h.ran)
 	}
 	if runErr != nil && o.base.Err() != nil && !stopped {
@@ -441,7 +442,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	}
 	fctx := context.WithoutCancel(o.base)
 	recordCtx := fctx
-	if o.Running() > 1 && !withOutcome {
+	if o.Running() > 1 {
 		// The outcome is out; with other executions writing too, its
 		// record can share one of their commits.
 		recordCtx = store.Unhurried(fctx)

@@ -831,9 +831,9 @@ func TestOutcomeKnownBeforeRecorded(t *testing.T) {
 
 // TestLastResultCommittedWithTheOutcome checks that a successful
 // execution's last node result is not written on its own: it is committed
-// with the outcome, which holds it, and only then is the outcome reported.
-// Results that later tasks depend on are committed before those tasks go
-// out.
+// with the outcome, which holds it, and its task stays unacknowledged
+// until then. The outcome is reported before that commit. Results that
+// later tasks depend on are committed before those tasks go out.
 func TestLastResultCommittedWithTheOutcome(t *testing.T) {
 	svc, st, gs := gated(t)
 	ctx := context.Background()
@@ -853,11 +853,43 @@ func TestLastResultCommittedWithTheOutcome(t *testing.T) {
 	}
 	select {
 	case <-h.Ran():
-		t.Fatal("outcome reported before the commit that holds its last node result")
-	default:
+	case <-time.After(time.Minute):
+		t.Fatal("the outcome was not reported while it was being recorded")
+	}
+	if x := h.Execution(); x == nil || x.Status != "success" || !strings.Contains(string(x.RunData["Code"][0].Outputs()[0][0].JSON), `"n":3`) {
+		t.Fatalf("outcome %+v, want success with Code's n 3", x)
+	}
+	// Set's task is acknowledged (its result committed); Code's waits for
+	// the outcome's commit.
+	_, js := natstest.JetStream(t, svc.NATS, "test")
+	cons, err := js.Consumer(ctx, bus.TasksStream, bus.RunnersConsumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acked := func(want uint64) *jetstream.ConsumerInfo {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; {
+			ci, err := cons.Info(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ci.AckFloor.Consumer >= want {
+				return ci
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("tasks: %d of %d acknowledged, want %d", ci.AckFloor.Consumer, ci.Delivered.Consumer, want)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	if ci := acked(1); ci.NumAckPending != 1 || ci.Delivered.Consumer != 2 {
+		t.Fatalf("tasks while the outcome is being recorded: %d delivered, %d unacknowledged; want 2 and 1 (Code's)", ci.Delivered.Consumer, ci.NumAckPending)
 	}
 	gs.open()
 	<-h.Done()
+	if ci := acked(2); ci.NumAckPending != 0 {
+		t.Fatalf("%d tasks unacknowledged after the outcome's commit", ci.NumAckPending)
+	}
 	e, err := st.GetExecution(ctx, h.ID)
 	if err != nil || e.Status != store.StatusSuccess {
 		t.Fatalf("stored execution %+v (%v)", e, err)
@@ -868,9 +900,6 @@ func TestLastResultCommittedWithTheOutcome(t *testing.T) {
 	}
 	if code := runData["Code"][0].Outputs()[0][0].JSON; !strings.Contains(string(code), `"n":3`) {
 		t.Fatalf("Code output %s, want n 3", code)
-	}
-	if x := h.Execution(); x == nil || x.Status != "success" {
-		t.Fatalf("outcome %+v", x)
 	}
 }
 
