@@ -216,9 +216,9 @@ type Store interface {
 	// one transaction. It returns false, committing nothing, when another
 	// control plane fired that instant first (NextAt changed).
 	FireSchedule(ctx context.Context, s Schedule, firedAt, next time.Time, e *Execution) (*Execution, bool, error)
-	// RenewLeases extends the lease of every running execution owner
-	// holds, and returns how many there are.
-	RenewLeases(ctx context.Context, owner string, until time.Time) (int, error)
+	// RenewLeases extends the lease of the running executions among ids
+	// that owner holds, and returns how many there are.
+	RenewLeases(ctx context.Context, owner string, ids []string, until time.Time) (int, error)
 
 	// PruneExecutions deletes finished executions started before
 	// r.MaxAge ago, and the oldest finished ones beyond the newest

@@ -501,6 +501,17 @@ func (o *Orchestrator) Handle(id string) *Handle {
 	return o.running[id]
 }
 
+// runningIDs returns the ids of the executions running here.
+func (o *Orchestrator) runningIDs() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	ids := make([]string, 0, len(o.running))
+	for id := range o.running {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
 // Running returns how many executions run here.
 func (o *Orchestrator) Running() int {
 	o.mu.Lock()
@@ -561,8 +572,10 @@ func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution) error 
 // notice the end of the base context.
 func (o *Orchestrator) Maintain(ctx context.Context) {
 	tick.Every(ctx, o.lease/3, func() {
-		if _, err := o.store.RenewLeases(ctx, o.owner, time.Now().Add(o.lease)); err != nil && !errors.Is(err, context.Canceled) {
-			o.logf("renewing leases: %v", err)
+		if ids := o.runningIDs(); len(ids) > 0 {
+			if _, err := o.store.RenewLeases(ctx, o.owner, ids, time.Now().Add(o.lease)); err != nil && !errors.Is(err, context.Canceled) {
+				o.logf("renewing leases: %v", err)
+			}
 		}
 		if _, err := o.Resume(ctx, false); err != nil && !errors.Is(err, context.Canceled) {
 			o.logf("claiming abandoned executions: %v", err)

@@ -139,14 +139,30 @@ func (s *Store) ClaimExecutions(ctx context.Context, owner string, until time.Ti
 	return out, nil
 }
 
-// RenewLeases implements store.Store.
-func (s *Store) RenewLeases(ctx context.Context, owner string, until time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET lease_until = ? WHERE `+s.unlocked(`owner = ? AND status = 'running'`)), ms(until), owner)
-	if err != nil {
-		return 0, fmt.Errorf("store: renew leases of %q: %w", owner, err)
+// RenewLeases implements store.Store. It finds the executions by id, a
+// few hundred at a time: a control plane knows what it runs, and a walk of
+// every running execution goes through index entries of all those that
+// ran, until Postgres vacuums them, holding the rows it takes meanwhile.
+func (s *Store) RenewLeases(ctx context.Context, owner string, ids []string, until time.Time) (int, error) {
+	const chunk = 500
+	n := 0
+	for len(ids) > 0 {
+		part := ids[:min(chunk, len(ids))]
+		ids = ids[len(part):]
+		args := make([]any, 0, len(part)+2)
+		args = append(args, ms(until), owner)
+		for _, id := range part {
+			args = append(args, id)
+		}
+		in := strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")
+		res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET lease_until = ? WHERE `+s.unlocked(`owner = ? AND status = 'running' AND id IN (`+in+`)`)), args...)
+		if err != nil {
+			return n, fmt.Errorf("store: renew leases of %q: %w", owner, err)
+		}
+		m, _ := res.RowsAffected()
+		n += int(m)
 	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	return n, nil
 }
 
 // SuspendExecution implements store.Store.

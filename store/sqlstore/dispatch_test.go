@@ -71,7 +71,7 @@ func TestManyRowUpdatesSkipLockedExecutions(t *testing.T) {
 			return 0
 		}
 	}
-	if n := within("RenewLeases", func() (int, error) { return s.RenewLeases(ctx, "cp", now.Add(time.Hour)) }); n != 1 {
+	if n := within("RenewLeases", func() (int, error) { return s.RenewLeases(ctx, "cp", []string{held, free}, now.Add(time.Hour)) }); n != 1 {
 		t.Fatalf("RenewLeases renewed %d executions, want 1 (the one not held)", n)
 	}
 	if n := within("WakeExecutions", func() (int, error) { return s.WakeExecutions(ctx, now) }); n != 1 {

@@ -577,9 +577,18 @@ func testLeases(t *testing.T, s store.Store) {
 	if again, _ := s.ClaimExecutions(ctx, "cp-d", now.Add(time.Minute), 10, false); len(again) != 0 {
 		t.Fatalf("claimed twice: %+v", again)
 	}
-	n, err := s.RenewLeases(ctx, "cp-b", now.Add(2*time.Hour))
+	// Only the running executions among the ids that cp-b holds: not the
+	// one cp-c claimed, nor ids of none; past a few hundred ids as well.
+	ids := []string{expired, live}
+	for i := range 700 {
+		ids = append(ids, fmt.Sprintf("missing-%d", i))
+	}
+	n, err := s.RenewLeases(ctx, "cp-b", ids, now.Add(2*time.Hour))
 	if err != nil || n != 1 {
 		t.Fatalf("RenewLeases = %d, %v; want 1", n, err)
+	}
+	if c, err := s.GetExecution(ctx, expired); err != nil || c.LeaseUntil.After(now.Add(90*time.Minute)) {
+		t.Fatalf("the execution cp-c claimed: lease until %v (%v), want it left alone", c.LeaseUntil, err)
 	}
 	e, err := s.GetExecution(ctx, live)
 	if err != nil {
