@@ -78,13 +78,20 @@ func running(w *store.Workflow) *store.Execution {
 	return &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning}
 }
 
-// workflowWithExecution stores a workflow and one running execution of it.
-func workflowWithExecution(t *testing.T, s *Store) (*store.Workflow, *store.Execution) {
+// emptyWorkflow stores a workflow with no nodes.
+func emptyWorkflow(t *testing.T, s *Store) *store.Workflow {
 	t.Helper()
 	w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return w
+}
+
+// workflowWithExecution stores a workflow and one running execution of it.
+func workflowWithExecution(t *testing.T, s *Store) (*store.Workflow, *store.Execution) {
+	t.Helper()
+	w := emptyWorkflow(t, s)
 	x, err := s.CreateExecution(ctx, running(w))
 	if err != nil {
 		t.Fatal(err)
@@ -335,10 +342,7 @@ func TestStandbyCommitterTakesOverAStuckCommit(t *testing.T) {
 	s := openPostgres(t)
 	defer s.Close()
 	migrated(t, s)
-	w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := emptyWorkflow(t, s)
 	var ids []string
 	for range 2 {
 		e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "manual", Status: store.StatusRunning})

@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -18,10 +17,7 @@ func TestManyRowUpdatesSkipLockedExecutions(t *testing.T) {
 	s := openPostgres(t)
 	defer s.Close()
 	migrated(t, s)
-	w, err := s.CreateWorkflow(ctx, "w", json.RawMessage(`{"name":"w","nodes":[],"connections":{}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := emptyWorkflow(t, s)
 	now := time.Now()
 	mk := func() string {
 		e, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "trigger", Status: store.StatusRunning,
