@@ -113,7 +113,8 @@ func TestWebhookLastNode(t *testing.T) {
 }
 
 // lastWebhookItem returns the Webhook node's item in a workflow's latest
-// execution.
+// execution, once that is recorded: a webhook answering with the last
+// node's output answers before the outcome's commit.
 func lastWebhookItem(t *testing.T, base, workflowID string) map[string]any {
 	t.Helper()
 	l := call(t, "GET", base+"/api/v1/executions?limit=1&workflowId="+workflowID, "")
@@ -121,7 +122,13 @@ func lastWebhookItem(t *testing.T, base, workflowID string) map[string]any {
 	if len(data) == 0 {
 		t.Fatalf("no execution: %s", l.raw)
 	}
-	return firstItem(t, call(t, "GET", base+"/api/v1/executions/"+data[0].(map[string]any)["id"].(string), ""), "Webhook")
+	url := base + "/api/v1/executions/" + data[0].(map[string]any)["id"].(string)
+	e := call(t, "GET", url, "")
+	for deadline := time.Now().Add(10 * time.Second); e.body["status"] == "running" && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+		e = call(t, "GET", url, "")
+	}
+	return firstItem(t, e, "Webhook")
 }
 
 func TestWebhookURLOnThePublicURL(t *testing.T) {
