@@ -124,10 +124,12 @@ type Handle struct {
 }
 
 // pendingResults are results an execution received but has not committed:
-// each is committed before anything that depends on it goes out (the next
-// task, a webhook response, a parked wait, an outcome other than success),
-// or with the execution's successful outcome, which holds it in its run
-// data. Its task is acknowledged only then.
+// each is committed before anything that depends on it goes out durably
+// (the next task, a parked wait, an outcome other than success), or with
+// the execution's successful outcome, which holds it in its run data. Its
+// task is acknowledged only then, so a control plane that dies first
+// leaves the task to run again. A webhook's answer may go out before: it
+// is not kept, and the execution it came from is.
 type pendingResults struct {
 	mu   sync.Mutex
 	list []*pendingResult
@@ -343,9 +345,8 @@ func (d execDispatcher) Run(ctx context.Context, t *engine.NodeTask) (*engine.No
 		return res, err
 	}
 	if res.Response != nil && res.Error == nil {
-		if err := d.commitPending(ctx); err != nil {
-			return nil, err
-		}
+		// Answered from results maybe not committed yet: their tasks stay
+		// unacknowledged until they are (see Ran).
 		d.h.responded.Do(func() { d.h.response <- res.Response })
 	}
 	if res.Wait != nil && res.Error == nil {
