@@ -534,7 +534,7 @@ func (o *Orchestrator) Resume(ctx context.Context, takeOver bool) (int, error) {
 			if o.Handle(e.ID) != nil {
 				continue
 			}
-			if err := o.resumeOne(ctx, e); err != nil {
+			if _, err := o.resumeOne(ctx, e); err != nil {
 				o.logf("execution %s: cannot resume: %v", e.ID, err)
 				errDoc, _ := json.Marshal(map[string]string{"message": "could not be resumed: " + err.Error()})
 				_ = o.store.FinishExecution(ctx, e.ID, store.StatusError, errDoc, "", nil, nil)
@@ -548,24 +548,23 @@ func (o *Orchestrator) Resume(ctx context.Context, takeOver bool) (int, error) {
 	}
 }
 
-func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution) error {
+func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution) (*Handle, error) {
 	lw, err := o.workflow(ctx, e.WorkflowID, e.WorkflowVersion)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var startData [][]api.Item
 	if len(e.StartData) > 0 {
 		if err := json.Unmarshal(e.StartData, &startData); err != nil {
-			return fmt.Errorf("start data: %w", err)
+			return nil, fmt.Errorf("start data: %w", err)
 		}
 	}
 	prior, err := o.store.TaskResults(ctx, e.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	o.logf("execution %s: resuming with %d committed node results", e.ID, len(prior))
-	o.launch(e, lw, startData, prior)
-	return nil
+	return o.launch(e, lw, startData, prior), nil
 }
 
 // Maintain renews this control plane's leases and claims abandoned

@@ -104,12 +104,15 @@ func (o *Orchestrator) ResumeWebhook(ctx context.Context, id, method string, ite
 	}
 	var h *Handle
 	for _, c := range claimed {
-		if err := o.resumeOne(ctx, c); err != nil {
+		ch, err := o.resumeOne(ctx, c)
+		if err != nil {
 			o.logf("execution %s: cannot resume: %v", c.ID, err)
 			continue
 		}
 		if c.ID == id {
-			h = o.Handle(id)
+			// The handle from the launch itself: the execution may end
+			// before a lookup by id could find it running.
+			h = ch
 		}
 	}
 	return h, nil
