@@ -204,6 +204,11 @@ type Store interface {
 	// task (the webhook call's data) and makes it running again, in one
 	// transaction. ErrConflict when it does not wait for a webhook call.
 	ResumeWaiting(ctx context.Context, id string, result json.RawMessage) error
+	// ClaimWaiting makes a waiting execution running again, owned by
+	// owner until until, and returns it with its start data: whoever stops
+	// it runs it to its Wait node, where it ends. ErrConflict when it does
+	// not wait.
+	ClaimWaiting(ctx context.Context, id, owner string, until time.Time) (*Execution, error)
 	// SetSchedules makes entries the schedules of a workflow version:
 	// rows of other nodes go; a node already scheduled for the same
 	// version keeps its NextAt and LastFired; others take the entry's

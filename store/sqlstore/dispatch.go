@@ -245,6 +245,38 @@ func (s *Store) ResumeWaiting(ctx context.Context, id string, result json.RawMes
 	return nil
 }
 
+// ClaimWaiting implements store.Store.
+func (s *Store) ClaimWaiting(ctx context.Context, id, owner string, until time.Time) (*store.Execution, error) {
+	var e *store.Execution
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		query := `SELECT ` + executionColumns + `, e.start_data FROM executions e WHERE e.id = ? AND e.status = 'waiting'`
+		if s.dialect == Postgres {
+			query += ` FOR UPDATE`
+		}
+		var startData sql.NullString
+		var err error
+		e, err = scanExecution(tx.QueryRowContext(ctx, s.q(query), id), &startData)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+		if startData.Valid {
+			e.StartData = json.RawMessage(startData.String)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', wait_webhook = 0, owner = ?, lease_until = ? WHERE id = ?`), owner, ms(until), id); err != nil {
+			return err
+		}
+		e.Status, e.WaitWebhook, e.Owner, e.LeaseUntil = store.StatusRunning, false, owner, until.UTC().Truncate(time.Millisecond)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim waiting execution %q: %w", id, err)
+	}
+	return e, nil
+}
+
 // SetSchedules implements store.Store.
 func (s *Store) SetSchedules(ctx context.Context, workflowID string, version int, entries []store.Schedule) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {

@@ -659,6 +659,36 @@ func testWaiting(t *testing.T, s store.Store) {
 	if err := s.ResumeWaiting(ctx, hooked, json.RawMessage(`{}`)); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("second webhook resume: %v, want ErrConflict", err)
 	}
+
+	// A waiting execution claimed to be stopped: running, owned, with its
+	// start data; once only.
+	stopped, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning,
+		Owner: "cp", LeaseUntil: now.Add(time.Hour), StartData: json.RawMessage(`[[{"json":{"n":1}}]]`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimWaiting(ctx, stopped.ID, "cp3", now.Add(time.Minute)); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("claiming a running execution as waiting: %v, want ErrConflict", err)
+	}
+	if err := s.SuspendExecution(ctx, stopped.ID, time.Time{}, stopped.ID+"/Wait/0/0", true, ""); err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.ClaimWaiting(ctx, stopped.ID, "cp3", now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ID != stopped.ID || c.Status != store.StatusRunning || c.Owner != "cp3" || c.Mode != "webhook" || string(c.StartData) != `[[{"json":{"n":1}}]]` {
+		t.Fatalf("claimed waiting execution: %+v (start data %s)", c, c.StartData)
+	}
+	if e, _ := s.GetExecution(ctx, stopped.ID); e.Status != store.StatusRunning || e.Owner != "cp3" || e.WaitWebhook || !e.LeaseUntil.After(now) {
+		t.Fatalf("stored claimed execution: %+v", e)
+	}
+	if _, err := s.ClaimWaiting(ctx, stopped.ID, "cp4", now.Add(time.Minute)); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("second claim: %v, want ErrConflict", err)
+	}
+	if _, err := s.ClaimWaiting(ctx, "no-such-execution", "cp4", now.Add(time.Minute)); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("claiming a missing execution: %v, want ErrConflict", err)
+	}
 }
 
 // testConcurrentWrites runs many execution writes at once (implementations
