@@ -47,33 +47,50 @@ func (a *API) retry(ctx *fasthttp.RequestCtx, id string) {
 	a.answerExecution(ctx, h, a.runTimeout())
 }
 
-// stop stops a running execution, wherever it runs.
+// stop stops a running or waiting execution, wherever it runs.
 func (a *API) stop(ctx *fasthttp.RequestCtx, id string) {
 	e, err := a.Store.GetExecution(ctx, id)
 	if err != nil {
 		storeError(ctx, err)
 		return
 	}
-	if e.Status != store.StatusRunning && e.Status != store.StatusWaiting && e.Status != store.StatusNew {
-		writeProblem(ctx, fasthttp.StatusConflict, "not_running", fmt.Sprintf("execution %s is %s, not running", id, e.Status))
-		return
+	var h *orchestrator.Handle
+	if e.Status == store.StatusWaiting {
+		h, err = a.Orch.StopWaiting(ctx, id)
+		if errors.Is(err, orchestrator.ErrNotWaiting) {
+			// Resumed or ended meanwhile: stop it as what it is now.
+			if e, err = a.Store.GetExecution(ctx, id); err != nil {
+				storeError(ctx, err)
+				return
+			}
+		} else if err != nil {
+			storeError(ctx, err)
+			return
+		}
 	}
-	h := a.Orch.Handle(id)
-	local, err := a.Orch.RequestStop(id)
-	if err != nil {
-		writeProblem(ctx, fasthttp.StatusServiceUnavailable, "bus_unavailable", err.Error())
-		return
+	if h == nil && e.Status != store.StatusWaiting {
+		if e.Status != store.StatusRunning && e.Status != store.StatusNew {
+			writeProblem(ctx, fasthttp.StatusConflict, "not_running", fmt.Sprintf("execution %s is %s, not running", id, e.Status))
+			return
+		}
+		h, err = a.Orch.RequestStop(id)
+		if err != nil {
+			writeProblem(ctx, fasthttp.StatusServiceUnavailable, "bus_unavailable", err.Error())
+			return
+		}
+		if h == nil {
+			// Another control plane runs it; it stops when the request
+			// reaches it.
+			ctx.Response.Header.Set("Location", "/api/v1/executions/"+id)
+			writeJSON(ctx, fasthttp.StatusAccepted, toExecDoc(e))
+			return
+		}
 	}
-	if !local {
-		// Another control plane runs it; it stops when the request
-		// reaches it.
-		ctx.Response.Header.Set("Location", "/api/v1/executions/"+id)
-		writeJSON(ctx, fasthttp.StatusAccepted, toExecDoc(e))
-		return
+	if h != nil {
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		_, _ = h.Wait(wctx)
 	}
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	_, _ = h.Wait(wctx)
 	saved, err := a.Store.GetExecution(context.WithoutCancel(ctx), id)
 	if err != nil {
 		storeError(ctx, err)

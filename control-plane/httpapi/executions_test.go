@@ -159,6 +159,41 @@ func TestStop(t *testing.T) {
 	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+execID+"/stop", ""), 409, "not_running")
 }
 
+// TestStopWaiting stops an execution parked at a Wait node: it ends as
+// canceled with the run data of the nodes before the Wait, and its waiting
+// webhook no longer resumes it.
+func TestStopWaiting(t *testing.T) {
+	base := serve(t)
+	wf := call(t, "POST", base+"/api/v1/workflows", approvalWorkflow).body["id"].(string)
+	call(t, "POST", base+"/api/v1/workflows/"+wf+"/activate", "")
+	if r := call(t, "POST", base+"/webhook/oa-approve", `{"order":5}`); r.status != 200 {
+		t.Fatalf("webhook: %d %s", r.status, r.raw)
+	}
+	var execID string
+	deadline := time.Now().Add(30 * time.Second)
+	for execID == "" && time.Now().Before(deadline) {
+		l := call(t, "GET", base+"/api/v1/executions?status=waiting", "")
+		if data, _ := l.body["data"].([]any); len(data) > 0 {
+			execID = data[0].(map[string]any)["id"].(string)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if execID == "" {
+		t.Fatal("the execution did not park")
+	}
+	r := call(t, "POST", base+"/api/v1/executions/"+execID+"/stop", "")
+	if r.status != 200 || r.body["status"] != "canceled" {
+		t.Fatalf("stop: %d %s", r.status, r.raw)
+	}
+	got := call(t, "GET", base+"/api/v1/executions/"+execID, "")
+	runData, _ := got.body["runData"].(map[string]any)
+	if got.body["status"] != "canceled" || runData["Hook"] == nil || runData["Done"] != nil || got.body["lastNodeExecuted"] != "Wait" {
+		t.Fatalf("stopped execution: %s", got.raw)
+	}
+	expectProblem(t, call(t, "POST", base+"/webhook-waiting/"+execID, `{"approved":true}`), 409, "not_waiting")
+	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+execID+"/stop", ""), 409, "not_running")
+}
+
 func TestEventsStream(t *testing.T) {
 	base := serve(t)
 	execID := startSlow(t, base)

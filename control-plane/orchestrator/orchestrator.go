@@ -19,9 +19,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/control-plane/engine"
 	"github.com/weftrun/weft/control-plane/internal/tick"
 	"github.com/weftrun/weft/control-plane/metrics"
@@ -113,7 +115,7 @@ type Handle struct {
 	err    error
 	cancel context.CancelFunc
 	// stopped is set when the execution was stopped on request.
-	stopped bool
+	stopped atomic.Bool
 	// response receives the first HTTP response a node asked for
 	// (Respond to Webhook).
 	response  chan json.RawMessage
@@ -304,16 +306,17 @@ func (o *Orchestrator) Start(ctx context.Context, req StartRequest) (*Handle, er
 	if err != nil {
 		return nil, err
 	}
-	return o.launch(e, lw, req.StartData, nil), nil
+	return o.launch(e, lw, req.StartData, nil, false), nil
 }
 
 // launch runs a committed execution in the background.
-func (o *Orchestrator) launch(e *store.Execution, lw *loadedWorkflow, startData [][]api.Item, prior map[string]json.RawMessage) *Handle {
+func (o *Orchestrator) launch(e *store.Execution, lw *loadedWorkflow, startData [][]api.Item, prior map[string]json.RawMessage, stopped bool) *Handle {
 	if o.met != nil {
 		o.met.ExecutionsStarted.Inc(e.Mode)
 	}
 	ctx, cancel := context.WithCancel(o.base)
 	h := &Handle{ID: e.ID, done: make(chan struct{}), ran: make(chan struct{}), cancel: cancel, response: make(chan json.RawMessage, 1)}
+	h.stopped.Store(stopped)
 	o.mu.Lock()
 	o.running[e.ID] = h
 	o.mu.Unlock()
@@ -336,6 +339,13 @@ type execDispatcher struct {
 }
 
 func (d execDispatcher) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
+	if d.h.stopped.Load() {
+		if _, replayed := d.prior[bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)]; !replayed {
+			// Stopped: nothing new runs.
+			d.h.cancel()
+			return nil, context.Canceled
+		}
+	}
 	// What this task is computed from is committed before it goes out.
 	if err := d.commitPending(ctx); err != nil {
 		return nil, err
@@ -352,6 +362,11 @@ func (d execDispatcher) Run(ctx context.Context, t *engine.NodeTask) (*engine.No
 	if res.Wait != nil && res.Error == nil {
 		if err := d.commitPending(ctx); err != nil {
 			return nil, err
+		}
+		if d.h.stopped.Load() {
+			// Stopped while it waited: it ends at its Wait node.
+			d.h.cancel()
+			return nil, context.Canceled
 		}
 		if err := d.o.handleWait(ctx, t, res.Wait); err != nil {
 			return nil, err
@@ -391,9 +406,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	}
 	exec, runErr := x.Run(ctx, lw.wf, opts)
 	h.exec, h.err = exec, runErr
-	o.mu.Lock()
-	stopped := h.stopped
-	o.mu.Unlock()
+	stopped := h.stopped.Load()
 	// A successful outcome holds the results still pending in its run data
 	// and commits them with itself; any other outcome needs them as task
 	// results (a retry starts from them), committed first.
@@ -472,17 +485,21 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 
 // Stop stops an execution running here; false when it is not.
 func (o *Orchestrator) Stop(id string) bool {
+	return o.stopHere(id) != nil
+}
+
+// stopHere stops an execution running here and returns its handle, or
+// nil when it does not run here.
+func (o *Orchestrator) stopHere(id string) *Handle {
 	o.mu.Lock()
 	h := o.running[id]
-	if h != nil {
-		h.stopped = true
-	}
 	o.mu.Unlock()
 	if h == nil {
-		return false
+		return nil
 	}
+	h.stopped.Store(true)
 	h.cancel()
-	return true
+	return h
 }
 
 // InflateItems puts binary data kept in the blob store back into items,
@@ -534,7 +551,7 @@ func (o *Orchestrator) Resume(ctx context.Context, takeOver bool) (int, error) {
 			if o.Handle(e.ID) != nil {
 				continue
 			}
-			if _, err := o.resumeOne(ctx, e); err != nil {
+			if _, err := o.resumeOne(ctx, e, false); err != nil {
 				o.logf("execution %s: cannot resume: %v", e.ID, err)
 				errDoc, _ := json.Marshal(map[string]string{"message": "could not be resumed: " + err.Error()})
 				_ = o.store.FinishExecution(ctx, e.ID, store.StatusError, errDoc, "", nil, nil)
@@ -548,7 +565,10 @@ func (o *Orchestrator) Resume(ctx context.Context, takeOver bool) (int, error) {
 	}
 }
 
-func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution) (*Handle, error) {
+// resumeOne runs a claimed execution again from its committed results;
+// stopped, it replays them and ends where it would run something new or
+// wait.
+func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution, stopped bool) (*Handle, error) {
 	lw, err := o.workflow(ctx, e.WorkflowID, e.WorkflowVersion)
 	if err != nil {
 		return nil, err
@@ -564,7 +584,7 @@ func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution) (*Hand
 		return nil, err
 	}
 	o.logf("execution %s: resuming with %d committed node results", e.ID, len(prior))
-	return o.launch(e, lw, startData, prior), nil
+	return o.launch(e, lw, startData, prior, stopped), nil
 }
 
 // Maintain renews this control plane's leases and claims abandoned

@@ -70,7 +70,7 @@ func (o *Orchestrator) Retry(ctx context.Context, req RetryRequest) (*Handle, er
 			return nil, err
 		}
 	}
-	return o.launch(e, lw, startData, prior), nil
+	return o.launch(e, lw, startData, prior, false), nil
 }
 
 // carryOver commits the successful node runs of an old execution as the
@@ -144,12 +144,37 @@ func keptResult(kept map[string]json.RawMessage, execID, node string, run int) *
 const StopSubject = "weft.stop."
 
 // RequestStop stops an execution here, or asks the control plane running
-// it to. It reports whether the execution was running here.
-func (o *Orchestrator) RequestStop(id string) (local bool, err error) {
-	if o.Stop(id) {
-		return true, nil
+// it to. It returns the execution's handle when it was running here.
+func (o *Orchestrator) RequestStop(id string) (*Handle, error) {
+	if h := o.stopHere(id); h != nil {
+		return h, nil
 	}
-	return false, o.remote.nc.Publish(StopSubject+id, nil)
+	return nil, o.remote.nc.Publish(StopSubject+id, nil)
+}
+
+// StopWaiting stops an execution parked at a Wait node. It is claimed
+// from the store and run here to its Wait node, replaying what its nodes
+// committed, and ends there as canceled with their run data.
+// ErrNotWaiting when it does not wait (it runs again, or has ended).
+func (o *Orchestrator) StopWaiting(ctx context.Context, id string) (*Handle, error) {
+	e, err := o.store.ClaimWaiting(ctx, id, o.owner, o.leaseEnd())
+	if errors.Is(err, store.ErrConflict) {
+		return nil, fmt.Errorf("execution %s: %w", id, ErrNotWaiting)
+	}
+	if err != nil {
+		return nil, err
+	}
+	h, err := o.resumeOne(ctx, e, true)
+	if err != nil {
+		// Its run cannot be replayed: it ends without run data.
+		o.logf("execution %s: cannot replay the stopped execution: %v", id, err)
+		errDoc, _ := json.Marshal(map[string]string{"message": "the execution was stopped"})
+		if ferr := o.store.FinishExecution(context.WithoutCancel(ctx), id, store.StatusCanceled, errDoc, "", nil, nil); ferr != nil {
+			return nil, ferr
+		}
+		return nil, nil
+	}
+	return h, nil
 }
 
 // listenForStops makes this control plane honour stop requests sent to

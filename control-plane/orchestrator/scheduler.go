@@ -138,7 +138,7 @@ func (o *Orchestrator) FireDue(ctx context.Context) (int, error) {
 		if !won {
 			continue // another control plane fired it
 		}
-		o.launch(e, lw, startData, nil)
+		o.launch(e, lw, startData, nil, false)
 		started++
 	}
 	return started, nil

@@ -104,7 +104,7 @@ func (o *Orchestrator) ResumeWebhook(ctx context.Context, id, method string, ite
 	}
 	var h *Handle
 	for _, c := range claimed {
-		ch, err := o.resumeOne(ctx, c)
+		ch, err := o.resumeOne(ctx, c, false)
 		if err != nil {
 			o.logf("execution %s: cannot resume: %v", c.ID, err)
 			continue

@@ -528,6 +528,44 @@ func TestWaitParksAndResumes(t *testing.T) {
 	}
 }
 
+// TestStopParkedByTime stops an execution parked until a time: it ends as
+// canceled at its Wait node with the run data before it, and its time
+// coming no longer resumes it.
+func TestStopParkedByTime(t *testing.T) {
+	svc := embedded(t, 0)
+	ctx := context.Background()
+	wID := save(t, svc.Store, fmt.Sprintf(webhookWaitWorkflow,
+		`,"limitWaitTime":true,"limitType":"afterTimeInterval","resumeAmount":6,"resumeUnit":"seconds"`))
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"order":1}`)}}}})
+	waitStatus(t, svc.Store, h.ID, store.StatusWaiting)
+	h2, err := svc.Orchestrator.StopWaiting(ctx, h.ID)
+	if err != nil || h2 == nil {
+		t.Fatalf("StopWaiting = %v, %v", h2, err)
+	}
+	if _, err := h2.Wait(ctx); err == nil {
+		t.Fatal("the stopped execution's walk ended without an error")
+	}
+	e, err := svc.Store.GetExecution(ctx, h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rd map[string]json.RawMessage
+	_ = json.Unmarshal(e.RunData, &rd)
+	if e.Status != store.StatusCanceled || rd["Start"] == nil || rd["After"] != nil || e.FinishedAt.IsZero() {
+		t.Fatalf("stopped execution: %s, run data %s", e.Status, e.RunData)
+	}
+	if _, err := svc.Orchestrator.StopWaiting(ctx, h.ID); !errors.Is(err, orchestrator.ErrNotWaiting) {
+		t.Fatalf("second stop: %v, want ErrNotWaiting", err)
+	}
+	time.Sleep(6 * time.Second)
+	if err := svc.Orchestrator.WakeDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := svc.Store.GetExecution(ctx, h.ID); e.Status != store.StatusCanceled {
+		t.Fatalf("after its time: %s", e.Status)
+	}
+}
+
 const everySecond = `{"name":"ticker","nodes":[
  {"id":"t1","name":"Every second","type":"n8n-nodes-base.scheduleTrigger","typeVersion":1.2,"position":[0,0],
   "parameters":{"rule":{"interval":[{"field":"seconds","secondsInterval":1}]}}},
