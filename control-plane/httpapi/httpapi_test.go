@@ -28,6 +28,13 @@ func serve(t *testing.T) string { return serveWith(t, nil) }
 // serveWith serves the API as serve does, set up by with first.
 func serveWith(t *testing.T, with func(*API)) string {
 	t.Helper()
+	base, _ := serveServer(t, with)
+	return base
+}
+
+// serveServer serves the API as serveWith does and returns its server too.
+func serveServer(t *testing.T, with func(*API)) (string, *fasthttp.Server) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "weft.db"))
 	if err != nil {
@@ -64,7 +71,7 @@ func serveWith(t *testing.T, with func(*API)) string {
 		st.Close()
 		eng.Close(ctx)
 	})
-	return "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), srv
 }
 
 type reply struct {

@@ -457,6 +457,15 @@ const approvalWorkflow = `{"name":"approval","nodes":[
  {"id":"d","name":"Done","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[400,0],"parameters":{}}],
  "connections":{"Hook":{"main":[[{"node":"Wait","type":"main","index":0}]]},"Wait":{"main":[[{"node":"Done","type":"main","index":0}]]}}}`
 
+// parkingWorkflow answers in the given response mode, but parks at a Wait
+// node first.
+const parkingWorkflow = `{"name":"parks %[1]s","nodes":[
+ {"id":"h","name":"Hook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,0],"webhookId":"oa-park-%[1]s",
+  "parameters":{"httpMethod":"POST","path":"oa-park-%[1]s","responseMode":"%[1]s","options":{}}},
+ {"id":"w","name":"Wait","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"resume":"webhook","httpMethod":"POST"}},
+ {"id":"r","name":"Respond","type":"n8n-nodes-base.respondToWebhook","typeVersion":1.1,"position":[400,0],"parameters":{"options":{}}}],
+ "connections":{"Hook":{"main":[[{"node":"Wait","type":"main","index":0}]]},"Wait":{"main":[[{"node":"Respond","type":"main","index":0}]]}}}`
+
 // webhooks checks the answers of webhook calls, on the production and the
 // test URL, and of resuming a waiting execution.
 func (c *checker) webhooks(t *testing.T) {
@@ -504,6 +513,15 @@ func (c *checker) webhooks(t *testing.T) {
 	c.do(exchange{method: "POST", path: "/webhook-waiting/" + waiting, body: `{"approved":true}`, status: 200})
 	c.waitStatus(t, approval, "success")
 	c.do(exchange{method: "POST", path: "/webhook-waiting/" + waiting, body: `{}`, status: 409, code: "not_waiting"})
+	// A workflow that parks before it has an answer says so, and where to
+	// follow its execution.
+	for _, mode := range []string{"lastNode", "responseNode"} {
+		activate(create(fmt.Sprintf(parkingWorkflow, mode)))
+		a := c.do(exchange{method: "POST", path: "/webhook/oa-park-" + mode, body: `{}`, status: 202, code: "waiting"})
+		if loc := a.header.Get("Location"); !strings.HasPrefix(loc, "/api/v1/executions/") {
+			t.Errorf("%s workflow parked: Location %q", mode, loc)
+		}
+	}
 	c.do(exchange{method: "GET", path: "/webhook-waiting/nope", status: 404, code: "not_found"})
 	c.do(exchange{method: "POST", path: "/webhook-waiting/nope", body: `{"x": nope}`, status: 400})
 	c.do(exchange{method: "POST", path: "/webhook-waiting/nope", body: big, status: 413, code: "body_too_large"})

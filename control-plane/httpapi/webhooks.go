@@ -305,10 +305,17 @@ func (a *API) answerWebhook(ctx *fasthttp.RequestCtx, ep webhook.Endpoint, h *or
 	timeout := a.runTimeout()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
-	slow := func() {
+	// The execution is committed: each answer that does not carry its
+	// outcome says where to follow it.
+	later := func(code, why string) {
 		ctx.Response.Header.Set("Location", "/api/v1/executions/"+h.ID)
-		writeProblem(ctx, fasthttp.StatusAccepted, "still_running", fmt.Sprintf("execution %s is still running after %v; follow it at /api/v1/executions/%s", h.ID, timeout, h.ID))
+		writeProblem(ctx, fasthttp.StatusAccepted, code, fmt.Sprintf("execution %s %s; follow it at /api/v1/executions/%s", h.ID, why, h.ID))
 	}
+	slow := func() { later("still_running", fmt.Sprintf("is still running after %v", timeout)) }
+	parked := func() { later("waiting", "waits at a Wait node before it answers") }
+	// A server shutting down answers before it goes; the execution
+	// resumes at the next start.
+	closing := func() { later("still_running", "goes on when the server runs again") }
 	switch ep.ResponseMode {
 	case webhook.ModeLastNode:
 		select {
@@ -317,6 +324,11 @@ func (a *API) answerWebhook(ctx *fasthttp.RequestCtx, ep webhook.Endpoint, h *or
 			slow()
 			return
 		case <-ctx.Done():
+			closing()
+			return
+		}
+		if h.Parked() {
+			parked()
 			return
 		}
 		exec := h.Execution()
@@ -366,6 +378,10 @@ func (a *API) answerWebhook(ctx *fasthttp.RequestCtx, ep webhook.Endpoint, h *or
 				}
 			default:
 			}
+			if h.Parked() {
+				parked()
+				return
+			}
 			if exec := h.Execution(); exec == nil || exec.Status != "success" {
 				writeWebhookResponse(ctx, webhook.Failed(ep, "the execution failed before responding"))
 				return
@@ -374,6 +390,7 @@ func (a *API) answerWebhook(ctx *fasthttp.RequestCtx, ep webhook.Endpoint, h *or
 		case <-timer.C:
 			slow()
 		case <-ctx.Done():
+			closing()
 		}
 	default:
 		writeWebhookResponse(ctx, webhook.Received(ep))

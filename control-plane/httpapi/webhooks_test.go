@@ -352,3 +352,28 @@ func TestHooksFollowWorkflowChangesPastExecutions(t *testing.T) {
 		t.Fatal("a deactivation was not followed")
 	}
 }
+
+// TestWebhookAnswerAtShutdown shuts the server down while a lastNode call
+// waits for its execution: the caller learns that the execution is saved
+// and where to follow it, not an empty success.
+func TestWebhookAnswerAtShutdown(t *testing.T) {
+	base, srv := serveServer(t, nil)
+	id := call(t, "POST", base+"/api/v1/workflows", fmt.Sprintf(hookWorkflow, "slow", "lastNode", "{}",
+		"const end = Date.now() + 2000; while (Date.now() < end) {} return $input.all();")).body["id"].(string)
+	call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", "")
+	answered := make(chan reply, 1)
+	go func() { answered <- call(t, "POST", base+"/webhook/oa-slow", `{}`) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		l := call(t, "GET", base+"/api/v1/executions?status=running", "")
+		if data, _ := l.body["data"].([]any); len(data) > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	go srv.Shutdown()
+	r := <-answered
+	if r.status != 202 || r.body["code"] != "still_running" || !strings.HasPrefix(r.header.Get("Location"), "/api/v1/executions/") {
+		t.Fatalf("answer at shutdown: %d %v %s", r.status, r.header, r.raw)
+	}
+}

@@ -215,6 +215,17 @@ func (h *Handle) Ran() <-chan struct{} { return h.ran }
 // Done is closed when the execution has finished and been recorded.
 func (h *Handle) Done() <-chan struct{} { return h.done }
 
+// Parked reports, once Ran or Done is closed, whether the walk ended with
+// the execution parked at a Wait node: it goes on when resumed.
+func (h *Handle) Parked() bool {
+	select {
+	case <-h.ran:
+		return errors.Is(h.err, errParked)
+	default:
+		return false
+	}
+}
+
 // Wait waits for the execution to finish and returns it (with its error
 // when it could not be carried out).
 func (h *Handle) Wait(ctx context.Context) (*engine.Execution, error) {
