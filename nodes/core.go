@@ -109,14 +109,12 @@ func WithTaskRecorder(f func(node string, task []byte)) Option {
 	return func(c *Core) { c.record = f }
 }
 
-// InlineWait is the longest wait a Wait node sleeps through where it runs;
-// with HandOffWaits, longer ones (and webhook waits) park the execution.
-const InlineWait = 65 * time.Second
-
-// HandOffWaits makes Run return a Wait node's waits longer than InlineWait,
-// and its webhook waits, in NodeResult.Wait instead of sleeping through
-// them; the control plane parks the execution in the store. Call it before
-// the core runs any task.
+// HandOffWaits makes Run return a Wait node's waits in NodeResult.Wait
+// instead of sleeping through them, so no runner slot is held while an
+// execution waits: the control plane sleeps through short waits and parks
+// the execution in the store for the others. A sub-workflow's waits stay
+// within its Execute Workflow node's task. Call it before the core runs
+// any task.
 func (c *Core) HandOffWaits() { c.handOffWaits = true }
 
 // SetWorkflowLoader sets how Execute Workflow finds a saved workflow by

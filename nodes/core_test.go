@@ -95,6 +95,78 @@ func TestWaitAsksTheHostToSleep(t *testing.T) {
 	}
 }
 
+// waitRecorder runs tasks on a core and keeps the waits they hand back.
+type waitRecorder struct {
+	c     *nodes.Core
+	waits map[string]*engine.Wait
+}
+
+func (r *waitRecorder) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
+	res, err := r.c.Run(ctx, t)
+	if err == nil && res.Wait != nil {
+		r.waits[t.Node.Name] = res.Wait
+	}
+	return res, err
+}
+
+// TestWaitsHandedOffOnlyAtTheTop: with HandOffWaits, a Wait node's wait,
+// however short, goes back to the dispatcher, so no runner slot is held
+// while it lasts. A sub-workflow runs within its Execute Workflow node's
+// task: its wait for a time is slept through there, and a wait for a
+// webhook call fails the node instead of being skipped.
+func TestWaitsHandedOffOnlyAtTheTop(t *testing.T) {
+	var slept []time.Duration
+	c := loadCore(t, nodes.WithSleep(func(ctx context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		return nil
+	}))
+	c.HandOffWaits()
+	rec := &waitRecorder{c: c, waits: map[string]*engine.Wait{}}
+	runRec := func(wf *api.Workflow) *engine.Execution {
+		e, err := engine.New(rec, engine.WithSpec(c.NodeSpec)).Run(context.Background(), wf, engine.StartOptions{ExecutionID: "x", StartData: [][]api.Item{items(1)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	before := time.Now()
+	runRec(chain(t, node{"Wait", "n8n-nodes-base.wait", 1.1, `{"amount":2,"unit":"seconds"}`}))
+	w := rec.waits["Wait"]
+	if w == nil || w.Webhook || w.Until < before.Add(2*time.Second).UnixMilli() || len(slept) != 0 {
+		t.Fatalf("a 2 s wait at the top: handed back %+v, slept %v; want it handed back, not slept", w, slept)
+	}
+
+	sub := func(wait string) string {
+		doc := `{"nodes":[{"parameters":{"inputSource":"passthrough"},"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1.1,"position":[0,0]},` +
+			`{"parameters":` + wait + `,"name":"Pause","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0]}],` +
+			`"connections":{"In":{"main":[[{"node":"Pause","type":"main","index":0}]]}}}`
+		quoted, _ := json.Marshal(doc)
+		return `{"source":"parameter","workflowJson":` + string(quoted) + `,"options":{}}`
+	}
+	e := runRec(chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1.2, sub(`{"amount":3,"unit":"seconds"}`)}))
+	if e.Status != engine.StatusSuccess || len(slept) != 1 || slept[0] != 3*time.Second || rec.waits["Pause"] != nil || rec.waits["Call"] != nil {
+		t.Fatalf("a wait in a sub-workflow: status %s %+v, slept %v, handed back %v", e.Status, e.Error, slept, rec.waits)
+	}
+	e = runRec(chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1.2, sub(`{"resume":"webhook","httpMethod":"POST"}`)}))
+	if e.Status != engine.StatusError || e.Error == nil || !strings.Contains(e.Error.Message, "inside a sub-workflow") {
+		t.Fatalf("a webhook wait in a sub-workflow: status %s %+v, want the node to fail", e.Status, e.Error)
+	}
+}
+
+// TestSubWorkflowRunsIntegrated: a sub-workflow runs in n8n's integrated
+// mode: its pinned data is not used, and $execution.mode is production.
+func TestSubWorkflowRunsIntegrated(t *testing.T) {
+	c := loadCore(t)
+	doc := `{"nodes":[{"parameters":{"inputSource":"passthrough"},"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1.1,"position":[0,0]},` +
+		`{"parameters":{"jsCode":"return [{json: {mode: $execution.mode, real: true}}]"},"name":"Look","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0]}],` +
+		`"connections":{"In":{"main":[[{"node":"Look","type":"main","index":0}]]}},"pinData":{"Look":[{"json":{"pinned":true}}]}}`
+	quoted, _ := json.Marshal(doc)
+	wf := chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1.2, `{"source":"parameter","workflowJson":` + string(quoted) + `,"options":{}}`})
+	if got := outputJSON(t, run(t, c, wf, items(1)), "Call", 0); strings.Join(got, ",") != `{"mode":"production","real":true}` {
+		t.Fatalf("the sub-workflow gave %v", got)
+	}
+}
+
 func TestWaitIsCanceledWithTheExecution(t *testing.T) {
 	c := loadCore(t)
 	wf := chain(t, node{"Wait", "n8n-nodes-base.wait", 1.1, `{"amount":1,"unit":"hours"}`})

@@ -402,8 +402,11 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		if w.MS != nil {
 			d = time.Duration(*w.MS * float64(time.Millisecond))
 		}
+		// A sub-workflow runs inside its Execute Workflow node's task, so
+		// its waits happen there.
+		depth, _ := ctx.Value(depthKey{}).(int)
 		switch {
-		case c.handOffWaits && (w.Webhook != nil || d > InlineWait):
+		case c.handOffWaits && depth == 0 && (w.Webhook != nil || d > 0):
 			ew := &engine.Wait{}
 			if w.MS != nil {
 				ew.Until = time.Now().Add(d).UnixMilli()
@@ -412,6 +415,9 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 				ew.Webhook, ew.Method = true, w.Webhook.Method
 			}
 			nr.Wait = ew
+		case w.Webhook != nil && c.handOffWaits:
+			return &engine.NodeResult{Error: &api.NodeError{Message: "A Wait node cannot resume on a webhook call inside a sub-workflow",
+				Description: "The sub-workflow runs within its Execute Workflow node; wait for the call in the calling workflow, or wait for a time."}, Logs: nr.Logs}, nil
 		case w.Webhook != nil:
 			return &engine.NodeResult{Error: &api.NodeError{Message: "Resuming on a webhook call needs a Weft server",
 				Description: "weft run executes in this process only; run the workflow on `weft server` to resume it through /webhook-waiting/."}, Logs: nr.Logs}, nil
@@ -593,9 +599,12 @@ func (c *Core) executeWorkflow(ctx context.Context, t *engine.NodeTask, raw json
 		items = noItems
 	}
 	sub := c.Executor()
+	// As n8n runs a sub-workflow: integrated, its pinned data unused.
 	exec, err := sub.Run(context.WithValue(ctx, depthKey{}, depth+1), wf, engine.StartOptions{
-		ExecutionID: t.ExecutionID,
-		StartData:   [][]api.Item{stripPaired(items)},
+		ExecutionID:   t.ExecutionID,
+		Mode:          "integrated",
+		IgnorePinData: true,
+		StartData:     [][]api.Item{stripPaired(items)},
 	})
 	if err != nil {
 		return nil, nil, err

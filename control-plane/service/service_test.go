@@ -528,6 +528,39 @@ func TestWaitParksAndResumes(t *testing.T) {
 	}
 }
 
+// TestWaitHoldsNoRunnerSlot runs a quick workflow while another waits four
+// seconds, on a runner with one slot: the quick one does not wait for the
+// wait (it takes less than half of it), and the waiting one then finishes.
+func TestWaitHoldsNoRunnerSlot(t *testing.T) {
+	svc := embeddedWith(t, 0, func(c *service.Config) { c.RunnerConcurrency = 1 })
+	const wait = 4 * time.Second
+	waits := save(t, svc.Store, `{"name":"pause","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Pause","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"amount":4,"unit":"seconds"}},
+ {"name":"After","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[400,0],"parameters":{}}],
+ "connections":{"Start":{"main":[[{"node":"Pause","type":"main","index":0}]]},"Pause":{"main":[[{"node":"After","type":"main","index":0}]]}}}`)
+	quick := save(t, svc.Store, `{"name":"quick","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Note","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[200,0],"parameters":{}}],
+ "connections":{"Start":{"main":[[{"node":"Note","type":"main","index":0}]]}}}`)
+	started := time.Now()
+	hw := start(t, svc, orchestrator.StartRequest{WorkflowID: waits})
+	time.Sleep(300 * time.Millisecond) // its Pause task has gone out
+	began := time.Now()
+	if x := finish(t, start(t, svc, orchestrator.StartRequest{WorkflowID: quick})); x.Status != "success" {
+		t.Fatalf("quick execution: %s", x.Status)
+	}
+	if took := time.Since(began); took > wait/2 {
+		t.Fatalf("the quick execution took %v: it waited for the other's %v wait", took, wait)
+	}
+	if x := finish(t, hw); x.Status != "success" || len(x.RunData["After"]) != 1 {
+		t.Fatalf("waiting execution: %s", x.Status)
+	}
+	if took := time.Since(started); took < wait {
+		t.Fatalf("the waiting execution finished after %v, before its %v wait was over", took, wait)
+	}
+}
+
 // TestStopParkedByTime stops an execution parked until a time: it ends as
 // canceled at its Wait node with the run data before it, and its time
 // coming no longer resumes it.
