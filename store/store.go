@@ -179,7 +179,8 @@ type Store interface {
 	DeleteExecution(ctx context.Context, id string) error
 
 	// SaveTaskResults commits node results in one transaction. A task ID
-	// already stored keeps its first result (results are idempotent).
+	// already stored keeps its first result (results are idempotent); a
+	// result of an execution that no longer exists is dropped.
 	SaveTaskResults(ctx context.Context, rs []TaskResult) error
 	// TaskResult returns the committed result of one task, or ErrNotFound.
 	TaskResult(ctx context.Context, taskID string) (json.RawMessage, error)

@@ -125,8 +125,10 @@ func retry(ctx context.Context, f func() error) error {
 	delay := 50 * time.Millisecond
 	for {
 		err := f()
-		if err == nil {
-			return nil
+		if err == nil || errors.Is(err, store.ErrNotFound) {
+			// What is gone (an execution deleted meanwhile) does not come
+			// back by trying again.
+			return err
 		}
 		select {
 		case <-ctx.Done():

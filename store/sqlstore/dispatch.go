@@ -30,7 +30,7 @@ func (s *Store) resultStatements(rs []store.TaskResult, now int64) []statement {
 	if s.dialect != Postgres {
 		out := make([]statement, len(rs))
 		for i, r := range rs {
-			out[i] = statement{query: sqlInsertResult, args: []any{r.TaskID, r.ExecutionID, string(r.Result), now}}
+			out[i] = statement{query: sqlInsertResult, args: []any{r.TaskID, string(r.Result), now, r.ExecutionID}}
 		}
 		return out
 	}
@@ -39,16 +39,17 @@ func (s *Store) resultStatements(rs []store.TaskResult, now int64) []statement {
 	for start := 0; start < len(rs); start += perStatement {
 		part := rs[start:min(start+perStatement, len(rs))]
 		var b strings.Builder
-		b.WriteString(`INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES `)
-		args := make([]any, 0, 4*len(part))
+		b.WriteString(`INSERT INTO task_results (task_id, execution_id, result, created_at) SELECT v.task_id, e.id, v.result, ?::bigint FROM (VALUES `)
+		args := make([]any, 0, 1+3*len(part))
+		args = append(args, now)
 		for i, r := range part {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(?, ?, ?, ?)")
-			args = append(args, r.TaskID, r.ExecutionID, string(r.Result), now)
+			b.WriteString("(?::text, ?::text, ?::text)")
+			args = append(args, r.TaskID, r.ExecutionID, string(r.Result))
 		}
-		b.WriteString(` ON CONFLICT (task_id) DO NOTHING`)
+		b.WriteString(`) AS v (task_id, execution_id, result) JOIN executions e ON e.id = v.execution_id ON CONFLICT (task_id) DO NOTHING`)
 		out = append(out, statement{query: b.String(), args: args})
 	}
 	return out

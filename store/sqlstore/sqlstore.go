@@ -95,7 +95,7 @@ const (
 	sqlUpsertRunData = `INSERT INTO execution_data (execution_id, run_data, logs) SELECT id, ?, ? FROM executions WHERE id = ?
 				ON CONFLICT (execution_id) DO UPDATE SET run_data = excluded.run_data, logs = excluded.logs`
 	sqlInsertExecutionEvent = `INSERT INTO events (at, kind, workflow_id, execution_id, detail) SELECT ?, ?, workflow_id, id, ? FROM executions WHERE id = ?`
-	sqlInsertResult         = `INSERT INTO task_results (task_id, execution_id, result, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`
+	sqlInsertResult         = `INSERT INTO task_results (task_id, execution_id, result, created_at) SELECT ?, id, ?, ? FROM executions WHERE id = ? ON CONFLICT (task_id) DO NOTHING`
 )
 
 // prepareHot prepares the hot statements once the schema exists; until it

@@ -550,6 +550,27 @@ func testTaskResults(t *testing.T, s store.Store) {
 	if all, _ := s.TaskResults(ctx, e2.ID); len(all) != 0 {
 		t.Fatalf("%d results left after deleting the execution", len(all))
 	}
+	// A late result of the deleted execution is dropped, in a batch with
+	// one of a live execution, which is saved.
+	e3, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	late := []store.TaskResult{
+		{TaskID: e2.ID + "/N/450/0", ExecutionID: e2.ID, Result: json.RawMessage(`1`)},
+		{TaskID: e3.ID + "/A/0/0", ExecutionID: e3.ID, Result: json.RawMessage(`2`)},
+	}
+	for _, batch := range [][]store.TaskResult{late, late[:1], append(many[:0:0], many[:300]...)} {
+		if err := s.SaveTaskResults(ctx, batch); err != nil {
+			t.Fatalf("saving %d results, some of a deleted execution: %v", len(batch), err)
+		}
+	}
+	if all, _ := s.TaskResults(ctx, e2.ID); len(all) != 0 {
+		t.Fatalf("%d results saved for a deleted execution", len(all))
+	}
+	if r, err := s.TaskResult(ctx, e3.ID+"/A/0/0"); err != nil || string(r) != `2` {
+		t.Fatalf("the live execution's result: %s, %v", r, err)
+	}
 }
 
 func testLeases(t *testing.T, s store.Store) {
