@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -192,6 +193,44 @@ func TestStopWaiting(t *testing.T) {
 	}
 	expectProblem(t, call(t, "POST", base+"/webhook-waiting/"+execID, `{"approved":true}`), 409, "not_waiting")
 	expectProblem(t, call(t, "POST", base+"/api/v1/executions/"+execID+"/stop", ""), 409, "not_running")
+}
+
+// TestDeleteWhileRunning: a running execution cannot be deleted before it
+// is stopped; deleting its workflow stops it, and the result its node
+// hands back afterwards is dropped without holding up any other
+// execution.
+func TestDeleteWhileRunning(t *testing.T) {
+	base := serve(t)
+	busy := call(t, "POST", base+"/api/v1/workflows", wf("busy", "const end = Date.now() + 1500; while (Date.now() < end) {} return $input.all();")).body["id"].(string)
+	go http.Post(base+"/api/v1/workflows/"+busy+"/run", "application/json", strings.NewReader(""))
+	var execID string
+	deadline := time.Now().Add(30 * time.Second)
+	for execID == "" && time.Now().Before(deadline) {
+		l := call(t, "GET", base+"/api/v1/executions?status=running", "")
+		if data, _ := l.body["data"].([]any); len(data) > 0 {
+			execID = data[0].(map[string]any)["id"].(string)
+		}
+	}
+	if execID == "" {
+		t.Fatal("the run did not start")
+	}
+	expectProblem(t, call(t, "DELETE", base+"/api/v1/executions/"+execID, ""), 409, "execution_running")
+	if r := call(t, "DELETE", base+"/api/v1/workflows/"+busy, ""); r.status != 204 {
+		t.Fatalf("deleting the workflow: %d %s", r.status, r.raw)
+	}
+	time.Sleep(2 * time.Second) // the busy Code node hands its result back
+	other := call(t, "POST", base+"/api/v1/workflows", wf("other", "return $input.all();")).body["id"].(string)
+	client := &http.Client{Timeout: 30 * time.Second}
+	res, err := client.Post(base+"/api/v1/workflows/"+other+"/run", "application/json", strings.NewReader(""))
+	if err != nil {
+		t.Fatalf("a run after the deleted execution's result came back: %v", err)
+	}
+	defer res.Body.Close()
+	var x map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&x); err != nil || res.StatusCode != 200 || x["status"] != "success" {
+		t.Fatalf("a run after the deleted execution's result came back: %d %v %v", res.StatusCode, x, err)
+	}
+	expectProblem(t, call(t, "GET", base+"/api/v1/executions/"+execID, ""), 404, "not_found")
 }
 
 func TestEventsStream(t *testing.T) {

@@ -409,12 +409,43 @@ func (a *API) deleteWorkflow(ctx *fasthttp.RequestCtx, id string) {
 	if !ok {
 		return
 	}
+	running, err := a.runningOf(ctx, id)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
 	if err := a.Store.DeleteWorkflow(ctx, id, v); err != nil {
 		storeError(ctx, err)
 		return
 	}
 	a.reloadHooks(ctx, id)
+	// Its executions went with it: those still running have nothing left
+	// to run for.
+	for _, x := range running {
+		if _, err := a.Orch.RequestStop(x); err != nil {
+			a.Hooks.Logf("workflow %s deleted: stopping execution %s: %v", id, x, err)
+		}
+	}
 	ctx.SetStatusCode(fasthttp.StatusNoContent)
+}
+
+// runningOf returns the ids of a workflow's running executions.
+func (a *API) runningOf(ctx context.Context, workflowID string) ([]string, error) {
+	var ids []string
+	p := store.Page{Limit: 500}
+	for {
+		es, next, err := a.Store.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: workflowID, Status: store.StatusRunning}, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			ids = append(ids, e.ID)
+		}
+		if next == "" {
+			return ids, nil
+		}
+		p.After = next
+	}
 }
 
 func pageOf(ctx *fasthttp.RequestCtx) (store.Page, bool) {
@@ -613,7 +644,8 @@ func (a *API) answerExecution(ctx *fasthttp.RequestCtx, h *orchestrator.Handle, 
 	status := 200
 	wctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if _, err := h.Wait(wctx); err != nil && wctx.Err() != nil {
+	if _, err := h.Wait(wctx); (err != nil && wctx.Err() != nil) || h.Parked() {
+		// Still running, or parked at a Wait node: it goes on later.
 		status = fasthttp.StatusAccepted
 		ctx.Response.Header.Set("Location", "/api/v1/executions/"+h.ID)
 	}
@@ -692,6 +724,16 @@ func (a *API) getExecution(ctx *fasthttp.RequestCtx, id string) {
 }
 
 func (a *API) deleteExecution(ctx *fasthttp.RequestCtx, id string) {
+	e, err := a.Store.GetExecution(ctx, id)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	if e.Status == store.StatusRunning || e.Status == store.StatusNew {
+		writeProblem(ctx, fasthttp.StatusConflict, "execution_running",
+			fmt.Sprintf("execution %s is running; stop it first (POST /api/v1/executions/%s/stop)", id, id))
+		return
+	}
 	if err := a.Store.DeleteExecution(ctx, id); err != nil {
 		storeError(ctx, err)
 		return

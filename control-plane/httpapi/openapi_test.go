@@ -53,7 +53,6 @@ var webhookMethods = []string{"DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"}
 // "path status".
 var unexercised = map[string]string{
 	"* 500":                     "the store does not fail",
-	"runWorkflow 202":           "serve(t) waits five minutes for a run",
 	"retryExecution 202":        "serve(t) waits five minutes for a run",
 	"stopExecution 202":         "one control plane runs every execution",
 	"stopExecution 503":         "the embedded bus does not fail",
@@ -61,7 +60,6 @@ var unexercised = map[string]string{
 	"getReadiness 503":          "the store does not fail",
 	"getMetrics 404":            "serve(t) serves metrics",
 
-	"/webhook/{path} 202":                "serve(t) waits five minutes for a run",
 	"/webhook-test/{path} 202":           "serve(t) waits five minutes for a run",
 	"/webhook/{path} 503":                "the orchestrator does not fail to start runs",
 	"/webhook-test/{path} 503":           "the orchestrator does not fail to start runs",
@@ -422,10 +420,17 @@ func (c *checker) running(t *testing.T) {
 		t.Fatalf("running execution: %s", a.raw)
 	}
 	c.do(exchange{method: "POST", path: "/api/v1/executions/" + followedExec + "/retry", status: 409, code: "not_retryable"})
+	c.do(exchange{method: "DELETE", path: "/api/v1/executions/" + stoppedExec, status: 409, code: "execution_running"})
 	if a := c.do(exchange{method: "POST", path: "/api/v1/executions/" + stoppedExec + "/stop", status: 200}); a.body["status"] != "canceled" {
 		t.Fatalf("stop: %s", a.raw)
 	}
 	c.do(exchange{method: "POST", path: "/api/v1/executions/" + stoppedExec + "/stop", status: 409, code: "not_running"})
+	// A run that parks at a Wait node answers at once, with where to
+	// follow it.
+	parks := c.do(exchange{method: "POST", path: "/api/v1/workflows", body: parkingRun, status: 201}).body["id"].(string)
+	if a := c.do(exchange{method: "POST", path: "/api/v1/workflows/" + parks + "/run", status: 202}); a.body["status"] != "waiting" || a.header.Get("Location") != "/api/v1/executions/"+a.body["id"].(string) {
+		t.Fatalf("a run that parks: %v %s", a.header, a.raw)
+	}
 	wg.Wait()
 	for _, r := range results {
 		if r.err != nil {
@@ -456,6 +461,12 @@ const approvalWorkflow = `{"name":"approval","nodes":[
  {"id":"w","name":"Wait","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"resume":"webhook","httpMethod":"POST"}},
  {"id":"d","name":"Done","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[400,0],"parameters":{}}],
  "connections":{"Hook":{"main":[[{"node":"Wait","type":"main","index":0}]]},"Wait":{"main":[[{"node":"Done","type":"main","index":0}]]}}}`
+
+// parkingRun parks at a Wait node until a call resumes it.
+const parkingRun = `{"name":"parks","nodes":[
+ {"id":"s","name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"id":"w","name":"Wait","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"resume":"webhook","httpMethod":"POST"}}],
+ "connections":{"Start":{"main":[[{"node":"Wait","type":"main","index":0}]]}}}`
 
 // parkingWorkflow answers in the given response mode, but parks at a Wait
 // node first.
