@@ -391,7 +391,15 @@ func (s *Store) SetStaticData(ctx context.Context, id string, data json.RawMessa
 
 // GetWorkflow implements store.Store.
 func (s *Store) GetWorkflow(ctx context.Context, id string) (*store.Workflow, error) {
-	w, err := scanWorkflow(s.db.QueryRowContext(ctx, s.q(`SELECT `+workflowColumns+` FROM workflows w
+	return s.getWorkflow(ctx, s.db, id)
+}
+
+// getWorkflow reads a workflow through q: a transaction that changed it
+// reads what it wrote, not what a later writer made of it.
+func (s *Store) getWorkflow(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, id string) (*store.Workflow, error) {
+	w, err := scanWorkflow(q.QueryRowContext(ctx, s.q(`SELECT `+workflowColumns+` FROM workflows w
 		JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.version WHERE w.id = ?`), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: workflow %q: %w", id, store.ErrNotFound)
@@ -405,6 +413,7 @@ func (s *Store) GetWorkflow(ctx context.Context, id string) (*store.Workflow, er
 // UpdateWorkflow implements store.Store.
 func (s *Store) UpdateWorkflow(ctx context.Context, id string, ifVersion int, name string, doc json.RawMessage) (*store.Workflow, error) {
 	now := s.now()
+	var w *store.Workflow
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := s.execWorkflow(ctx, tx, id, `UPDATE workflows SET version = version + 1, name = ?, updated_at = ? WHERE id = ? AND version = ?`,
 			name, ms(now), id, ifVersion); err != nil {
@@ -414,12 +423,17 @@ func (s *Store) UpdateWorkflow(ctx context.Context, id string, ifVersion int, na
 			id, ifVersion+1, name, string(doc), ms(now)); err != nil {
 			return err
 		}
-		return s.event(ctx, tx, "workflow.updated", id, "", map[string]any{"version": ifVersion + 1})
+		if err := s.event(ctx, tx, "workflow.updated", id, "", map[string]any{"version": ifVersion + 1}); err != nil {
+			return err
+		}
+		var err error
+		w, err = s.getWorkflow(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: update workflow %q: %w", id, err)
 	}
-	return s.GetWorkflow(ctx, id)
+	return w, nil
 }
 
 // execWorkflow runs a write on workflow id's row; when it matches no row
@@ -559,6 +573,7 @@ func (s *Store) SetActiveVersion(ctx context.Context, id string, version int) (*
 	if version == 0 {
 		kind = "workflow.deactivated"
 	}
+	var w *store.Workflow
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if version > 0 {
 			var n int
@@ -572,12 +587,17 @@ func (s *Store) SetActiveVersion(ctx context.Context, id string, version int) (*
 		if err := s.execWorkflow(ctx, tx, id, `UPDATE workflows SET active_version = ?, updated_at = ? WHERE id = ?`, version, ms(s.now()), id); err != nil {
 			return err
 		}
-		return s.event(ctx, tx, kind, id, "", map[string]any{"version": version})
+		if err := s.event(ctx, tx, kind, id, "", map[string]any{"version": version}); err != nil {
+			return err
+		}
+		var err error
+		w, err = s.getWorkflow(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: activate workflow %q: %w", id, err)
 	}
-	return s.GetWorkflow(ctx, id)
+	return w, nil
 }
 
 // CreateExecution implements store.Store.

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -130,6 +131,33 @@ func testConcurrentUpdates(t *testing.T, s store.Store) {
 	vs, _ := s.ListVersions(ctx, w.ID)
 	if len(vs) != 2 {
 		t.Fatalf("%d versions, want 2", len(vs))
+	}
+
+	// Writers that keep reading and updating each get back the version
+	// they wrote, never one written after it: its ETag is what the writer
+	// next sends as If-Match.
+	var mismatch atomic.Value
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range 15 {
+				cur, err := s.GetWorkflow(ctx, w.ID)
+				if err != nil {
+					mismatch.Store(err.Error())
+					return
+				}
+				name := fmt.Sprintf("writer %d edit %d", i, n)
+				got, err := s.UpdateWorkflow(ctx, w.ID, cur.Version, name, doc("race", i))
+				if err == nil && (got.Version != cur.Version+1 || got.Name != name) {
+					mismatch.Store(fmt.Sprintf("update of version %d as %q answered version %d %q", cur.Version, name, got.Version, got.Name))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if m := mismatch.Load(); m != nil {
+		t.Fatal(m)
 	}
 }
 
