@@ -98,7 +98,15 @@ func (a *API) ErrorHandler(ctx *fasthttp.RequestCtx, err error) {
 		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the body is over the limit of %d bytes", a.MaxBodyBytes))
 		return
 	}
-	writeProblem(ctx, fasthttp.StatusBadRequest, "bad_request", "the request could not be read: "+err.Error())
+	var small *fasthttp.ErrSmallBuffer
+	if errors.As(err, &small) {
+		writeProblem(ctx, fasthttp.StatusRequestHeaderFieldsTooLarge, "headers_too_large", "the request's headers are over the server's read buffer")
+		return
+	}
+	// The parser's error quotes the request, credentials and all: say
+	// what went wrong without it.
+	msg, _, _ := strings.Cut(err.Error(), ": buffer size=")
+	writeProblem(ctx, fasthttp.StatusBadRequest, "bad_request", "the request could not be read: "+msg)
 }
 
 // Handler returns the request handler.
@@ -303,7 +311,9 @@ func (a *API) readWorkflow(ctx *fasthttp.RequestCtx) (*api.Workflow, json.RawMes
 		writeProblem(ctx, fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "send the workflow as application/json")
 		return nil, nil
 	}
-	body = unwrapResource(body)
+	// The document is kept as sent, less a byte order mark, which is not
+	// JSON: it is what the parser reads.
+	body = unwrapResource(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	wf, err := api.ParseWorkflow(body)
 	if err != nil {
 		writeProblem(ctx, fasthttp.StatusBadRequest, "invalid_workflow", err.Error())

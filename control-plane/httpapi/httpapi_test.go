@@ -63,7 +63,7 @@ func serveServer(t *testing.T, with func(*API)) (string, *fasthttp.Server) {
 	if with != nil {
 		with(a)
 	}
-	srv := &fasthttp.Server{Handler: a.Handler()}
+	srv := &fasthttp.Server{Handler: a.Handler(), ErrorHandler: a.ErrorHandler}
 	go srv.Serve(ln)
 	t.Cleanup(func() {
 		srv.Shutdown()
@@ -189,6 +189,35 @@ func TestBadInput(t *testing.T) {
 	expectProblem(t, call(t, "PATCH", base+"/api/v1/workflows", ""), 405, "method_not_allowed")
 	expectProblem(t, call(t, "GET", base+"/api/v1/nowhere", ""), 404, "no_route")
 	expectProblem(t, call(t, "PUT", base+"/api/v1/workflows/x", wf("x", "return [];"), "If-Match", "yesterday"), 400, "bad_if_match")
+
+	// Headers over the read buffer: 431, and the answer does not quote
+	// them back (they may hold credentials).
+	r = call(t, "GET", base+"/api/v1/workflows", "", "Authorization", "Bearer secret-token-123", "Cookie", "s="+strings.Repeat("a", 5000))
+	expectProblem(t, r, 431, "headers_too_large")
+	if strings.Contains(r.raw, "secret-token") {
+		t.Errorf("the answer quotes the request: %s", r.raw)
+	}
+}
+
+// TestWorkflowWithByteOrderMark saves a workflow sent with a UTF-8 byte
+// order mark, as some editors write files, and reads and runs it back.
+func TestWorkflowWithByteOrderMark(t *testing.T) {
+	base := serve(t)
+	bom := "\xef\xbb\xbf"
+	r := call(t, "POST", base+"/api/v1/workflows", bom+wf("bom", "return $input.all();"))
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	id := r.body["id"].(string)
+	if r := call(t, "PUT", base+"/api/v1/workflows/"+id, bom+wf("bom 2", "return $input.all();"), "If-Match", `"1"`); r.status != 200 {
+		t.Fatalf("update: %d %s", r.status, r.raw)
+	}
+	if r := call(t, "GET", base+"/api/v1/workflows/"+id, ""); r.status != 200 || r.body["name"] != "bom 2" {
+		t.Fatalf("read back: %d %s", r.status, r.raw)
+	}
+	if r := call(t, "POST", base+"/api/v1/workflows/"+id+"/run", ""); r.status != 200 || r.body["status"] != "success" {
+		t.Fatalf("run: %d %s", r.status, r.raw)
+	}
 }
 
 func TestRunAndExecutions(t *testing.T) {
