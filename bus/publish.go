@@ -10,11 +10,34 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/weftrun/weft/api"
 )
 
 // PublishWait is how long Publish waits for JetStream's answer when its
 // context sets no deadline.
 const PublishWait = 5 * time.Second
+
+// headerRoom is what a message's headers may take of the server's limit.
+const headerRoom = 4 << 10
+
+// TooLarge returns an error naming both sizes when data cannot go in one
+// message on nc (the server's max_payload, less room for headers); nil
+// when it fits. Publishing such data fails however often it is tried.
+func TooLarge(nc *nats.Conn, data []byte) error {
+	if limit := nc.MaxPayload(); limit > 0 && int64(len(data))+headerRoom > limit {
+		return fmt.Errorf("%d bytes, over the %d bytes a message may carry on this NATS server", len(data), limit-headerRoom)
+	}
+	return nil
+}
+
+// TooLargeError is the error of a node whose task or result does not fit
+// in a message (err from TooLarge): without a blob store, large payloads
+// have nowhere to go. what names the payload ("The node's input").
+func TooLargeError(what string, err error) *api.NodeError {
+	return &api.NodeError{Message: what + " is too large for the message bus: " + err.Error(),
+		Description: "Give the control plane and runners a blob store (--s3-bucket …) so large payloads go there, or raise the NATS server's max_payload."}
+}
 
 // Publish stores data in the JetStream stream that takes subject, with
 // msgID as its Nats-Msg-Id, and returns once the stream acknowledged it (a

@@ -316,6 +316,11 @@ func (r *Runner) handle(ctx context.Context, kv jetstream.KeyValue, msg taskMsg,
 		res = &bus.Result{ID: t.ID, ExecutionID: t.ExecutionID, Failure: "encoding the result: " + err.Error(), Runner: r.ID}
 		data, _ = json.Marshal(res)
 	}
+	if err := bus.TooLarge(r.NC, data); err != nil {
+		// It would fail to go out however often the task ran.
+		res = &bus.Result{ID: t.ID, ExecutionID: t.ExecutionID, Error: bus.TooLargeError("The node's output", err), Logs: res.Logs, Runner: r.ID}
+		data, _ = json.Marshal(res)
+	}
 	stop()
 	// Straight to a control plane, which commits the result and then
 	// acknowledges the task.

@@ -208,6 +208,9 @@ func (d *Remote) dispatch(ctx context.Context, t *engine.NodeTask, key string, p
 	if err != nil {
 		return nil, fmt.Errorf("encoding task %s: %w", id, err)
 	}
+	if err := bus.TooLarge(d.nc, data); err != nil {
+		return &engine.NodeResult{Error: bus.TooLargeError("The node's input", err)}, nil
+	}
 	publish := func() error {
 		return retry(ctx, func() error {
 			return bus.Publish(ctx, d.nc, bus.TaskSubject+t.ExecutionID, id, data)

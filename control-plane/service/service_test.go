@@ -561,6 +561,31 @@ func TestWaitHoldsNoRunnerSlot(t *testing.T) {
 	}
 }
 
+// TestPayloadTooLargeWithoutBlobs runs on a NATS server of its own with
+// no blob store: a node whose output, or whose input, is over what a NATS
+// message carries fails with an error that says so, instead of its
+// execution hanging.
+func TestPayloadTooLargeWithoutBlobs(t *testing.T) {
+	nats := natstest.Start(t)
+	svc := embeddedWith(t, 0, func(c *service.Config) { c.NATSURL, c.DataDir = nats.URL(), "" })
+	if svc.Blobs != nil {
+		t.Fatal("the service has a blob store")
+	}
+	big := save(t, svc.Store, `{"name":"big","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Make","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0],"parameters":{"jsCode":"return [{json: {s: 'a'.repeat(9000000)}}];"}}],
+ "connections":{"Start":{"main":[[{"node":"Make","type":"main","index":0}]]}}}`)
+	x := finish(t, start(t, svc, orchestrator.StartRequest{WorkflowID: big}))
+	if x.Status != "error" || x.Error == nil || x.Error.Node != "Make" || !strings.Contains(x.Error.Message, "output is too large for the message bus") {
+		t.Fatalf("a 9 MB output: %s %+v", x.Status, x.Error)
+	}
+	input := [][]api.Item{{{JSON: json.RawMessage(`{"s":"` + strings.Repeat("b", 9000000) + `"}`)}}}
+	x = finish(t, start(t, svc, orchestrator.StartRequest{WorkflowID: big, StartData: input}))
+	if x.Status != "error" || x.Error == nil || !strings.Contains(x.Error.Message, "input is too large for the message bus") {
+		t.Fatalf("a 9 MB input: %s %+v", x.Status, x.Error)
+	}
+}
+
 // TestStopParkedByTime stops an execution parked until a time: it ends as
 // canceled at its Wait node with the run data before it, and its time
 // coming no longer resumes it.
