@@ -602,6 +602,15 @@ func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution, stoppe
 // executions until ctx ends; then it waits for running executions to
 // notice the end of the base context.
 func (o *Orchestrator) Maintain(ctx context.Context) {
+	// Parked waits end on time, to the second: the waiting executions are
+	// found through the status index, a cheap look when none is due.
+	wake := func() {
+		if err := o.WakeDue(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			o.logf("waking waiting executions: %v", err)
+		}
+	}
+	wake()
+	go tick.Every(ctx, wakeEvery, wake)
 	tick.Every(ctx, o.lease/3, func() {
 		if ids := o.runningIDs(); len(ids) > 0 {
 			if _, err := o.store.RenewLeases(ctx, o.owner, ids, time.Now().Add(o.lease)); err != nil && !errors.Is(err, context.Canceled) {
@@ -611,11 +620,11 @@ func (o *Orchestrator) Maintain(ctx context.Context) {
 		if _, err := o.Resume(ctx, false); err != nil && !errors.Is(err, context.Canceled) {
 			o.logf("claiming abandoned executions: %v", err)
 		}
-		if err := o.WakeDue(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			o.logf("waking waiting executions: %v", err)
-		}
 	})
 }
+
+// wakeEvery is how often parked executions whose time has come are woken.
+const wakeEvery = time.Second
 
 // Wait waits until every execution launched here has returned.
 func (o *Orchestrator) Wait() { o.wg.Wait() }

@@ -586,6 +586,21 @@ func TestPayloadTooLargeWithoutBlobs(t *testing.T) {
 	}
 }
 
+// TestParkedWaitWakesOnItsOwn parks an execution for five seconds on a
+// service whose lease is an hour (so its lease upkeep never runs here) and
+// does not wake it by hand: the service resumes it once its time comes.
+func TestParkedWaitWakesOnItsOwn(t *testing.T) {
+	svc := embeddedWith(t, 0, func(c *service.Config) { c.Lease = time.Hour })
+	wID := save(t, svc.Store, fmt.Sprintf(webhookWaitWorkflow,
+		`,"limitWaitTime":true,"limitType":"afterTimeInterval","resumeAmount":5,"resumeUnit":"seconds"`))
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, StartData: [][]api.Item{{{JSON: json.RawMessage(`{"order":1}`)}}}})
+	parked := waitStatus(t, svc.Store, h.ID, store.StatusWaiting)
+	done := waitStatus(t, svc.Store, h.ID, store.StatusSuccess)
+	if !done.FinishedAt.After(parked.WaitUntil) && !done.FinishedAt.Equal(parked.WaitUntil) {
+		t.Fatalf("finished at %v, before its wait ended at %v", done.FinishedAt, parked.WaitUntil)
+	}
+}
+
 // TestStopParkedByTime stops an execution parked until a time: it ends as
 // canceled at its Wait node with the run data before it, and its time
 // coming no longer resumes it.
