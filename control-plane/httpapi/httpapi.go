@@ -142,6 +142,12 @@ func (a *API) ready(ctx *fasthttp.RequestCtx) {
 		writeProblem(ctx, fasthttp.StatusServiceUnavailable, "store_unavailable", err.Error())
 		return
 	}
+	if a.Orch != nil {
+		if err := a.Orch.BusError(); err != nil {
+			writeProblem(ctx, fasthttp.StatusServiceUnavailable, "bus_unavailable", err.Error())
+			return
+		}
+	}
 	writeJSON(ctx, 200, map[string]string{"status": "ready"})
 }
 

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -28,12 +29,13 @@ func serve(t *testing.T) string { return serveWith(t, nil) }
 // serveWith serves the API as serve does, set up by with first.
 func serveWith(t *testing.T, with func(*API)) string {
 	t.Helper()
-	base, _ := serveServer(t, with)
+	base, _, _ := serveServer(t, with)
 	return base
 }
 
-// serveServer serves the API as serveWith does and returns its server too.
-func serveServer(t *testing.T, with func(*API)) (string, *fasthttp.Server) {
+// serveServer serves the API as serveWith does and returns its server and
+// the service under it too.
+func serveServer(t *testing.T, with func(*API)) (string, *fasthttp.Server, *service.Service) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "weft.db"))
@@ -71,7 +73,7 @@ func serveServer(t *testing.T, with func(*API)) (string, *fasthttp.Server) {
 		st.Close()
 		eng.Close(ctx)
 	})
-	return "http://" + ln.Addr().String(), srv
+	return "http://" + ln.Addr().String(), srv, svc
 }
 
 type reply struct {
@@ -275,5 +277,27 @@ func TestNodeTypesAndHealth(t *testing.T) {
 	}
 	if r := call(t, "GET", base+"/readyz", ""); r.status != 200 || r.body["status"] != "ready" {
 		t.Fatalf("readyz: %d %s", r.status, r.raw)
+	}
+}
+
+// TestNotReadyWithoutNATS: a control plane that lost NATS cannot carry
+// work, and /readyz says so.
+func TestNotReadyWithoutNATS(t *testing.T) {
+	base, _, svc := serveServer(t, nil)
+	if r := call(t, "GET", base+"/readyz", ""); r.status != 200 {
+		t.Fatalf("readyz with NATS up: %d %s", r.status, r.raw)
+	}
+	svc.NATS.Shutdown()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r := call(t, "GET", base+"/readyz", "")
+		if r.status == 503 {
+			expectProblem(t, r, 503, "bus_unavailable")
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz with NATS down: %d %s", r.status, r.raw)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

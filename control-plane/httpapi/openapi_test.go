@@ -57,7 +57,7 @@ var unexercised = map[string]string{
 	"stopExecution 202":         "one control plane runs every execution",
 	"stopExecution 503":         "the embedded bus does not fail",
 	"streamExecutionEvents 503": "the embedded bus does not fail",
-	"getReadiness 503":          "the store does not fail",
+	"getReadiness 503":          "the store does not fail, and NATS stays up",
 	"getMetrics 404":            "serve(t) serves metrics",
 
 	"/webhook-test/{path} 202":           "serve(t) waits five minutes for a run",

@@ -357,7 +357,7 @@ func TestHooksFollowWorkflowChangesPastExecutions(t *testing.T) {
 // waits for its execution: the caller learns that the execution is saved
 // and where to follow it, not an empty success.
 func TestWebhookAnswerAtShutdown(t *testing.T) {
-	base, srv := serveServer(t, nil)
+	base, srv, _ := serveServer(t, nil)
 	id := call(t, "POST", base+"/api/v1/workflows", fmt.Sprintf(hookWorkflow, "slow", "lastNode", "{}",
 		"const end = Date.now() + 2000; while (Date.now() < end) {} return $input.all();")).body["id"].(string)
 	call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", "")

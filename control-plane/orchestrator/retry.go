@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 
@@ -142,6 +143,15 @@ func keptResult(kept map[string]json.RawMessage, execID, node string, run int) *
 // StopSubject carries stop requests to whichever control plane runs an
 // execution: weft.stop.<execution id>.
 const StopSubject = "weft.stop."
+
+// BusError says why the message bus cannot carry work now; nil when
+// this control plane is connected to NATS.
+func (o *Orchestrator) BusError() error {
+	if st := o.remote.nc.Status(); st != nats.CONNECTED {
+		return fmt.Errorf("the connection to NATS is %s", strings.ToLower(st.String()))
+	}
+	return nil
+}
 
 // RequestStop stops an execution here, or asks the control plane running
 // it to. It returns the execution's handle when it was running here.
