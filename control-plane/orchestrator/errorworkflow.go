@@ -29,12 +29,37 @@ type errorPayload struct {
 	} `json:"workflow"`
 }
 
-// startErrorWorkflow starts the failed execution's error workflow
-// (settings.errorWorkflow), as n8n does; an error workflow's own failure
-// starts nothing.
+// errorWorkflowOf returns the workflow a failed execution's error workflow
+// runs, by n8n's rules: none for a manual run (someone is watching it);
+// settings.errorWorkflow, unless that is the workflow itself failing as
+// an error workflow; otherwise the workflow itself when it has an Error
+// Trigger node and did not fail as an error workflow.
+func errorWorkflowOf(e *store.Execution, wf *api.Workflow) string {
+	if e.Mode == "manual" {
+		return ""
+	}
+	if t := wf.Settings.ErrorWorkflow; t != "" {
+		if e.Mode == "error" && t == e.WorkflowID {
+			return ""
+		}
+		return t
+	}
+	if e.Mode == "error" {
+		return ""
+	}
+	for _, n := range wf.Nodes {
+		if n.Type == ErrorTriggerType && !n.Disabled {
+			return e.WorkflowID
+		}
+	}
+	return ""
+}
+
+// startErrorWorkflow starts the failed execution's error workflow, as
+// n8n does (errorWorkflowOf).
 func (o *Orchestrator) startErrorWorkflow(e *store.Execution, wf *api.Workflow, exec *engine.Execution, errDoc json.RawMessage) {
-	target := wf.Settings.ErrorWorkflow
-	if target == "" || e.Mode == "error" || target == e.WorkflowID {
+	target := errorWorkflowOf(e, wf)
+	if target == "" {
 		return
 	}
 	ctx := context.WithoutCancel(o.base)

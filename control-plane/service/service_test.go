@@ -386,7 +386,11 @@ func TestErrorWorkflow(t *testing.T) {
  {"name":"Boom","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0],"parameters":{"jsCode":"throw new Error('kaput');"}}
 ],"connections":{"Start":{"main":[[{"node":"Boom","type":"main","index":0}]]}},"settings":{"errorWorkflow":%q}}`, handlerID)
 	wID := save(t, svc.Store, failing)
-	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID})
+	// A manual run's failure is seen by whoever ran it: no error workflow.
+	if x, _ := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, Mode: "manual"}).Wait(ctx); x == nil || x.Status != "error" {
+		t.Fatalf("the failing workflow did not fail: %+v", x)
+	}
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wID, Mode: "trigger"})
 	if x, _ := h.Wait(ctx); x == nil || x.Status != "error" {
 		t.Fatalf("the failing workflow did not fail: %+v", x)
 	}
@@ -396,6 +400,9 @@ func TestErrorWorkflow(t *testing.T) {
 		es, _, err := svc.Store.ListExecutions(ctx, store.ExecutionFilter{WorkflowID: handlerID}, store.Page{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(es) > 1 {
+			t.Fatalf("%d error workflow executions, want 1 (none for the manual run)", len(es))
 		}
 		if len(es) == 1 && es[0].Status != store.StatusRunning {
 			errExec = es[0]
@@ -426,7 +433,7 @@ func TestErrorWorkflow(t *testing.T) {
 	if err := json.Unmarshal(rd["Error Trigger"][0].Outputs()[0][0].JSON, &payload); err != nil {
 		t.Fatal(err)
 	}
-	if payload.Execution.ID != h.ID || payload.Execution.Mode != "manual" || payload.Execution.LastNodeExecuted != "Boom" ||
+	if payload.Execution.ID != h.ID || payload.Execution.Mode != "trigger" || payload.Execution.LastNodeExecuted != "Boom" ||
 		payload.Execution.URL != "https://weft.example.com/automation/api/v1/executions/"+h.ID ||
 		!strings.Contains(payload.Execution.Error.Message, "kaput") || payload.Workflow.ID != wID || payload.Workflow.Name != "fragile" {
 		t.Fatalf("error payload %+v", payload)
