@@ -20,6 +20,7 @@ import (
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/control-plane/orchestrator"
+	"github.com/weftrun/weft/control-plane/schedule"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/store"
 )
@@ -230,6 +231,26 @@ func (a *API) route(ctx *fasthttp.RequestCtx, seg []string) {
 	default:
 		writeProblem(ctx, fasthttp.StatusNotFound, "no_route", "no such endpoint: "+string(ctx.Path()))
 	}
+}
+
+// checkSchedules refuses a workflow whose Schedule Triggers could never
+// fire (a bad cron expression or timezone): activated, it would sit there
+// doing nothing.
+func checkSchedules(id string, doc []byte) error {
+	wf, err := api.ParseWorkflow(doc)
+	if err != nil {
+		return err
+	}
+	for i := range wf.Nodes {
+		n := &wf.Nodes[i]
+		if n.Type != schedule.NodeType || n.Disabled {
+			continue
+		}
+		if _, err := schedule.Parse(n, wf.Settings.Timezone, schedule.WithWorkflowID(id)); err != nil {
+			return fmt.Errorf("node %q cannot fire: %w", n.Name, err)
+		}
+	}
+	return nil
 }
 
 // webhookRoutes lists the routes a workflow document's Webhook nodes hold.
@@ -532,16 +553,20 @@ func (a *API) activate(ctx *fasthttp.RequestCtx, id string, on bool) {
 		} else if v > 0 {
 			version = v
 		}
-		if a.Hooks != nil {
-			doc := w.Document
-			if version != w.Version {
-				ver, err := a.Store.GetVersion(ctx, id, version)
-				if err != nil {
-					storeError(ctx, err)
-					return
-				}
-				doc = ver.Document
+		doc := w.Document
+		if version != w.Version {
+			ver, err := a.Store.GetVersion(ctx, id, version)
+			if err != nil {
+				storeError(ctx, err)
+				return
 			}
+			doc = ver.Document
+		}
+		if err := checkSchedules(id, doc); err != nil {
+			writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_schedule", err.Error())
+			return
+		}
+		if a.Hooks != nil {
 			if err := a.Hooks.CheckActivation(id, doc); err != nil {
 				writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
 				return

@@ -514,6 +514,12 @@ func (c *checker) webhooks(t *testing.T) {
 	// A second workflow cannot take a path an active one holds.
 	dup := create(fmt.Sprintf(hookWorkflow, "greet", "onReceived", "{}", "return $input.all();"))
 	c.do(exchange{method: "POST", path: "/api/v1/workflows/" + dup + "/activate", status: 409, code: "webhook_conflict"})
+	// A schedule that could never fire is refused, naming its node.
+	never := create(`{"name":"never","nodes":[{"id":"s","name":"Every 61st minute","type":"n8n-nodes-base.scheduleTrigger","typeVersion":1.2,"position":[0,0],
+ "parameters":{"rule":{"interval":[{"field":"cronExpression","expression":"61 * * * *"}]}}}],"connections":{}}`)
+	if a := c.do(exchange{method: "POST", path: "/api/v1/workflows/" + never + "/activate", status: 422, code: "invalid_schedule"}); !strings.Contains(a.raw, "Every 61st minute") {
+		t.Errorf("refused schedule: %s", a.raw)
+	}
 	c.do(exchange{method: "DELETE", path: "/api/v1/workflows/" + dup, status: 204})
 
 	approval := create(approvalWorkflow)
