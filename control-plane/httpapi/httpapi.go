@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"strconv"
 	"strings"
 	"time"
@@ -334,7 +335,7 @@ func (a *API) readWorkflow(ctx *fasthttp.RequestCtx) (*api.Workflow, json.RawMes
 		writeProblem(ctx, fasthttp.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the body is %d bytes; the limit is %d", len(body), a.MaxBodyBytes))
 		return nil, nil
 	}
-	if ct := string(ctx.Request.Header.ContentType()); ct != "" && !strings.HasPrefix(ct, "application/json") {
+	if ct := string(ctx.Request.Header.ContentType()); ct != "" && !isJSONType(ct) {
 		writeProblem(ctx, fasthttp.StatusUnsupportedMediaType, "unsupported_media_type", "send the workflow as application/json")
 		return nil, nil
 	}
@@ -355,6 +356,13 @@ func (a *API) readWorkflow(ctx *fasthttp.RequestCtx) (*api.Workflow, json.RawMes
 		return nil, nil
 	}
 	return wf, bytes.Clone(body)
+}
+
+// isJSONType reports whether a Content-Type names JSON: application/json or a
+// +json type, in any case, with any parameters.
+func isJSONType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }
 
 // unwrapResource takes the workflow out of a body shaped as GET answers
@@ -704,14 +712,18 @@ func toItem(raw json.RawMessage) (api.Item, error) {
 		return api.Item{}, errors.New("want a JSON object")
 	}
 	if j, ok := probe["json"]; ok {
-		var it api.Item
-		if err := json.Unmarshal(raw, &it); err != nil {
-			return api.Item{}, err
+		for k := range probe {
+			if k != "json" && k != "binary" && k != "pairedItem" {
+				return api.Item{}, fmt.Errorf("an item {\"json\": …} has only json, binary and pairedItem, not %q", k)
+			}
 		}
 		if len(j) == 0 || j[0] != '{' {
 			return api.Item{}, errors.New("json must be an object")
 		}
-		return it, nil
+		if b, ok := probe["binary"]; ok && (len(b) == 0 || b[0] != '{') {
+			return api.Item{}, errors.New("binary must be an object of binary properties")
+		}
+		return api.Item{JSON: j, Binary: probe["binary"], PairedItem: probe["pairedItem"]}, nil
 	}
 	return api.Item{JSON: raw}, nil
 }

@@ -190,6 +190,11 @@ func TestBadInput(t *testing.T) {
 	expectProblem(t, call(t, "GET", base+"/api/v1/workflows?limit=zero", ""), 400, "bad_limit")
 	expectProblem(t, call(t, "PATCH", base+"/api/v1/workflows", ""), 405, "method_not_allowed")
 	expectProblem(t, call(t, "GET", base+"/api/v1/nowhere", ""), 404, "no_route")
+	for ct, want := range map[string]int{"APPLICATION/JSON; charset=utf-8": 201, "application/vnd.n8n+json": 201, "application/jsonfoo": 415, "text/plain": 415} {
+		if r := call(t, "POST", base+"/api/v1/workflows", wf("typed", "return [];"), "Content-Type", ct); r.status != want {
+			t.Errorf("Content-Type %q: %d %s, want %d", ct, r.status, r.raw, want)
+		}
+	}
 	expectProblem(t, call(t, "PUT", base+"/api/v1/workflows/x", wf("x", "return [];"), "If-Match", "yesterday"), 400, "bad_if_match")
 
 	// Headers over the read buffer: 431, and the answer does not quote
@@ -240,6 +245,10 @@ func TestRunAndExecutions(t *testing.T) {
 		t.Fatalf("failing run: %d %s", r.status, r.raw)
 	}
 	expectProblem(t, call(t, "POST", base+"/api/v1/workflows/"+ok+"/run", `{"items":[5]}`), 400, "invalid_item")
+	expectProblem(t, call(t, "POST", base+"/api/v1/workflows/"+ok+"/run", `{"items":[{"json":{},"binary":5}]}`), 400, "invalid_item")
+	if r := call(t, "POST", base+"/api/v1/workflows/"+ok+"/run", `{"items":[{"json":{},"extra":1}]}`); r.status != 400 || !strings.Contains(r.raw, `extra`) {
+		t.Errorf("an item with an unknown field: %d %s", r.status, r.raw)
+	}
 
 	r = call(t, "GET", base+"/api/v1/executions/"+okExec, "")
 	if r.status != 200 || r.body["runData"] == nil || r.body["finishedAt"] == nil {

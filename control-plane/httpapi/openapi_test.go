@@ -285,7 +285,7 @@ func TestOpenAPI_Scenario(t *testing.T) {
 	if a.header.Get("ETag") != `"1"` || obj(a.body["workflow"])["name"] != "greet" {
 		t.Fatalf("get: ETag %q, %s", a.header.Get("ETag"), a.raw)
 	}
-	failing := c.do(exchange{method: "POST", path: "/api/v1/workflows", body: wf("failing", "throw new Error('nope')"), status: 201}).body["id"].(string)
+	failing := c.do(exchange{method: "POST", path: "/api/v1/workflows", body: wf("failing", "console.log('about to fail'); throw new Error('nope')"), status: 201}).body["id"].(string)
 	a = c.do(exchange{method: "PUT", path: "/api/v1/workflows/" + id, body: wf("greet2", "return $input.all();"), header: []string{"If-Match", `"1"`}, status: 200})
 	if a.header.Get("ETag") != `"2"` || a.body["version"] != 2.0 {
 		t.Fatalf("update: ETag %q, %s", a.header.Get("ETag"), a.raw)
@@ -318,7 +318,7 @@ func TestOpenAPI_Scenario(t *testing.T) {
 		t.Fatalf("run: %s", a.raw)
 	}
 	okExec := a.body["id"].(string)
-	if a = c.do(exchange{method: "POST", path: "/api/v1/workflows/" + failing + "/run", status: 200}); a.body["status"] != "error" || a.body["error"] == nil {
+	if a = c.do(exchange{method: "POST", path: "/api/v1/workflows/" + failing + "/run", status: 200}); a.body["status"] != "error" || a.body["error"] == nil || !strings.Contains(a.raw, "about to fail") {
 		t.Fatalf("failing run: %s", a.raw)
 	}
 	failedExec := a.body["id"].(string)
