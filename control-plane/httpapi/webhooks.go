@@ -261,10 +261,19 @@ func (a *API) serveWebhook(ctx *fasthttp.RequestCtx, prefix string, test bool) {
 	if test {
 		reg = a.Hooks.Test
 	}
+	origin := string(ctx.Request.Header.Peek("Origin"))
+	if method == fasthttp.MethodOptions {
+		a.preflight(ctx, reg, path, origin)
+		return
+	}
 	r, params, ok := reg.Match(method, path)
 	if !ok {
 		writeWebhookResponse(ctx, webhook.NotFound(method, path, reg.Methods(path)))
 		return
+	}
+	if origin != "" {
+		ctx.Response.Header.Set("Access-Control-Allow-Origin", webhook.AllowOrigin(r.Endpoint.AllowedOrigins, origin))
+		ctx.Response.Header.Add("Vary", "Origin")
 	}
 	if a.tooLarge(ctx) {
 		return
@@ -395,6 +404,33 @@ func (a *API) answerWebhook(ctx *fasthttp.RequestCtx, ep webhook.Endpoint, h *or
 	default:
 		writeWebhookResponse(ctx, webhook.Received(ep))
 	}
+}
+
+// preflight answers a browser's CORS preflight (OPTIONS) for a webhook
+// path: the methods it takes, and whether the origin may call the one
+// asked for.
+func (a *API) preflight(ctx *fasthttp.RequestCtx, reg *webhook.Registry, path, origin string) {
+	methods := reg.Methods(path)
+	want := string(ctx.Request.Header.Peek("Access-Control-Request-Method"))
+	if want == "" && len(methods) > 0 {
+		want = methods[0]
+	}
+	r, _, ok := reg.Match(want, path)
+	if !ok {
+		writeWebhookResponse(ctx, webhook.NotFound(want, path, methods))
+		return
+	}
+	h := &ctx.Response.Header
+	h.Set("Access-Control-Allow-Methods", strings.Join(append([]string{fasthttp.MethodOptions}, methods...), ", "))
+	if origin != "" {
+		h.Set("Access-Control-Allow-Origin", webhook.AllowOrigin(r.Endpoint.AllowedOrigins, origin))
+		h.Add("Vary", "Origin")
+	}
+	if asked := ctx.Request.Header.Peek("Access-Control-Request-Headers"); len(asked) > 0 {
+		h.Set("Access-Control-Allow-Headers", string(asked))
+	}
+	h.Set("Access-Control-Max-Age", "300")
+	ctx.SetStatusCode(fasthttp.StatusNoContent)
 }
 
 // serveWaiting resumes an execution parked at a Wait node that waits for

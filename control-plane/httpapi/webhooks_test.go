@@ -377,3 +377,33 @@ func TestWebhookAnswerAtShutdown(t *testing.T) {
 		t.Fatalf("answer at shutdown: %d %v %s", r.status, r.header, r.raw)
 	}
 }
+
+// TestWebhookCORS: a browser's preflight gets the path's methods and the
+// origin the node allows; the call itself carries the allowed origin.
+func TestWebhookCORS(t *testing.T) {
+	base := serve(t)
+	id := call(t, "POST", base+"/api/v1/workflows", fmt.Sprintf(hookWorkflow, "cors", "onReceived", `{"allowedOrigins":"https://a.example,https://b.example"}`, "return $input.all();")).body["id"].(string)
+	call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", "")
+	req, _ := http.NewRequest("OPTIONS", base+"/webhook/oa-cors", nil)
+	req.Header.Set("Origin", "https://b.example")
+	req.Header.Set("Access-Control-Request-Method", "POST")
+	req.Header.Set("Access-Control-Request-Headers", "content-type")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 204 || res.Header.Get("Access-Control-Allow-Origin") != "https://b.example" ||
+		res.Header.Get("Access-Control-Allow-Methods") != "OPTIONS, POST" || res.Header.Get("Access-Control-Allow-Headers") != "content-type" {
+		t.Fatalf("preflight: %d %v", res.StatusCode, res.Header)
+	}
+	r := call(t, "POST", base+"/webhook/oa-cors", `{}`, "Origin", "https://evil.example")
+	if r.status != 200 || r.header.Get("Access-Control-Allow-Origin") != "https://a.example" {
+		t.Fatalf("a call from another origin: %d %v", r.status, r.header)
+	}
+	req, _ = http.NewRequest("OPTIONS", base+"/webhook/nowhere", nil)
+	req.Header.Set("Origin", "https://b.example")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 404 {
+		t.Fatalf("preflight of an unknown path: %v %v", res, err)
+	}
+}
