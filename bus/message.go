@@ -72,6 +72,20 @@ func TaskID(executionID, node string, run, try int) string {
 
 // escapeName keeps node names (which may hold any character) from
 // breaking the ID's structure.
+// TaskNode returns the name of the node a task ID of the execution runs;
+// false when the ID is not one of that execution's.
+func TaskNode(executionID, taskID string) (string, bool) {
+	rest, ok := strings.CutPrefix(taskID, executionID+"/")
+	if !ok {
+		return "", false
+	}
+	name, _, ok := strings.Cut(rest, "/")
+	if !ok {
+		return "", false
+	}
+	return strings.NewReplacer("%2F", "/", "%25", "%").Replace(name), true
+}
+
 func escapeName(s string) string {
 	if !strings.ContainsAny(s, "/%") {
 		return s

@@ -446,12 +446,28 @@ func (a *API) serveWaiting(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	method := string(ctx.Method())
+	// The call is taken and answered as its Wait node says; the errors
+	// below name any other execution.
 	ep := webhook.Endpoint{TypeVersion: 2, Methods: []string{method}, ResponseMode: webhook.ModeOnReceived, ResponseCode: 200, URLPath: rest}
-	item, ok := requestItem(ctx, a.webhookRequest(ctx, "/webhook-waiting/", rest, map[string]string{}, false), ep)
+	if e, err := a.Store.GetExecution(ctx, id); err == nil && e.Status == store.StatusWaiting && e.WaitWebhook {
+		if n, err := a.Orch.WaitNode(ctx, e); err == nil {
+			if wep, err := webhook.WaitEndpoint(n); err == nil {
+				wep.Methods, wep.URLPath = ep.Methods, rest
+				ep = wep
+			}
+		}
+	}
+	req := a.webhookRequest(ctx, "/webhook-waiting/", rest, map[string]string{}, false)
+	if resp, refused := webhook.Refuse(ep, req, ctx.RemoteIP().String()); refused {
+		writeWebhookResponse(ctx, resp)
+		return
+	}
+	item, ok := requestItem(ctx, req, ep)
 	if !ok {
 		return
 	}
-	if _, err := a.Orch.ResumeWebhook(ctx, id, method, item); err != nil {
+	h, err := a.Orch.ResumeWebhook(ctx, id, method, item)
+	if err != nil {
 		var wrong *orchestrator.WrongMethodError
 		switch {
 		case errors.As(err, &wrong):
@@ -466,5 +482,10 @@ func (a *API) serveWaiting(ctx *fasthttp.RequestCtx) {
 		}
 		return
 	}
-	writeWebhookResponse(ctx, webhook.Received(ep))
+	if h == nil || ep.ResponseMode == webhook.ModeOnReceived {
+		// Resumed elsewhere, or answered at once.
+		writeWebhookResponse(ctx, webhook.Received(ep))
+		return
+	}
+	a.answerWebhook(ctx, ep, h)
 }

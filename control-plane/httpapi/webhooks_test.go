@@ -407,3 +407,42 @@ func TestWebhookCORS(t *testing.T) {
 		t.Fatalf("preflight of an unknown path: %v %v", res, err)
 	}
 }
+
+// resumeWorkflow parks at a Wait node whose resume call is answered as its
+// responseMode says (%s), then sets a field and answers through a Respond
+// to Webhook node.
+const resumeWorkflow = `{"name":"resume %[1]s","nodes":[
+ {"id":"h","name":"Hook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,0],"webhookId":"rs-%[1]s",
+  "parameters":{"httpMethod":"POST","path":"rs-%[1]s","responseMode":"onReceived","options":{}}},
+ {"id":"w","name":"Wait","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"resume":"webhook","httpMethod":"POST","responseMode":"%[1]s","options":{}}},
+ {"id":"s","name":"Set","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[400,0],"parameters":{"assignments":{"assignments":[
+   {"id":"a","name":"approved","value":"={{ $json.body.ok }}","type":"boolean"}]},"options":{}}},
+ {"id":"r","name":"Respond","type":"n8n-nodes-base.respondToWebhook","typeVersion":1.1,"position":[600,0],"parameters":{"respondWith":"text","responseBody":"thanks","options":{}}}],
+ "connections":{"Hook":{"main":[[{"node":"Wait","type":"main","index":0}]]},"Wait":{"main":[[{"node":"Set","type":"main","index":0}]]},"Set":{"main":[[{"node":"Respond","type":"main","index":0}]]}}}`
+
+// TestResumeAnsweredAsTheWaitNodeSays: the call that resumes a parked
+// execution gets the answer its Wait node's response mode names.
+func TestResumeAnsweredAsTheWaitNodeSays(t *testing.T) {
+	base := serve(t)
+	for mode, want := range map[string]string{"onReceived": `{"message":"Workflow was started"}`, "lastNode": `{"approved":true}`, "responseNode": "thanks"} {
+		id := call(t, "POST", base+"/api/v1/workflows", fmt.Sprintf(resumeWorkflow, mode)).body["id"].(string)
+		call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", "")
+		call(t, "POST", base+"/webhook/rs-"+mode, `{}`)
+		var execID string
+		deadline := time.Now().Add(30 * time.Second)
+		for execID == "" && time.Now().Before(deadline) {
+			l := call(t, "GET", base+"/api/v1/executions?status=waiting&workflowId="+id, "")
+			if data, _ := l.body["data"].([]any); len(data) > 0 {
+				execID = data[0].(map[string]any)["id"].(string)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if execID == "" {
+			t.Fatalf("%s: the execution did not park", mode)
+		}
+		status, _, body := raw(t, "POST", base+"/webhook-waiting/"+execID, "application/json", `{"ok":true}`)
+		if status != 200 || strings.TrimSpace(body) != want {
+			t.Errorf("%s: resume answered %d %s, want %s", mode, status, body, want)
+		}
+	}
+}

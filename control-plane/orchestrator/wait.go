@@ -70,6 +70,23 @@ func (o *Orchestrator) WakeDue(ctx context.Context) error {
 	return err
 }
 
+// WaitNode returns the Wait node an execution is parked at.
+func (o *Orchestrator) WaitNode(ctx context.Context, e *store.Execution) (*api.WorkflowNode, error) {
+	name, ok := bus.TaskNode(e.ID, e.WaitTask)
+	if !ok {
+		return nil, fmt.Errorf("execution %s: %w", e.ID, ErrNotWaiting)
+	}
+	lw, err := o.workflow(ctx, e.WorkflowID, e.WorkflowVersion)
+	if err != nil {
+		return nil, err
+	}
+	n := lw.wf.NodeByName(name)
+	if n == nil {
+		return nil, fmt.Errorf("execution %s waits at node %q, which its workflow lacks", e.ID, name)
+	}
+	return n, nil
+}
+
 // ResumeWebhook resumes an execution parked at a Wait node that waits for
 // a webhook call: the call's item replaces the Wait node's output. The
 // returned handle follows the resumed execution when it runs here.

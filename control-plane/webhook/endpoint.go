@@ -235,6 +235,19 @@ func Endpoints(wf *api.Workflow) ([]Endpoint, error) {
 	return eps, errors.Join(errs...)
 }
 
+// WaitEndpoint is how a Wait node that resumes on a webhook call takes
+// and answers that call: its parameters are a version 1.1 Webhook node's
+// (method, response mode, code and data, options), less the path, which
+// is the execution's.
+func WaitEndpoint(n *api.WorkflowNode) (Endpoint, error) {
+	hook := *n
+	hook.Type, hook.TypeVersion = NodeType, 1.1
+	if hook.WebhookID == "" {
+		hook.WebhookID = "waiting"
+	}
+	return endpoint("", &hook)
+}
+
 func invalid(node, field, msg string) error {
 	return &api.ValidationError{Node: node, Field: "parameters." + field, Message: fmt.Sprintf("node %q: parameters.%s: %s", node, field, msg)}
 }
