@@ -284,6 +284,10 @@ func (a *API) serveWebhook(ctx *fasthttp.RequestCtx, prefix string, test bool) {
 		writeWebhookResponse(ctx, resp)
 		return
 	}
+	if ep.RespondNodeMissing {
+		writeWebhookResponse(ctx, webhook.NoRespondNode(ep))
+		return
+	}
 	item, ok := requestItem(ctx, req, ep)
 	if !ok {
 		return

@@ -446,3 +446,19 @@ func TestResumeAnsweredAsTheWaitNodeSays(t *testing.T) {
 		}
 	}
 }
+
+// TestResponseNodeWithoutRespondNode: a webhook that answers through a
+// Respond to Webhook node in a workflow without one gets n8n's error, and
+// starts nothing.
+func TestResponseNodeWithoutRespondNode(t *testing.T) {
+	base := serve(t)
+	id := call(t, "POST", base+"/api/v1/workflows", fmt.Sprintf(hookWorkflow, "norespond", "responseNode", "{}", "return $input.all();")).body["id"].(string)
+	call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", "")
+	status, _, body := raw(t, "POST", base+"/webhook/oa-norespond", "application/json", `{}`)
+	if status != 500 || !strings.Contains(body, "No Respond to Webhook node found in the workflow") {
+		t.Fatalf("answer: %d %s", status, body)
+	}
+	if l := call(t, "GET", base+"/api/v1/executions?workflowId="+id, ""); len(l.body["data"].([]any)) != 0 {
+		t.Fatalf("executions: %s", l.raw)
+	}
+}

@@ -97,6 +97,10 @@ type Endpoint struct {
 	URLPath string
 	// ResponseMode is ModeOnReceived, ModeLastNode or ModeResponseNode.
 	ResponseMode string
+	// RespondNodeMissing is set on a ModeResponseNode endpoint whose
+	// workflow has no enabled Respond to Webhook node: nothing could
+	// answer a call.
+	RespondNodeMissing bool
 	// ResponseData is what a lastNode answer holds: one of the Data
 	// constants (DataFirstEntryJSON by default). Empty in other modes.
 	ResponseData string
@@ -231,6 +235,10 @@ func Endpoints(wf *api.Workflow) ([]Endpoint, error) {
 			seen[key] = n.Name
 		}
 		eps = append(eps, ep)
+	}
+	respond := slices.ContainsFunc(wf.Nodes, func(n api.WorkflowNode) bool { return n.Type == RespondNodeType && !n.Disabled })
+	for i := range eps {
+		eps[i].RespondNodeMissing = eps[i].ResponseMode == ModeResponseNode && !respond
 	}
 	return eps, errors.Join(errs...)
 }

@@ -87,10 +87,10 @@ func TestEndpoints(t *testing.T) {
 				ResponseHeaders: []Header{{"X-Trace", "t1"}}, AllowedOrigins: "https://a.example", IPWhitelist: "10.0.0.1", IgnoreBots: true, Authentication: "none"},
 		},
 		{
-			name: "version 1 ignores the response code in responseNode mode",
+			name: "version 1 ignores the response code in responseNode mode; without a Respond node nothing can answer",
 			node: hook("Hook", 1, "abc", `{"path":"p","responseCode":201,"responseMode":"responseNode"}`),
 			want: Endpoint{Node: "Hook", TypeVersion: 1, WebhookID: "abc", Methods: []string{"GET"}, Path: "p", URLPath: "p",
-				ResponseMode: ModeResponseNode, ResponseCode: 200, AllowedOrigins: "*", Authentication: "none"},
+				ResponseMode: ModeResponseNode, RespondNodeMissing: true, ResponseCode: 200, AllowedOrigins: "*", Authentication: "none"},
 		},
 		{
 			name: "version 2 takes the custom code of options.responseCode, ignores the top-level one and binaryData",

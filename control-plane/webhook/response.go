@@ -257,6 +257,12 @@ func Failed(ep Endpoint, err string) Response {
 	return newAnswer(&ep, 500).json([]byte(`{"message":"Error in workflow"}`))
 }
 
+// NoRespondNode is the answer of a responseNode webhook whose workflow
+// has no Respond to Webhook node, as n8n gives it; nothing runs.
+func NoRespondNode(ep Endpoint) Response {
+	return newAnswer(&ep, 500).json([]byte(`{"message":"No Respond to Webhook node found in the workflow"}`))
+}
+
 // NoResponse is the answer of a responseNode webhook whose execution
 // ended without running a Respond to Webhook node: no body, with the
 // node's status.
