@@ -194,9 +194,10 @@ type Store interface {
 	ClaimExecutions(ctx context.Context, owner string, until time.Time, limit int, takeOver bool) ([]*Execution, error)
 	// SuspendExecution parks a running execution at a Wait node: status
 	// waiting, no owner; with webhook, a call to its waiting webhook with
-	// method (any, when empty) resumes it. ErrConflict when it is not
-	// running.
-	SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool, method string) error
+	// method (any, when empty) resumes it; runData, when set, is the run
+	// data of what ran before the wait, shown while it waits. ErrConflict
+	// when it is not running.
+	SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool, method string, runData json.RawMessage) error
 	// WakeExecutions makes waiting executions whose time has come running
 	// again, with an ended lease so ClaimExecutions hands them out; it
 	// returns how many.

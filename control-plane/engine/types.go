@@ -5,6 +5,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -194,6 +195,13 @@ type RunDataView struct{ m map[string][]TaskData }
 // NewRunDataView returns a view of m, for dispatchers that rebuild a task
 // received from elsewhere.
 func NewRunDataView(m map[string][]TaskData) RunDataView { return RunDataView{m: m} }
+
+// JSON returns the run data so far as n8n's runData document.
+func (v RunDataView) JSON() json.RawMessage {
+	b := bytes.NewBuffer(make([]byte, 0, RunDataSize(v.m)))
+	WriteRunData(b, v.m)
+	return b.Bytes()
+}
 
 // Runs returns a node's runs so far (a copy of the list).
 func (v RunDataView) Runs(node string) []TaskData { return slices.Clone(v.m[node]) }

@@ -182,6 +182,11 @@ func TestStopWaiting(t *testing.T) {
 	if execID == "" {
 		t.Fatal("the execution did not park")
 	}
+	// Parked, it shows what ran before its wait.
+	parked := call(t, "GET", base+"/api/v1/executions/"+execID, "")
+	if rd, _ := parked.body["runData"].(map[string]any); rd["Hook"] == nil || rd["Wait"] != nil {
+		t.Fatalf("the parked execution's run data: %s", parked.raw)
+	}
 	r := call(t, "POST", base+"/api/v1/executions/"+execID+"/stop", "")
 	if r.status != 200 || r.body["status"] != "canceled" {
 		t.Fatalf("stop: %d %s", r.status, r.raw)

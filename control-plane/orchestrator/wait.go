@@ -52,7 +52,9 @@ func (o *Orchestrator) handleWait(ctx context.Context, t *engine.NodeTask, w *en
 		}
 	}
 	id := bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)
-	if err := o.store.SuspendExecution(ctx, t.ExecutionID, until, id, w.Webhook, strings.ToUpper(w.Method)); err != nil {
+	// What ran before the wait is kept with it, for whoever looks at the
+	// parked execution.
+	if err := o.store.SuspendExecution(ctx, t.ExecutionID, until, id, w.Webhook, strings.ToUpper(w.Method), t.RunData.JSON()); err != nil {
 		return err
 	}
 	o.publishEvent(Event{Type: "executionWaiting", ExecutionID: t.ExecutionID})

@@ -167,12 +167,16 @@ func (s *Store) RenewLeases(ctx context.Context, owner string, ids []string, unt
 }
 
 // SuspendExecution implements store.Store.
-func (s *Store) SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool, method string) error {
+func (s *Store) SuspendExecution(ctx context.Context, id string, until time.Time, taskID string, webhook bool, method string, runData json.RawMessage) error {
 	hook := 0
 	if webhook {
 		hook = 1
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	stored, err := s.storedRunData(ctx, runData)
+	if err != nil {
+		return fmt.Errorf("store: suspend execution %q: %w", id, err)
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var workflowID string
 		err := tx.QueryRowContext(ctx, s.q(`SELECT workflow_id FROM executions WHERE id = ? AND status = 'running'`), id).Scan(&workflowID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -184,6 +188,11 @@ func (s *Store) SuspendExecution(ctx context.Context, id string, until time.Time
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = 'waiting', wait_until = ?, wait_task = ?, wait_webhook = ?, wait_method = ?, owner = '', lease_until = 0 WHERE id = ?`),
 			ms(until), taskID, hook, method, id); err != nil {
 			return err
+		}
+		if runData != nil {
+			if _, err := tx.ExecContext(ctx, s.q(sqlUpsertRunData), stored, nil, id); err != nil {
+				return err
+			}
 		}
 		return s.event(ctx, tx, "execution.waiting", workflowID, id, map[string]any{"until": ms(until), "webhook": webhook})
 	})

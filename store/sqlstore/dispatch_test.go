@@ -30,7 +30,7 @@ func TestManyRowUpdatesSkipLockedExecutions(t *testing.T) {
 	held, free := mk(), mk()
 	heldWait, freeWait := mk(), mk()
 	for _, id := range []string{heldWait, freeWait} {
-		if err := s.SuspendExecution(ctx, id, now.Add(-time.Second), id+"/Wait/0", false, ""); err != nil {
+		if err := s.SuspendExecution(ctx, id, now.Add(-time.Second), id+"/Wait/0", false, "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}

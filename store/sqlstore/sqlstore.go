@@ -624,15 +624,24 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution) (*store
 	return &c, nil
 }
 
+// storedRunData is what the execution_data row keeps of run data: the
+// document, or a reference to it in the blob store when it is large.
+func (s *Store) storedRunData(ctx context.Context, runData json.RawMessage) (string, error) {
+	if s.blobs == nil || runData == nil || len(runData) <= s.blobMin {
+		return string(runData), nil
+	}
+	ref, err := s.blobs.Put(ctx, runData)
+	if err != nil {
+		return "", fmt.Errorf("run data to the blob store: %w", err)
+	}
+	return runDataBlobPrefix + string(ref), nil
+}
+
 // FinishExecution implements store.Store.
 func (s *Store) FinishExecution(ctx context.Context, id, status string, errDoc json.RawMessage, lastNode string, runData, logs json.RawMessage) error {
-	stored := string(runData)
-	if s.blobs != nil && runData != nil && len(runData) > s.blobMin {
-		ref, err := s.blobs.Put(ctx, runData)
-		if err != nil {
-			return fmt.Errorf("store: finish execution %q: run data to the blob store: %w", id, err)
-		}
-		stored = runDataBlobPrefix + string(ref)
+	stored, err := s.storedRunData(ctx, runData)
+	if err != nil {
+		return fmt.Errorf("store: finish execution %q: %w", id, err)
 	}
 	detail := eventDetail("status", status)
 	now := ms(s.now())

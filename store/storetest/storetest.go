@@ -664,13 +664,13 @@ func testWaiting(t *testing.T, s store.Store) {
 		return e.ID
 	}
 	timed, hooked := mk(), mk()
-	if err := s.SuspendExecution(ctx, timed, now.Add(-time.Second), timed+"/Wait/0/0", false, ""); err != nil {
+	if err := s.SuspendExecution(ctx, timed, now.Add(-time.Second), timed+"/Wait/0/0", false, "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SuspendExecution(ctx, hooked, time.Time{}, hooked+"/Wait/0/0", true, "POST"); err != nil {
+	if err := s.SuspendExecution(ctx, hooked, time.Time{}, hooked+"/Wait/0/0", true, "POST", json.RawMessage(`{"Start":[{"startTime":1}]}`)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SuspendExecution(ctx, hooked, time.Time{}, "x", true, "GET"); !errors.Is(err, store.ErrConflict) {
+	if err := s.SuspendExecution(ctx, hooked, time.Time{}, "x", true, "GET", nil); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("suspending a waiting execution: %v, want ErrConflict", err)
 	}
 	e, err := s.GetExecution(ctx, hooked)
@@ -679,6 +679,10 @@ func testWaiting(t *testing.T, s store.Store) {
 	}
 	if e.Status != store.StatusWaiting || !e.WaitWebhook || e.WaitMethod != "POST" || e.WaitTask != hooked+"/Wait/0/0" || e.Owner != "" || !e.WaitUntil.IsZero() {
 		t.Fatalf("suspended execution: %+v", e)
+	}
+	// A parked execution shows the run data of the nodes before its wait.
+	if string(e.RunData) != `{"Start":[{"startTime":1}]}` {
+		t.Fatalf("suspended execution's run data: %s", e.RunData)
 	}
 	// Only the one whose time has come wakes, with an ended lease.
 	n, err := s.WakeExecutions(ctx, now)
@@ -719,7 +723,7 @@ func testWaiting(t *testing.T, s store.Store) {
 	if _, err := s.ClaimWaiting(ctx, stopped.ID, "cp3", now.Add(time.Minute)); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("claiming a running execution as waiting: %v, want ErrConflict", err)
 	}
-	if err := s.SuspendExecution(ctx, stopped.ID, time.Time{}, stopped.ID+"/Wait/0/0", true, ""); err != nil {
+	if err := s.SuspendExecution(ctx, stopped.ID, time.Time{}, stopped.ID+"/Wait/0/0", true, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	c, err := s.ClaimWaiting(ctx, stopped.ID, "cp3", now.Add(time.Minute))
