@@ -189,6 +189,10 @@ func (a *API) route(ctx *fasthttp.RequestCtx, seg []string) {
 		if allow("GET") {
 			a.listVersions(ctx, seg[1])
 		}
+	case len(seg) == 4 && seg[0] == "workflows" && seg[2] == "versions":
+		if allow("GET") {
+			a.getVersion(ctx, seg[1], seg[3])
+		}
 	case len(seg) == 3 && seg[0] == "workflows" && (seg[2] == "activate" || seg[2] == "deactivate"):
 		if allow("POST") {
 			a.activate(ctx, seg[1], seg[2] == "activate")
@@ -545,6 +549,27 @@ func (a *API) listVersions(ctx *fasthttp.RequestCtx, id string) {
 		docs[i] = versionDoc{v.Version, v.Name, v.CreatedAt}
 	}
 	writeJSON(ctx, 200, listDoc{Data: docs})
+}
+
+// getVersion answers one saved version of a workflow with its document,
+// as it was saved: the one an activation pinned runs on it.
+func (a *API) getVersion(ctx *fasthttp.RequestCtx, id, version string) {
+	n, err := strconv.Atoi(version)
+	if err != nil || n <= 0 {
+		writeProblem(ctx, fasthttp.StatusBadRequest, "bad_version", fmt.Sprintf("%q is not a version number (1, 2, …)", version))
+		return
+	}
+	v, err := a.Store.GetVersion(ctx, id, n)
+	if err != nil {
+		storeError(ctx, err)
+		return
+	}
+	writeJSON(ctx, 200, struct {
+		Version   int             `json:"version"`
+		Name      string          `json:"name"`
+		CreatedAt time.Time       `json:"createdAt"`
+		Workflow  json.RawMessage `json:"workflow"`
+	}{v.Version, v.Name, v.CreatedAt, v.Document})
 }
 
 func (a *API) activate(ctx *fasthttp.RequestCtx, id string, on bool) {

@@ -24,6 +24,7 @@ var routes = []string{
 	"PUT /api/v1/workflows/{id}",
 	"DELETE /api/v1/workflows/{id}",
 	"GET /api/v1/workflows/{id}/versions",
+	"GET /api/v1/workflows/{id}/versions/{version}",
 	"POST /api/v1/workflows/{id}/activate",
 	"POST /api/v1/workflows/{id}/deactivate",
 	"POST /api/v1/workflows/{id}/run",
@@ -300,6 +301,11 @@ func TestOpenAPI_Scenario(t *testing.T) {
 	if a = c.do(exchange{method: "GET", path: "/api/v1/workflows/" + id + "/versions", status: 200}); len(a.body["data"].([]any)) != 2 {
 		t.Fatalf("versions: %s", a.raw)
 	}
+	// The first version keeps its own document after the update.
+	if a = c.do(exchange{method: "GET", path: "/api/v1/workflows/" + id + "/versions/1", status: 200}); a.body["name"] != "greet" || !strings.Contains(a.raw, `"nodes"`) {
+		t.Fatalf("version 1: %s", a.raw)
+	}
+	c.do(exchange{method: "GET", path: "/api/v1/workflows/" + id + "/versions/3", status: 404, code: "not_found"})
 
 	// Activation, of the current version and of an older one.
 	if a = c.do(exchange{method: "POST", path: "/api/v1/workflows/" + id + "/activate", status: 200}); a.body["activeVersion"] != 2.0 {
@@ -587,6 +593,8 @@ func (c *checker) badInputs(t *testing.T) {
 		{method: "DELETE", path: wfURL, header: ifMatch(`"7"`), status: 409, code: "version_conflict"},
 		{method: "DELETE", path: "/api/v1/workflows/nope", status: 404, code: "not_found"},
 		{method: "GET", path: "/api/v1/workflows/nope/versions", status: 404, code: "not_found"},
+		{method: "GET", path: "/api/v1/workflows/nope/versions/1", status: 404, code: "not_found"},
+		{method: "GET", path: "/api/v1/workflows/nope/versions/first", status: 400, code: "bad_version"},
 		{method: "POST", path: wfURL + "/activate", header: ifMatch("soon"), status: 400, code: "bad_if_match"},
 		{method: "POST", path: wfURL + "/activate", header: ifMatch(`"9"`), status: 404, code: "not_found"},
 		{method: "POST", path: "/api/v1/workflows/nope/deactivate", status: 404, code: "not_found"},
