@@ -61,7 +61,8 @@ func (s *Store) render(sqlText string) string {
 // Migrate applies the migrations the database lacks, each in its own
 // transaction, and returns the versions it applied. Control planes starting
 // together are serialised: Postgres by an advisory lock, SQLite by its
-// write lock.
+// write lock. A database a newer weft migrated is refused with a
+// *SchemaTooNewError, and left as it is.
 func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 	migs, err := Migrations()
 	if err != nil {
@@ -82,6 +83,9 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
+	if err := s.notNewer(ctx, conn, migs[len(migs)-1].Version); err != nil {
+		return nil, err
+	}
 	var applied []int
 	for _, m := range migs {
 		done, err := s.applyOne(ctx, conn, m)
@@ -93,6 +97,30 @@ func (s *Store) Migrate(ctx context.Context) ([]int, error) {
 		}
 	}
 	return applied, nil
+}
+
+// notNewer fails when the database has a migration this binary does not
+// know: a newer weft migrated it, and this one would misread or damage
+// tables it does not know the shape of.
+func (s *Store) notNewer(ctx context.Context, conn *sql.Conn, latest int) error {
+	var v sql.NullInt64
+	if err := conn.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return fmt.Errorf("store: migrate: schema version: %w", err)
+	}
+	if int(v.Int64) > latest {
+		return &SchemaTooNewError{Version: int(v.Int64), Latest: latest}
+	}
+	return nil
+}
+
+// SchemaTooNewError says the database was migrated by a newer weft.
+type SchemaTooNewError struct {
+	Version int // the database's newest migration
+	Latest  int // the newest migration this binary embeds
+}
+
+func (e *SchemaTooNewError) Error() string {
+	return fmt.Sprintf("the database schema is at version %d, newer than this weft (%d); upgrade weft", e.Version, e.Latest)
 }
 
 // applyOne applies m unless it is recorded already.

@@ -146,11 +146,15 @@ func (s *Store) UseBlobs(b blob.Store, threshold int) {
 var _ store.Store = (*Store)(nil)
 
 // Open connects to url: postgres://… (or postgresql://…) for Postgres;
-// sqlite:PATH, file:PATH or a path for SQLite (the file is created). It does
-// not migrate; call Migrate.
+// sqlite:PATH or file:PATH for SQLite (the file is created). Anything else
+// is an error, not a file name: a mistyped Postgres URL must not start an
+// empty SQLite database. It does not migrate; call Migrate.
 func Open(ctx context.Context, url string) (*Store, error) {
 	var s *Store
 	switch {
+	case !strings.HasPrefix(url, "postgres://") && !strings.HasPrefix(url, "postgresql://") &&
+		!strings.HasPrefix(url, "sqlite:") && !strings.HasPrefix(url, "file:"):
+		return nil, unknownURL(url)
 	case strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://"):
 		db, err := sql.Open("pgx", url)
 		if err != nil {
@@ -203,6 +207,33 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		s.ckpt = ck
 	}
 	return s, nil
+}
+
+// unknownURL describes a database URL Open does not take. It names the
+// scheme but never the URL, which may hold a password.
+func unknownURL(url string) error {
+	const want = "want postgres://USER:PASSWORD@HOST:5432/DATABASE (or postgresql://…) for Postgres, sqlite:PATH for SQLite"
+	if scheme, ok := urlScheme(url); ok {
+		return fmt.Errorf("store: unknown database URL scheme %q: %s", scheme, want)
+	}
+	return fmt.Errorf("store: the database URL has no scheme: %s", want)
+}
+
+// urlScheme returns the scheme s starts with ("postgres" for
+// "postgres://…"), if it starts with one: letters, digits, "+", "-" and
+// "." after a letter, then a colon.
+func urlScheme(s string) (string, bool) {
+	for i, r := range s {
+		switch {
+		case r == ':' && i > 0:
+			return s[:i], true
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
+		case i > 0 && ('0' <= r && r <= '9' || r == '+' || r == '-' || r == '.'):
+		default:
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // Dialect returns the store's SQL flavour.
