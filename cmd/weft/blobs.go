@@ -28,7 +28,7 @@ func (c cli) blobsCmd(ctx context.Context, args []string) error {
 // do every --blob-gc-every, and says what it deletes.
 func (c cli) blobsGC(ctx context.Context, args []string) error {
 	fs := c.flagSet("weft blobs gc")
-	postgres := fs.String("postgres", os.Getenv("WEFT_POSTGRES_URL"), "Postgres URL (env WEFT_POSTGRES_URL); without it, SQLite in --data")
+	postgres := fs.String("postgres", os.Getenv("WEFT_POSTGRES_URL"), "Postgres URL, postgres://USER:PASSWORD@HOST:5432/DATABASE (env WEFT_POSTGRES_URL); without it, SQLite in --data")
 	data := fs.String("data", envOr("WEFT_DATA", defaultDataDir), "data directory of the embedded mode (env WEFT_DATA)")
 	grace := fs.Duration("grace", gc.DefaultGrace, "spare unreferenced blobs stored less than this long ago; below the longest a task waits for a runner, only safe when no Weft process runs")
 	dryRun := fs.Bool("dry-run", false, "list the blobs that would be deleted, and delete nothing")
@@ -40,13 +40,21 @@ func (c cli) blobsGC(ctx context.Context, args []string) error {
 		fs.PrintDefaults()
 	}
 	if pos, err := parseInterspersed(fs, args); err != nil {
-		return fail(exitUsage, "%v", err)
+		return err
 	} else if len(pos) != 0 {
 		fs.Usage()
 		return fail(exitUsage, "blobs gc: unexpected arguments %v", pos)
 	}
 	if *grace < 0 {
 		return fail(exitUsage, "--grace %v: must not be negative", *grace)
+	}
+	if err := bf.env.check(fs); err != nil {
+		return err
+	}
+	if *postgres != "" {
+		if err := checkPostgresURL(fs, "WEFT_POSTGRES_URL", *postgres); err != nil {
+			return err
+		}
 	}
 
 	// An empty database references nothing, and would have every blob
@@ -131,7 +139,7 @@ func currentSchema(ctx context.Context, st *sqlstore.Store, where string) error 
 	case v < latest:
 		return fail(exitFailed, "%s is at schema version %d, this weft expects %d: run `weft migrate` first", where, v, latest)
 	case v > latest:
-		return fail(exitFailed, "%s is at schema version %d, newer than this weft knows (%d): use the weft that migrated it", where, v, latest)
+		return fail(exitFailed, "%s: %v", where, &sqlstore.SchemaTooNewError{Version: v, Latest: latest})
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ func (c cli) importCmd(ctx context.Context, args []string) error {
 	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return err
 	}
 	if len(pos) != 1 {
 		fs.Usage()

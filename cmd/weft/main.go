@@ -33,15 +33,17 @@ Usage:
   weft validate WORKFLOW.json
   weft nodes [--json | --markdown]
   weft migrate [--postgres URL | --data DIR]
-  weft blobs gc [--grace 1h] [--dry-run] [--postgres URL | --data DIR]
-  weft server [--listen 127.0.0.1:5678] [--data DIR] [--postgres URL] [--nats URL] [--insecure-no-auth]
-  weft control-plane --postgres URL --nats URL [--listen 127.0.0.1:5678] [--insecure-no-auth]
-  weft runner --nats URL [--concurrency N] [--drain-timeout 30s]
+  weft blobs gc [--grace 1h] [--dry-run] [--postgres URL | --data DIR] [--blob-dir DIR | --s3-bucket NAME …]
+  weft server [--listen 127.0.0.1:5678] [--data DIR] [--postgres URL] [--nats URL | --nats-listen 127.0.0.1:4222] [--insecure-no-auth] [--blob-dir DIR | --s3-bucket NAME …]
+  weft control-plane --postgres URL --nats URL [--listen 127.0.0.1:5678] [--insecure-no-auth] [--blob-dir DIR | --s3-bucket NAME …]
+  weft runner --nats URL [--concurrency N] [--drain-timeout 30s] [--id NAME] [--blob-dir DIR | --s3-bucket NAME …]
   weft import WORKFLOW.json [--activate] [--server http://127.0.0.1:5678]
   weft node run MODULE.wasm [--input FILE|-] [--fuel N] [--memory SIZE] [--timeout DUR] [--json]
   weft node inspect MODULE.wasm [--json]
   weft version
 
+Postgres URLs are postgres://USER:PASSWORD@HOST:5432/DATABASE. The S3 flags
+are --s3-bucket, --s3-endpoint, --s3-region, --s3-prefix and --s3-path-style.
 Run "weft COMMAND -h" for a command's flags.
 `
 
@@ -156,12 +158,17 @@ func (c cli) dispatch(ctx context.Context, args []string) error {
 }
 
 // parseInterspersed parses flags that may come before or after positional
-// arguments, as users type them: "weft node run x.wasm --fuel 10".
+// arguments, as users type them: "weft node run x.wasm --fuel 10". Its
+// errors are ready to return: flag.ErrHelp for -h, which run answers with
+// exit 0, and for a bad flag an exitError without a message, since the
+// flag package has printed the problem and the usage already.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
 			return nil, err
+		} else if err != nil {
+			return nil, &exitError{code: exitUsage, err: errors.New("")}
 		}
 		args = fs.Args()
 		if len(args) == 0 {

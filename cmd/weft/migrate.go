@@ -26,16 +26,9 @@ func storeURL(postgres, data string) (string, error) {
 	return "sqlite:" + filepath.Join(data, "weft.db"), nil
 }
 
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
 func (c cli) migrate(ctx context.Context, args []string) error {
 	fs := c.flagSet("migrate")
-	postgres := fs.String("postgres", os.Getenv("WEFT_POSTGRES_URL"), "Postgres URL (env WEFT_POSTGRES_URL); without it, SQLite in --data")
+	postgres := fs.String("postgres", os.Getenv("WEFT_POSTGRES_URL"), "Postgres URL, postgres://USER:PASSWORD@HOST:5432/DATABASE (env WEFT_POSTGRES_URL); without it, SQLite in --data")
 	data := fs.String("data", envOr("WEFT_DATA", defaultDataDir), "data directory of the embedded mode (env WEFT_DATA)")
 	fs.Usage = func() {
 		fmt.Fprintln(c.stderr, "usage: weft migrate [--postgres URL | --data DIR]")
@@ -44,11 +37,16 @@ func (c cli) migrate(ctx context.Context, args []string) error {
 	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return err
 	}
 	if len(pos) != 0 {
 		fs.Usage()
 		return fail(exitUsage, "migrate: unexpected arguments %v", pos)
+	}
+	if *postgres != "" {
+		if err := checkPostgresURL(fs, "WEFT_POSTGRES_URL", *postgres); err != nil {
+			return err
+		}
 	}
 	url, err := storeURL(*postgres, *data)
 	if err != nil {

@@ -123,10 +123,7 @@ func (c cli) nodeRun(ctx context.Context, args []string) error {
 func oneModule(fs *flag.FlagSet, args []string, cmd string) ([]string, error) {
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, &exitError{code: exitUsage, err: errors.New("")}
+		return nil, err
 	}
 	if len(pos) != 1 {
 		fs.Usage()

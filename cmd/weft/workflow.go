@@ -81,7 +81,7 @@ func (c cli) workflowRun(ctx context.Context, args []string) error {
 	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return err
 	}
 	if len(pos) != 1 {
 		fs.Usage()
@@ -249,7 +249,7 @@ func (c cli) workflowValidate(ctx context.Context, args []string) error {
 	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return fail(exitUsage, "%v", err)
+		return err
 	}
 	if len(pos) != 1 {
 		fs.Usage()
@@ -287,7 +287,7 @@ func (c cli) nodeTypes(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print the node types' full specs as JSON")
 	asMarkdown := fs.Bool("markdown", false, "print the node reference (docs/nodes.md) generated from the specs")
 	if _, err := parseInterspersed(fs, args); err != nil {
-		return fail(exitUsage, "%v", err)
+		return err
 	}
 	core, closeEngine, err := loadCore(ctx)
 	if err != nil {

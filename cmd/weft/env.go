@@ -1,0 +1,124 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// envDefaults reads the WEFT_* variables that give typed flags their
+// defaults. A value that does not parse is not replaced by the built-in
+// default without a word, which would run a deployment with settings
+// nobody chose: check refuses it, unless the flag was given, since a flag
+// on the command line wins over its variable.
+type envDefaults struct {
+	bad []badEnv
+}
+
+// badEnv is a variable whose value does not parse as its flag's type.
+type badEnv struct {
+	flag, variable, value, want string
+}
+
+func (e *envDefaults) int(flagName, variable string, def int) int {
+	v := os.Getenv(variable)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		e.bad = append(e.bad, badEnv{flagName, variable, v, "a whole number, such as 4"})
+		return def
+	}
+	return n
+}
+
+func (e *envDefaults) duration(flagName, variable string, def time.Duration) time.Duration {
+	v := os.Getenv(variable)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		e.bad = append(e.bad, badEnv{flagName, variable, v, "a duration with its unit, such as 30s, 5m or 1h"})
+		return def
+	}
+	return d
+}
+
+func (e *envDefaults) bool(flagName, variable string, def bool) bool {
+	v := os.Getenv(variable)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.bad = append(e.bad, badEnv{flagName, variable, v, "true or false"})
+		return def
+	}
+	return b
+}
+
+// check refuses the first variable that did not parse, unless its flag was
+// given on the command line (parsed by fs).
+func (e *envDefaults) check(fs *flag.FlagSet) error {
+	for _, b := range e.bad {
+		if !given(fs, b.flag) {
+			return fail(exitUsage, "%s=%q: want %s", b.variable, b.value, b.want)
+		}
+	}
+	return nil
+}
+
+// given reports whether flag name was on the command line fs parsed.
+func given(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// origin names where flag name's value came from, for messages: the
+// variable when it set the value, else the flag.
+func origin(fs *flag.FlagSet, name, variable string) string {
+	if os.Getenv(variable) != "" && !given(fs, name) {
+		return variable
+	}
+	return "--" + name
+}
+
+// setting is origin with the value, as the user would write it:
+// "WEFT_LEASE=0s" or "--lease 0s".
+func setting(fs *flag.FlagSet, name, variable string) string {
+	if o := origin(fs, name, variable); o == variable {
+		return variable + "=" + os.Getenv(variable)
+	}
+	return "--" + name + " " + fs.Lookup(name).Value.String()
+}
+
+// checkPostgresURL accepts postgres:// and postgresql:// URLs only. The
+// store would take anything else for a SQLite file name, so a typo or a
+// key=value connection string would start an empty database. The message
+// names the scheme, never the value, which may hold a password.
+func checkPostgresURL(fs *flag.FlagSet, variable, s string) error {
+	if strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://") {
+		return nil
+	}
+	got := "is not a URL"
+	if u, err := url.Parse(s); err == nil && u.Scheme != "" {
+		got = fmt.Sprintf("has the scheme %q", s[:len(u.Scheme)]) // as written: Parse lowercases it
+	} else if strings.Contains(s, "=") {
+		got = "is a key=value connection string, not a URL"
+	}
+	return fail(exitUsage, "%s %s: want a Postgres URL, postgres://USER:PASSWORD@HOST:5432/DATABASE (or postgresql://…)", origin(fs, "postgres", variable), got)
+}
