@@ -220,6 +220,16 @@ func (s *Store) unlocked(cond string) string {
 
 // WakeExecutions implements store.Store.
 func (s *Store) WakeExecutions(ctx context.Context, now time.Time) (int, error) {
+	// Called every second: a read finds out first whether anything is
+	// due, without the write lock (SQLite) or row locks an update takes.
+	var one int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT 1 FROM executions WHERE status = 'waiting' AND wait_until > 0 AND wait_until <= ? LIMIT 1`), ms(now)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: wake executions: %w", err)
+	}
 	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', lease_until = 0 WHERE `+s.unlocked(`status = 'waiting' AND wait_until > 0 AND wait_until <= ?`)), ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("store: wake executions: %w", err)
