@@ -99,6 +99,9 @@ if [ -n "${WEFT_BENCH_POSTGRES_URL:-}" ]; then
   wait_http "http://127.0.0.1:$P/healthz"
   bin/weft import "$WF" --activate --server "http://127.0.0.1:$P" >/dev/null
   measure "Weft distributed (Postgres, NATS, 1 runner; GOMAXPROCS=$PROCS)" "http://127.0.0.1:$P/webhook/$PATH_"
+  # Stop NATS, the control plane and the runner before the next peer runs
+  # (and before their schema goes).
+  kill "${PIDS[@]: -3}"; wait "${PIDS[@]: -3}" 2>/dev/null || true
   PGOPTIONS=--client-min-messages=warning psql "$WEFT_BENCH_POSTGRES_URL" -qc 'DROP SCHEMA IF EXISTS weft_bench CASCADE' >/dev/null
 fi
 
