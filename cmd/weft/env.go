@@ -32,42 +32,31 @@ type badEnv struct {
 }
 
 func (e *envDefaults) int(flagName, variable string, def int) int {
-	v := os.Getenv(variable)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		e.bad = append(e.bad, badEnv{flagName, variable, v, "a whole number, such as 4"})
-		return def
-	}
-	return n
+	return envValue(e, flagName, variable, def, strconv.Atoi, "a whole number, such as 4")
 }
 
 func (e *envDefaults) duration(flagName, variable string, def time.Duration) time.Duration {
-	v := os.Getenv(variable)
-	if v == "" {
-		return def
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		e.bad = append(e.bad, badEnv{flagName, variable, v, "a duration with its unit, such as 30s, 5m or 1h"})
-		return def
-	}
-	return d
+	return envValue(e, flagName, variable, def, time.ParseDuration, "a duration with its unit, such as 30s, 5m or 1h")
 }
 
 func (e *envDefaults) bool(flagName, variable string, def bool) bool {
+	return envValue(e, flagName, variable, def, strconv.ParseBool, "true or false")
+}
+
+// envValue is variable's value parsed, def when it is unset; a value that
+// does not parse is noted for check, as want describes it, and def stands
+// in meanwhile.
+func envValue[T any](e *envDefaults, flagName, variable string, def T, parse func(string) (T, error), want string) T {
 	v := os.Getenv(variable)
 	if v == "" {
 		return def
 	}
-	b, err := strconv.ParseBool(v)
+	x, err := parse(v)
 	if err != nil {
-		e.bad = append(e.bad, badEnv{flagName, variable, v, "true or false"})
+		e.bad = append(e.bad, badEnv{flagName, variable, v, want})
 		return def
 	}
-	return b
+	return x
 }
 
 // check refuses the first variable that did not parse, unless its flag was

@@ -138,15 +138,22 @@ func startSlow(t *testing.T, base string) string {
 	r := call(t, "POST", base+"/api/v1/workflows", slowWorkflow)
 	id := r.body["id"].(string)
 	go http.Post(base+"/api/v1/workflows/"+id+"/run", "application/json", strings.NewReader(""))
+	return executionWhere(t, base, "status=running")
+}
+
+// executionWhere returns the id of the newest execution the filter query
+// lists, once there is one.
+func executionWhere(t *testing.T, base, query string) string {
+	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		l := call(t, "GET", base+"/api/v1/executions?status=running", "")
+		l := call(t, "GET", base+"/api/v1/executions?"+query, "")
 		if data, _ := l.body["data"].([]any); len(data) > 0 {
 			return data[0].(map[string]any)["id"].(string)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatal("the slow run did not start")
+	t.Fatalf("no execution with %s", query)
 	return ""
 }
 
@@ -170,18 +177,7 @@ func TestStopWaiting(t *testing.T) {
 	if r := call(t, "POST", base+"/webhook/oa-approve", `{"order":5}`); r.status != 200 {
 		t.Fatalf("webhook: %d %s", r.status, r.raw)
 	}
-	var execID string
-	deadline := time.Now().Add(30 * time.Second)
-	for execID == "" && time.Now().Before(deadline) {
-		l := call(t, "GET", base+"/api/v1/executions?status=waiting", "")
-		if data, _ := l.body["data"].([]any); len(data) > 0 {
-			execID = data[0].(map[string]any)["id"].(string)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if execID == "" {
-		t.Fatal("the execution did not park")
-	}
+	execID := executionWhere(t, base, "status=waiting")
 	// Parked, it shows what ran before its wait.
 	parked := call(t, "GET", base+"/api/v1/executions/"+execID, "")
 	if rd, _ := parked.body["runData"].(map[string]any); rd["Hook"] == nil || rd["Wait"] != nil {
@@ -208,17 +204,7 @@ func TestDeleteWhileRunning(t *testing.T) {
 	base := serve(t)
 	busy := call(t, "POST", base+"/api/v1/workflows", wf("busy", "const end = Date.now() + 1500; while (Date.now() < end) {} return $input.all();")).body["id"].(string)
 	go http.Post(base+"/api/v1/workflows/"+busy+"/run", "application/json", strings.NewReader(""))
-	var execID string
-	deadline := time.Now().Add(30 * time.Second)
-	for execID == "" && time.Now().Before(deadline) {
-		l := call(t, "GET", base+"/api/v1/executions?status=running", "")
-		if data, _ := l.body["data"].([]any); len(data) > 0 {
-			execID = data[0].(map[string]any)["id"].(string)
-		}
-	}
-	if execID == "" {
-		t.Fatal("the run did not start")
-	}
+	execID := executionWhere(t, base, "status=running")
 	expectProblem(t, call(t, "DELETE", base+"/api/v1/executions/"+execID, ""), 409, "execution_running")
 	if r := call(t, "DELETE", base+"/api/v1/workflows/"+busy, ""); r.status != 204 {
 		t.Fatalf("deleting the workflow: %d %s", r.status, r.raw)

@@ -363,14 +363,7 @@ func TestWebhookAnswerAtShutdown(t *testing.T) {
 	call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", "")
 	answered := make(chan reply, 1)
 	go func() { answered <- call(t, "POST", base+"/webhook/oa-slow", `{}`) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		l := call(t, "GET", base+"/api/v1/executions?status=running", "")
-		if data, _ := l.body["data"].([]any); len(data) > 0 {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	executionWhere(t, base, "status=running")
 	go srv.Shutdown()
 	r := <-answered
 	if r.status != 202 || r.body["code"] != "still_running" || !strings.HasPrefix(r.header.Get("Location"), "/api/v1/executions/") {
@@ -428,18 +421,7 @@ func TestResumeAnsweredAsTheWaitNodeSays(t *testing.T) {
 		id := call(t, "POST", base+"/api/v1/workflows", fmt.Sprintf(resumeWorkflow, mode)).body["id"].(string)
 		call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", "")
 		call(t, "POST", base+"/webhook/rs-"+mode, `{}`)
-		var execID string
-		deadline := time.Now().Add(30 * time.Second)
-		for execID == "" && time.Now().Before(deadline) {
-			l := call(t, "GET", base+"/api/v1/executions?status=waiting&workflowId="+id, "")
-			if data, _ := l.body["data"].([]any); len(data) > 0 {
-				execID = data[0].(map[string]any)["id"].(string)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if execID == "" {
-			t.Fatalf("%s: the execution did not park", mode)
-		}
+		execID := executionWhere(t, base, "status=waiting&workflowId="+id)
 		status, _, body := raw(t, "POST", base+"/webhook-waiting/"+execID, "application/json", `{"ok":true}`)
 		if status != 200 || strings.TrimSpace(body) != want {
 			t.Errorf("%s: resume answered %d %s, want %s", mode, status, body, want)
