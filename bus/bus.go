@@ -250,6 +250,7 @@ const (
 // connection made or made again after either. Without them a process
 // pointed at the wrong address waits without a word.
 func ReportConnection(url string, logf func(format string, args ...any)) []nats.Option {
+	url = RedactURL(url)
 	var (
 		mu       sync.Mutex
 		away     bool
@@ -282,4 +283,22 @@ func ReportConnection(url string, logf func(format string, args ...any)) []nats.
 		nats.ConnectHandler(func(*nats.Conn) { back("connected to") }),
 		nats.ReconnectHandler(func(*nats.Conn) { back("reconnected to") }),
 	}
+}
+
+// RedactURL is a URL, or a comma-separated list of them, without user
+// names, passwords and tokens, for messages.
+func RedactURL(s string) string {
+	parts := strings.Split(s, ",")
+	for i, p := range parts {
+		at := strings.LastIndex(p, "@")
+		if at < 0 {
+			continue
+		}
+		start := 0
+		if j := strings.Index(p[:at], "://"); j >= 0 {
+			start = j + len("://")
+		}
+		parts[i] = p[:start] + "…" + p[at:]
+	}
+	return strings.Join(parts, ",")
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
+	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/store/sqlstore"
 )
 
@@ -299,8 +300,8 @@ func TestExplainNATSTimeout(t *testing.T) {
 	if err := explainNATS("nats://127.0.0.1:4222", other); err != other {
 		t.Errorf("an error with nothing to explain became %q", err)
 	}
-	if got := redactURL("nats://a:1@h1:4222,nats://token@h2:4222,nats://h3:4222"); got != "nats://…@h1:4222,nats://…@h2:4222,nats://h3:4222" {
-		t.Errorf("redactURL = %q", got)
+	if got := bus.RedactURL("nats://a:1@h1:4222,nats://token@h2:4222,nats://h3:4222"); got != "nats://…@h1:4222,nats://…@h2:4222,nats://h3:4222" {
+		t.Errorf("RedactURL = %q", got)
 	}
 }
 

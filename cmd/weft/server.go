@@ -11,7 +11,6 @@ import (
 	_ "net/http/pprof" // served only with WEFT_PPROF
 	"net/url"
 	goruntime "runtime"
-	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -282,7 +281,7 @@ func (c cli) servePlane(ctx context.Context, p *planeFlags, embedded bool) error
 	srv := &fasthttp.Server{Handler: a.Handler(), ErrorHandler: a.ErrorHandler, ReadBufferSize: readBuffer, MaxRequestBodySize: p.maxBodyBytes + 1, Name: "weft", ReadTimeout: time.Minute}
 	natsDesc := "embedded NATS"
 	if p.nats != "" {
-		natsDesc = "NATS " + p.nats
+		natsDesc = "NATS " + bus.RedactURL(p.nats)
 	} else if u := svc.NATS.ClientURL(); u != "" {
 		natsDesc = "embedded NATS at " + u
 	}
@@ -381,7 +380,7 @@ func explainNATS(natsURL string, err error) error {
 	if natsURL == "" {
 		return err // the embedded server: neither can happen
 	}
-	where := redactURL(natsURL)
+	where := bus.RedactURL(natsURL)
 	switch {
 	case errors.Is(err, jetstream.ErrJetStreamNotEnabledForAccount):
 		return fmt.Errorf("NATS at %s: JetStream is not enabled for this account; enable it in the server's account configuration: %w", where, err)
@@ -391,24 +390,6 @@ func explainNATS(natsURL string, err error) error {
 		return fmt.Errorf("cannot reach NATS at %s, or its JetStream did not answer: %w", where, err)
 	}
 	return err
-}
-
-// redactURL is a URL, or a comma-separated list of them, without user
-// names, passwords and tokens, for messages.
-func redactURL(s string) string {
-	parts := strings.Split(s, ",")
-	for i, p := range parts {
-		at := strings.LastIndex(p, "@")
-		if at < 0 {
-			continue
-		}
-		start := 0
-		if j := strings.Index(p[:at], "://"); j >= 0 {
-			start = j + len("://")
-		}
-		parts[i] = p[:start] + "…" + p[at:]
-	}
-	return strings.Join(parts, ",")
 }
 
 // servePprof serves Go's profiling endpoints on WEFT_PPROF's address, when
