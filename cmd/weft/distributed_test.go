@@ -231,15 +231,16 @@ func (c *cluster) waitExecution(id string, within time.Duration) execDoc {
 	}
 }
 
-// slowWorkflow's Slow node (a Wait) holds its runner for ms
-// milliseconds.
+// slowWorkflow's Slow node (a Code node spinning) holds its runner for ms
+// milliseconds. A Wait node would not: its wait goes back to the control
+// plane.
 func slowWorkflow(ms int) string {
 	return fmt.Sprintf(`{"name":"slow","nodes":[
  {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
- {"name":"Slow","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0],"parameters":{"resume":"timeInterval","amount":%g,"unit":"seconds"}},
+ {"name":"Slow","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0],"parameters":{"jsCode":"const end = Date.now() + %d; while (Date.now() < end) {} return $input.all();"}},
  {"name":"Set","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[400,0],"parameters":{"assignments":{"assignments":[
    {"id":"a","name":"double","value":"={{ $json.n * 2 }}","type":"number"}]},"includeOtherFields":true,"options":{}}}
-],"connections":{"Start":{"main":[[{"node":"Slow","type":"main","index":0}]]},"Slow":{"main":[[{"node":"Set","type":"main","index":0}]]}}}`, float64(ms)/1000)
+],"connections":{"Start":{"main":[[{"node":"Slow","type":"main","index":0}]]},"Slow":{"main":[[{"node":"Set","type":"main","index":0}]]}}}`, ms)
 }
 
 // checkOnce asserts an execution succeeded with each node run exactly once
@@ -377,6 +378,28 @@ func TestDistributedRunnerDrainsOnSIGTERM(t *testing.T) {
 		if e.Status != "success" {
 			t.Fatalf("execution %s: %s %s", e.ID, e.Status, e.Error)
 		}
+	}
+}
+
+// TestDistributedSecondSignalStopsAtOnce: a runner draining after SIGTERM
+// stops at once on a second signal, without waiting for its task.
+func TestDistributedSecondSignalStopsAtOnce(t *testing.T) {
+	c := newCluster(t)
+	r := c.startRunner(1)
+	c.runAsync(c.createWorkflow(slowWorkflow(5000)), 10, 1)
+	time.Sleep(500 * time.Millisecond)
+	_ = r.cmd.Process.Signal(syscall.SIGTERM)
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(r.output(), "stopping") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the runner did not say it was stopping:\n%s", r.output())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = r.cmd.Process.Signal(syscall.SIGINT)
+	<-r.done
+	if st := r.cmd.ProcessState; st.Success() || strings.Contains(r.output(), "drained after") {
+		t.Fatalf("the runner finished its task after a second signal (%v):\n%s", st, r.output())
 	}
 }
 
