@@ -87,6 +87,12 @@ func setGCPercent(getenv func(string) string) {
 func main() {
 	setGCPercent(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal stops weft cleanly (a runner drains its tasks); a
+	// second one, with signals back to their default, stops it at once.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := cli{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}.run(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)

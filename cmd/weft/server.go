@@ -365,7 +365,16 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 	core.HandOffWaits()
 	servePprof(logger)
 	r := &runner.Runner{NC: nc, Exec: core, ID: *id, Concurrency: *conc, DrainTimeout: *drain, Logf: logger.Printf, Codec: bus.Codec{Blobs: blobs, Threshold: threshold}}
-	fmt.Fprintf(c.stdout, "weft %s runner %s: %d task(s) at once from %s\n", version, *id, *conc, *natsURL)
+	fmt.Fprintf(c.stdout, "weft %s runner %s: %d task(s) at once from %s\n", version, *id, *conc, bus.RedactURL(*natsURL))
+	ran := make(chan struct{})
+	defer close(ran)
+	go func() {
+		select {
+		case <-ctx.Done():
+			logger.Printf("runner %s: stopping: the tasks it holds finish within %v or go back to the queue (interrupt again to stop at once)", *id, *drain)
+		case <-ran:
+		}
+	}()
 	if err := r.Run(ctx); err != nil {
 		return fail(exitFailed, "%v", err)
 	}
