@@ -124,7 +124,7 @@ func (p *planeFlags) check(fs *flag.FlagSet, embedded bool) error {
 // readBuffer bounds a request's line and headers: proxies in front add
 // headers of their own (authentication, tracing), often past fasthttp's
 // 4 KiB default. Larger requests get 431.
-const readBuffer = 32 << 10
+const readBuffer = 16 << 10
 
 // checkListen refuses non-loopback addresses without --insecure-no-auth.
 func checkListen(listen string, insecure bool) error {
