@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -497,6 +498,22 @@ func (a *API) runningOf(ctx context.Context, workflowID string) ([]string, error
 	}
 }
 
+// onlyParams refuses a query with parameters the endpoint does not take:
+// a misspelt filter (workflowid) would otherwise list everything.
+func onlyParams(ctx *fasthttp.RequestCtx, names ...string) bool {
+	var unknown string
+	ctx.QueryArgs().VisitAll(func(k, _ []byte) {
+		if unknown == "" && !slices.Contains(names, string(k)) {
+			unknown = string(k)
+		}
+	})
+	if unknown == "" {
+		return true
+	}
+	writeProblem(ctx, fasthttp.StatusBadRequest, "unknown_parameter", fmt.Sprintf("no query parameter %q here; this endpoint takes %s", unknown, strings.Join(names, ", ")))
+	return false
+}
+
 func pageOf(ctx *fasthttp.RequestCtx) (store.Page, bool) {
 	args := ctx.QueryArgs()
 	p := store.Page{After: string(args.Peek("cursor"))}
@@ -517,6 +534,9 @@ type listDoc struct {
 }
 
 func (a *API) listWorkflows(ctx *fasthttp.RequestCtx) {
+	if !onlyParams(ctx, "limit", "cursor") {
+		return
+	}
 	p, ok := pageOf(ctx)
 	if !ok {
 		return
@@ -754,6 +774,9 @@ func toItem(raw json.RawMessage) (api.Item, error) {
 }
 
 func (a *API) listExecutions(ctx *fasthttp.RequestCtx) {
+	if !onlyParams(ctx, "workflowId", "status", "startedAfter", "startedBefore", "limit", "cursor") {
+		return
+	}
 	p, ok := pageOf(ctx)
 	if !ok {
 		return

@@ -216,7 +216,8 @@ func (s *spec) checkRequest(op operation, u *url.URL, header http.Header, body s
 	params := s.parameters(op)
 	find := func(in, name string) map[string]any {
 		for _, p := range params {
-			if p["in"] == in && strings.EqualFold(p["name"].(string), name) {
+			// Header names are case-insensitive, query parameters' are not.
+			if p["in"] == in && (p["name"] == name || in == "header" && strings.EqualFold(p["name"].(string), name)) {
 				return p
 			}
 		}

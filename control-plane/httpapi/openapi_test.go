@@ -593,6 +593,8 @@ func (c *checker) badInputs(t *testing.T) {
 		{method: "DELETE", path: wfURL, header: ifMatch(`"7"`), status: 409, code: "version_conflict"},
 		{method: "DELETE", path: "/api/v1/workflows/nope", status: 404, code: "not_found"},
 		{method: "GET", path: "/api/v1/workflows/nope/versions", status: 404, code: "not_found"},
+		{method: "GET", path: "/api/v1/workflows?page=2", request: malformed, status: 400, code: "unknown_parameter"},
+		{method: "GET", path: "/api/v1/executions?workflowid=x", request: malformed, status: 400, code: "unknown_parameter"},
 		{method: "GET", path: "/api/v1/workflows/nope/versions/1", status: 404, code: "not_found"},
 		{method: "GET", path: "/api/v1/workflows/nope/versions/first", status: 400, code: "bad_version"},
 		{method: "POST", path: wfURL + "/activate", header: ifMatch("soon"), status: 400, code: "bad_if_match"},
