@@ -387,7 +387,7 @@ func TestDistributedSecondSignalStopsAtOnce(t *testing.T) {
 	c := newCluster(t)
 	r := c.startRunner(1)
 	c.runAsync(c.createWorkflow(slowWorkflow(5000)), 10, 1)
-	time.Sleep(500 * time.Millisecond)
+	time.Sleep(1500 * time.Millisecond) // the runner holds the Slow task
 	_ = r.cmd.Process.Signal(syscall.SIGTERM)
 	deadline := time.Now().Add(30 * time.Second)
 	for !strings.Contains(r.output(), "stopping") {
