@@ -620,6 +620,12 @@ func (a *API) activate(ctx *fasthttp.RequestCtx, id string, on bool) {
 			return
 		}
 		if a.Hooks != nil {
+			// A Webhook node that cannot listen (a path set by an
+			// expression, say) is the version's fault, not a conflict.
+			if _, err := registrations(id, doc); err != nil {
+				writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_webhook", err.Error())
+				return
+			}
 			if err := a.Hooks.CheckActivation(id, doc); err != nil {
 				writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
 				return

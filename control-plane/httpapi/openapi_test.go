@@ -520,6 +520,12 @@ func (c *checker) webhooks(t *testing.T) {
 	// A second workflow cannot take a path an active one holds.
 	dup := create(fmt.Sprintf(hookWorkflow, "greet", "onReceived", "{}", "return $input.all();"))
 	c.do(exchange{method: "POST", path: "/api/v1/workflows/" + dup + "/activate", status: 409, code: "webhook_conflict"})
+	// A Webhook node whose path is an expression cannot listen.
+	exprPath := create(`{"name":"expr","nodes":[{"id":"h","name":"Hook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,0],"webhookId":"oa-expr",
+ "parameters":{"httpMethod":"POST","path":"={{ 'p' + 1 }}","options":{}}}],"connections":{}}`)
+	if a := c.do(exchange{method: "POST", path: "/api/v1/workflows/" + exprPath + "/activate", status: 422, code: "invalid_webhook"}); !strings.Contains(a.raw, "Hook") {
+		t.Errorf("refused webhook: %s", a.raw)
+	}
 	// A schedule that could never fire is refused, naming its node.
 	never := create(`{"name":"never","nodes":[{"id":"s","name":"Every 61st minute","type":"n8n-nodes-base.scheduleTrigger","typeVersion":1.2,"position":[0,0],
  "parameters":{"rule":{"interval":[{"field":"cronExpression","expression":"61 * * * *"}]}}}],"connections":{}}`)
