@@ -36,6 +36,25 @@ export default {
       description: 'resume "timeInterval": the unit of the amount (default hours in version 1, seconds in 1.1)',
     },
     { name: 'dateTime', type: 'dateTime', default: '', description: 'resume "specificTime": the date and time to wait for' },
+    {
+      name: 'responseMode', type: 'options', default: 'onReceived', options: ['onReceived', 'lastNode', 'responseNode'],
+      description: 'resume "webhook": how the resuming call is answered, as a Webhook node answers: at once, with the data of the last node that ran, or by a Respond to Webhook node',
+    },
+    { name: 'responseCode', type: 'number', default: 200, description: 'resume "webhook": the HTTP code of the answer' },
+    {
+      name: 'responseData', type: 'options', default: 'firstEntryJson', options: ['allEntries', 'firstEntryJson', 'firstEntryBinary', 'noData'],
+      description: 'responseMode "lastNode": what the answer holds',
+    },
+    {
+      name: 'options',
+      type: 'collection',
+      default: {},
+      options: [
+        'binaryData', 'binaryPropertyName', 'ignoreBots', 'ipWhitelist', 'noResponseBody', 'rawBody',
+        'responseData', 'responseHeaders', 'responsePropertyName', 'webhookSuffix',
+      ],
+      description: 'resume "webhook": the resuming call\'s options, as the Webhook node version 1 takes them (webhookSuffix is accepted; the call may add any suffix)',
+    },
   ],
   run(ctx) {
     const resume = ctx.getNodeParameter('resume', 0);
