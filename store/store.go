@@ -175,7 +175,8 @@ type Store interface {
 	GetExecution(ctx context.Context, id string) (*Execution, error)
 	// ListExecutions returns executions newest first, without run data.
 	ListExecutions(ctx context.Context, f ExecutionFilter, p Page) ([]*Execution, string, error)
-	// DeleteExecution removes an execution and its run data.
+	// DeleteExecution removes an execution and its run data; ErrConflict
+	// while it runs (it would go on writing for rows that are gone).
 	DeleteExecution(ctx context.Context, id string) error
 
 	// SaveTaskResults commits node results in one transaction. A task ID

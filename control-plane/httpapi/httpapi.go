@@ -831,17 +831,11 @@ func (a *API) getExecution(ctx *fasthttp.RequestCtx, id string) {
 }
 
 func (a *API) deleteExecution(ctx *fasthttp.RequestCtx, id string) {
-	e, err := a.Store.GetExecution(ctx, id)
-	if err != nil {
-		storeError(ctx, err)
-		return
-	}
-	if e.Status == store.StatusRunning || e.Status == store.StatusNew {
+	if err := a.Store.DeleteExecution(ctx, id); errors.Is(err, store.ErrConflict) {
 		writeProblem(ctx, fasthttp.StatusConflict, "execution_running",
 			fmt.Sprintf("execution %s is running; stop it first (POST /api/v1/executions/%s/stop)", id, id))
 		return
-	}
-	if err := a.Store.DeleteExecution(ctx, id); err != nil {
+	} else if err != nil {
 		storeError(ctx, err)
 		return
 	}

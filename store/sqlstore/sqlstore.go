@@ -794,12 +794,20 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 // DeleteExecution implements store.Store.
 func (s *Store) DeleteExecution(ctx context.Context, id string) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var workflowID string
-		if err := tx.QueryRowContext(ctx, s.q(`SELECT workflow_id FROM executions WHERE id = ?`), id).Scan(&workflowID); err != nil {
+		var workflowID, status string
+		query := `SELECT workflow_id, status FROM executions WHERE id = ?`
+		if s.dialect == Postgres {
+			// Held until the delete, so it cannot start running meanwhile.
+			query += ` FOR UPDATE`
+		}
+		if err := tx.QueryRowContext(ctx, s.q(query), id).Scan(&workflowID, &status); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return store.ErrNotFound
 			}
 			return err
+		}
+		if status == store.StatusRunning {
+			return fmt.Errorf("it is running; stop it first: %w", store.ErrConflict)
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM executions WHERE id = ?`), id); err != nil {
 			return err

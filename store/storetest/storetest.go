@@ -340,6 +340,14 @@ func testDeleteCascades(t *testing.T, s store.Store) {
 	if _, err := s.GetExecution(ctx, e2.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("deleted execution: %v", err)
 	}
+	// A running execution stays: it would go on writing for rows gone.
+	e3, _ := s.CreateExecution(ctx, &store.Execution{WorkflowID: w2.ID, WorkflowVersion: 1, Mode: "manual", Status: store.StatusRunning})
+	if err := s.DeleteExecution(ctx, e3.ID); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("deleting a running execution: %v, want ErrConflict", err)
+	}
+	if _, err := s.GetExecution(ctx, e3.ID); err != nil {
+		t.Fatalf("the running execution after a refused delete: %v", err)
+	}
 	if _, err := s.GetWorkflow(ctx, w2.ID); err != nil {
 		t.Fatalf("deleting an execution deleted its workflow: %v", err)
 	}
