@@ -23,6 +23,7 @@ import (
 	"github.com/weftrun/weft/control-plane/metrics"
 	"github.com/weftrun/weft/control-plane/orchestrator"
 	"github.com/weftrun/weft/control-plane/schedule"
+	"github.com/weftrun/weft/control-plane/webhook"
 	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/store"
 )
@@ -242,36 +243,28 @@ func (a *API) route(ctx *fasthttp.RequestCtx, seg []string) {
 // checkSchedules refuses a workflow whose Schedule Triggers could never
 // fire (a bad cron expression or timezone): activated, it would sit there
 // doing nothing.
-func checkSchedules(id string, doc []byte) error {
-	wf, err := api.ParseWorkflow(doc)
-	if err != nil {
-		return err
-	}
+func checkSchedules(wf *api.Workflow) error {
 	for i := range wf.Nodes {
 		n := &wf.Nodes[i]
 		if n.Type != schedule.NodeType || n.Disabled {
 			continue
 		}
-		if _, err := schedule.Parse(n, wf.Settings.Timezone, schedule.WithWorkflowID(id)); err != nil {
+		if _, err := schedule.Parse(n, wf.Settings.Timezone, schedule.WithWorkflowID(wf.ID)); err != nil {
 			return fmt.Errorf("node %q cannot fire: %w", n.Name, err)
 		}
 	}
 	return nil
 }
 
-// webhookRoutes lists the routes a workflow document's Webhook nodes hold.
-func webhookRoutes(id string, doc []byte) ([]store.WebhookRoute, error) {
-	regs, err := registrations(id, doc)
-	if err != nil {
-		return nil, err
-	}
+// webhookRoutes lists the routes a workflow's Webhook nodes hold.
+func webhookRoutes(regs []webhook.Registration) []store.WebhookRoute {
 	var routes []store.WebhookRoute
 	for _, r := range regs {
 		for _, m := range r.Endpoint.Methods {
 			routes = append(routes, store.WebhookRoute{Method: m, Path: r.Endpoint.Path, Node: r.Node})
 		}
 	}
-	return routes, nil
+	return routes
 }
 
 // reloadHooks brings a changed workflow's webhooks and schedules up to
@@ -615,29 +608,31 @@ func (a *API) activate(ctx *fasthttp.RequestCtx, id string, on bool) {
 			}
 			doc = ver.Document
 		}
-		if err := checkSchedules(id, doc); err != nil {
+		wf, err := api.ParseWorkflow(doc)
+		if err != nil {
+			writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_workflow", err.Error())
+			return
+		}
+		wf.ID = id
+		if err := checkSchedules(wf); err != nil {
 			writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_schedule", err.Error())
 			return
 		}
 		if a.Hooks != nil {
 			// A Webhook node that cannot listen (a path set by an
 			// expression, say) is the version's fault, not a conflict.
-			if _, err := registrations(id, doc); err != nil {
+			regs, err := webhook.Registrations(wf)
+			if err != nil {
 				writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_webhook", err.Error())
 				return
 			}
-			if err := a.Hooks.CheckActivation(id, doc); err != nil {
-				writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
-				return
-			}
-			routes, err := webhookRoutes(id, doc)
-			if err != nil {
+			if err := a.Hooks.CheckActivation(id, regs); err != nil {
 				writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
 				return
 			}
 			// The store's table makes the claim atomic across control
 			// planes.
-			if err := a.Store.SetWebhooks(ctx, id, routes); err != nil {
+			if err := a.Store.SetWebhooks(ctx, id, webhookRoutes(regs)); err != nil {
 				if errors.Is(err, store.ErrConflict) {
 					writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
 					return

@@ -115,14 +115,10 @@ func (h *Hooks) Reload(ctx context.Context, id string) error {
 	return nil
 }
 
-// CheckActivation reports whether a workflow document's webhooks could be
-// served if it were activated: a *webhook.ConflictError when another
-// active workflow holds one of its paths.
-func (h *Hooks) CheckActivation(id string, doc []byte) error {
-	regs, err := registrations(id, doc)
-	if err != nil {
-		return err
-	}
+// CheckActivation reports whether a workflow's webhook registrations
+// could be served if it were activated: a *webhook.ConflictError when
+// another active workflow holds one of its paths.
+func (h *Hooks) CheckActivation(id string, regs []webhook.Registration) error {
 	probe := webhook.NewRegistry()
 	for _, other := range h.Live.Workflows() {
 		if other == id {
