@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"encoding/json"
 	"strconv"
 
 	"github.com/weftrun/weft/api"
@@ -58,6 +59,14 @@ func writeRuns(buf *bytes.Buffer, runs []TaskData) {
 		runs[j].writeJSON(buf)
 	}
 	buf.WriteByte(']')
+}
+
+// RunDataJSON is run data as WriteRunData writes it, in a buffer sized
+// once.
+func RunDataJSON(m map[string][]TaskData) json.RawMessage {
+	b := bytes.NewBuffer(make([]byte, 0, RunDataSize(m)))
+	WriteRunData(b, m)
+	return b.Bytes()
 }
 
 // RunDataSize is about what WriteRunData writes, so that a buffer can be

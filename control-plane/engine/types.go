@@ -5,7 +5,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"slices"
@@ -197,11 +196,7 @@ type RunDataView struct{ m map[string][]TaskData }
 func NewRunDataView(m map[string][]TaskData) RunDataView { return RunDataView{m: m} }
 
 // JSON returns the run data so far as n8n's runData document.
-func (v RunDataView) JSON() json.RawMessage {
-	b := bytes.NewBuffer(make([]byte, 0, RunDataSize(v.m)))
-	WriteRunData(b, v.m)
-	return b.Bytes()
-}
+func (v RunDataView) JSON() json.RawMessage { return RunDataJSON(v.m) }
 
 // Runs returns a node's runs so far (a copy of the list).
 func (v RunDataView) Runs(node string) []TaskData { return slices.Clone(v.m[node]) }

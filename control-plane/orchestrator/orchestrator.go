@@ -446,9 +446,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	var errDoc, runData, logs json.RawMessage
 	if exec != nil {
 		status, lastNode = exec.Status, exec.LastNodeExecuted
-		b := bytes.NewBuffer(make([]byte, 0, engine.RunDataSize(exec.RunData)))
-		engine.WriteRunData(b, exec.RunData)
-		runData = b.Bytes()
+		runData = engine.RunDataJSON(exec.RunData)
 		if len(exec.Logs) > 0 {
 			logs, _ = json.Marshal(exec.Logs)
 		}
