@@ -449,7 +449,8 @@ func (a *API) serveWaiting(ctx *fasthttp.RequestCtx) {
 	// The call is taken and answered as its Wait node says; the errors
 	// below name any other execution.
 	ep := webhook.Endpoint{TypeVersion: 2, Methods: []string{method}, ResponseMode: webhook.ModeOnReceived, ResponseCode: 200, URLPath: rest}
-	if e, err := a.Store.GetExecution(ctx, id); err == nil && e.Status == store.StatusWaiting && e.WaitWebhook {
+	e, getErr := a.Store.GetExecution(ctx, id)
+	if getErr == nil && e.Status == store.StatusWaiting && e.WaitWebhook {
 		if n, err := a.Orch.WaitNode(ctx, e); err == nil {
 			if wep, err := webhook.WaitEndpoint(n); err == nil {
 				wep.Methods, wep.URLPath = ep.Methods, rest
@@ -466,7 +467,13 @@ func (a *API) serveWaiting(ctx *fasthttp.RequestCtx) {
 	if !ok {
 		return
 	}
-	h, err := a.Orch.ResumeWebhook(ctx, id, method, item)
+	// What the store said of the execution comes after what is wrong with
+	// the call itself.
+	var h *orchestrator.Handle
+	err := getErr
+	if err == nil {
+		h, err = a.Orch.ResumeWebhook(ctx, e, method, item)
+	}
 	if err != nil {
 		var wrong *orchestrator.WrongMethodError
 		switch {

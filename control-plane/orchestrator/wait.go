@@ -90,13 +90,12 @@ func (o *Orchestrator) WaitNode(ctx context.Context, e *store.Execution) (*api.W
 }
 
 // ResumeWebhook resumes an execution parked at a Wait node that waits for
-// a webhook call: the call's item replaces the Wait node's output. The
-// returned handle follows the resumed execution when it runs here.
-func (o *Orchestrator) ResumeWebhook(ctx context.Context, id, method string, item api.Item) (*Handle, error) {
-	e, err := o.store.GetExecution(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+// a webhook call, as e was read from the store (a resume since then makes
+// this one fail with ErrNotWaiting): the call's item replaces the Wait
+// node's output. The returned handle follows the resumed execution when
+// it runs here.
+func (o *Orchestrator) ResumeWebhook(ctx context.Context, e *store.Execution, method string, item api.Item) (*Handle, error) {
+	id := e.ID
 	if e.Status != store.StatusWaiting || !e.WaitWebhook {
 		return nil, fmt.Errorf("execution %s is %s: %w", id, e.Status, ErrNotWaiting)
 	}

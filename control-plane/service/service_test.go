@@ -487,7 +487,11 @@ func TestWaitParksAndResumes(t *testing.T) {
 		t.Fatal("a parked execution still holds a goroutine")
 	}
 	call := api.Item{JSON: json.RawMessage(`{"body":{"approved":true}}`)}
-	h2, err := svc.Orchestrator.ResumeWebhook(ctx, h.ID, "POST", call)
+	parkedAgain, err := svc.Store.GetExecution(ctx, h.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, err := svc.Orchestrator.ResumeWebhook(ctx, parkedAgain, "POST", call)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -501,7 +505,14 @@ func TestWaitParksAndResumes(t *testing.T) {
 	if got := string(x.RunData["After"][0].Outputs()[0][0].JSON); !strings.Contains(got, `approved`) {
 		t.Fatalf("After saw %s, want the webhook call's data", got)
 	}
-	if _, err := svc.Orchestrator.ResumeWebhook(ctx, h.ID, "POST", call); !errors.Is(err, orchestrator.ErrNotWaiting) {
+	// Once more with what was read before the first resume: the store
+	// refuses it, and with what it holds now, so does the check.
+	if _, err := svc.Orchestrator.ResumeWebhook(ctx, parkedAgain, "POST", call); !errors.Is(err, orchestrator.ErrNotWaiting) {
+		t.Fatalf("second call, as read before: %v, want ErrNotWaiting", err)
+	}
+	if now, err := svc.Store.GetExecution(ctx, h.ID); err != nil {
+		t.Fatal(err)
+	} else if _, err := svc.Orchestrator.ResumeWebhook(ctx, now, "POST", call); !errors.Is(err, orchestrator.ErrNotWaiting) {
 		t.Fatalf("second call: %v, want ErrNotWaiting", err)
 	}
 
