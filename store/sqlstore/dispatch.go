@@ -111,14 +111,10 @@ func (s *Store) ClaimExecutions(ctx context.Context, owner string, until time.Ti
 			return err
 		}
 		for rows.Next() {
-			var startData sql.NullString
-			e, err := scanExecution(rows, &startData)
+			e, err := scanClaimed(rows)
 			if err != nil {
 				rows.Close()
 				return err
-			}
-			if startData.Valid {
-				e.StartData = json.RawMessage(startData.String)
 			}
 			out = append(out, e)
 		}
@@ -265,6 +261,20 @@ func (s *Store) ResumeWaiting(ctx context.Context, id string, result json.RawMes
 	return nil
 }
 
+// scanClaimed scans an execution selected, to be run, as executionColumns
+// and its start data.
+func scanClaimed(row interface{ Scan(...any) error }) (*store.Execution, error) {
+	var startData sql.NullString
+	e, err := scanExecution(row, &startData)
+	if err != nil {
+		return nil, err
+	}
+	if startData.Valid {
+		e.StartData = json.RawMessage(startData.String)
+	}
+	return e, nil
+}
+
 // ClaimWaiting implements store.Store.
 func (s *Store) ClaimWaiting(ctx context.Context, id, owner string, until time.Time) (*store.Execution, error) {
 	var e *store.Execution
@@ -273,17 +283,13 @@ func (s *Store) ClaimWaiting(ctx context.Context, id, owner string, until time.T
 		if s.dialect == Postgres {
 			query += ` FOR UPDATE`
 		}
-		var startData sql.NullString
 		var err error
-		e, err = scanExecution(tx.QueryRowContext(ctx, s.q(query), id), &startData)
+		e, err = scanClaimed(tx.QueryRowContext(ctx, s.q(query), id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return store.ErrConflict
 		}
 		if err != nil {
 			return err
-		}
-		if startData.Valid {
-			e.StartData = json.RawMessage(startData.String)
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', wait_webhook = 0, owner = ?, lease_until = ? WHERE id = ?`), owner, ms(until), id); err != nil {
 			return err
