@@ -3,11 +3,12 @@ package main
 import (
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/weftrun/weft/store/sqlstore"
 )
 
 func envOr(name, def string) string {
@@ -104,8 +105,8 @@ func checkPostgresURL(fs *flag.FlagSet, variable, s string) error {
 		return nil
 	}
 	got := "is not a URL"
-	if u, err := url.Parse(s); err == nil && u.Scheme != "" {
-		got = fmt.Sprintf("has the scheme %q", s[:len(u.Scheme)]) // as written: Parse lowercases it
+	if scheme, ok := sqlstore.URLScheme(s); ok {
+		got = fmt.Sprintf("has the scheme %q", scheme)
 	} else if strings.Contains(s, "=") {
 		got = "is a key=value connection string, not a URL"
 	}

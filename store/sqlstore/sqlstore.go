@@ -213,16 +213,17 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // scheme but never the URL, which may hold a password.
 func unknownURL(url string) error {
 	const want = "want postgres://USER:PASSWORD@HOST:5432/DATABASE (or postgresql://…) for Postgres, sqlite:PATH for SQLite"
-	if scheme, ok := urlScheme(url); ok {
+	if scheme, ok := URLScheme(url); ok {
 		return fmt.Errorf("store: unknown database URL scheme %q: %s", scheme, want)
 	}
 	return fmt.Errorf("store: the database URL has no scheme: %s", want)
 }
 
-// urlScheme returns the scheme s starts with ("postgres" for
-// "postgres://…"), if it starts with one: letters, digits, "+", "-" and
-// "." after a letter, then a colon.
-func urlScheme(s string) (string, bool) {
+// URLScheme returns the scheme a database URL starts with ("postgres"
+// for "postgres://…"), if it starts with one: letters, digits, "+", "-"
+// and "." after a letter, then a colon. Unlike url.Parse it needs nothing
+// after the colon to be well formed, so a mistyped URL still has one.
+func URLScheme(s string) (string, bool) {
 	for i, r := range s {
 		switch {
 		case r == ':' && i > 0:
