@@ -494,17 +494,13 @@ func (a *API) runningOf(ctx context.Context, workflowID string) ([]string, error
 // onlyParams refuses a query with parameters the endpoint does not take:
 // a misspelt filter (workflowid) would otherwise list everything.
 func onlyParams(ctx *fasthttp.RequestCtx, names ...string) bool {
-	var unknown string
-	ctx.QueryArgs().VisitAll(func(k, _ []byte) {
-		if unknown == "" && !slices.Contains(names, string(k)) {
-			unknown = string(k)
+	for k := range ctx.QueryArgs().All() {
+		if !slices.Contains(names, string(k)) {
+			writeProblem(ctx, fasthttp.StatusBadRequest, "unknown_parameter", fmt.Sprintf("no query parameter %q here; this endpoint takes %s", k, strings.Join(names, ", ")))
+			return false
 		}
-	})
-	if unknown == "" {
-		return true
 	}
-	writeProblem(ctx, fasthttp.StatusBadRequest, "unknown_parameter", fmt.Sprintf("no query parameter %q here; this endpoint takes %s", unknown, strings.Join(names, ", ")))
-	return false
+	return true
 }
 
 func pageOf(ctx *fasthttp.RequestCtx) (store.Page, bool) {
