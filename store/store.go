@@ -119,6 +119,9 @@ type Page struct {
 type ExecutionFilter struct {
 	WorkflowID string
 	Status     string
+	// ParentID matches the executions an execution started (its Execute
+	// Workflow nodes' sub-executions, and retries of them).
+	ParentID string
 	// StartedAfter and StartedBefore bound StartedAt (inclusive, exclusive).
 	StartedAfter  time.Time
 	StartedBefore time.Time
@@ -203,6 +206,11 @@ type Store interface {
 	// again, with an ended lease so ClaimExecutions hands them out; it
 	// returns how many.
 	WakeExecutions(ctx context.Context, now time.Time) (int, error)
+	// WakeWaiting makes an execution that waits for its sub-executions
+	// (waiting with neither a time nor a webhook call to wait for)
+	// running again, with an ended lease so ClaimExecutions hands it out;
+	// false when it does not wait so.
+	WakeWaiting(ctx context.Context, id string) (bool, error)
 	// ResumeWaiting replaces the result of a waiting execution's Wait
 	// task (the webhook call's data) and makes it running again, in one
 	// transaction. ErrConflict when it does not wait for a webhook call.

@@ -234,6 +234,16 @@ func (s *Store) WakeExecutions(ctx context.Context, now time.Time) (int, error) 
 	return int(n), nil
 }
 
+// WakeWaiting implements store.Store.
+func (s *Store) WakeWaiting(ctx context.Context, id string) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', lease_until = 0 WHERE id = ? AND status = 'waiting' AND wait_until = 0 AND wait_webhook = 0`), id)
+	if err != nil {
+		return false, fmt.Errorf("store: wake execution %q: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
 // ResumeWaiting implements store.Store.
 func (s *Store) ResumeWaiting(ctx context.Context, id string, result json.RawMessage) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {

@@ -776,6 +776,10 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 	if f.Status != "" {
 		where, args = append(where, "e.status = ?"), append(args, f.Status)
 	}
+	if f.ParentID != "" {
+		// The second term names the index's condition, so it is used.
+		where, args = append(where, "e.parent_id = ? AND e.parent_id <> ''"), append(args, f.ParentID)
+	}
 	if !f.StartedAfter.IsZero() {
 		where, args = append(where, "e.started_at >= ?"), append(args, ms(f.StartedAfter))
 	}

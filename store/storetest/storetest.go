@@ -721,6 +721,27 @@ func testWaiting(t *testing.T, s store.Store) {
 		t.Fatalf("second webhook resume: %v, want ErrConflict", err)
 	}
 
+	// An execution waiting for its sub-executions wakes when told to,
+	// once; one waiting for a time or a call does not.
+	sub := mk()
+	if err := s.SuspendExecution(ctx, sub, time.Time{}, sub+"/Call/0/0", false, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{hooked, timed, "no-such-execution"} {
+		if woke, err := s.WakeWaiting(ctx, id); woke || err != nil {
+			t.Fatalf("WakeWaiting(%s) = %v, %v; want false: it does not wait for sub-executions", id, woke, err)
+		}
+	}
+	if woke, err := s.WakeWaiting(ctx, sub); !woke || err != nil {
+		t.Fatalf("WakeWaiting = %v, %v; want true", woke, err)
+	}
+	if woke, _ := s.WakeWaiting(ctx, sub); woke {
+		t.Fatal("WakeWaiting woke an execution twice")
+	}
+	if e, _ := s.GetExecution(ctx, sub); e.Status != store.StatusRunning || e.LeaseUntil.After(now) || e.WaitTask != sub+"/Call/0/0" {
+		t.Fatalf("woken execution: %+v", e)
+	}
+
 	// A waiting execution claimed to be stopped: running, owned, with its
 	// start data; once only.
 	stopped, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning,
