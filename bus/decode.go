@@ -497,6 +497,31 @@ func scanResult(data []byte, r *Result) bool {
 		case "payloadRef":
 			r.PayloadRef, ok = s.plainString()
 			return 11, ok
+		case "subRun":
+			sr := &engine.SubRun{}
+			r.SubRun = sr
+			return 12, s.object(func(key []byte) (int, bool) {
+				var ok bool
+				switch string(key) {
+				case "workflows":
+					sr.Workflows = []string{}
+					return 0, s.Array(func() bool {
+						id, ok := s.plainString()
+						sr.Workflows = append(sr.Workflows, id)
+						return ok
+					})
+				case "at":
+					sr.At, ok = s.integer()
+					return 1, ok
+				case "each":
+					sr.Each, ok = s.boolean()
+					return 2, ok
+				case "noWait":
+					sr.NoWait, ok = s.boolean()
+					return 3, ok
+				}
+				return 0, false
+			})
 		}
 		return 0, false
 	})

@@ -42,6 +42,7 @@ func decodeCorpus(tb testing.TB) [][]byte {
 		Response:   json.RawMessage(`{"status":200,"body":"{}"}`),
 		Wait:       &engine.Wait{Until: 1764700000000, Webhook: true, Method: "POST"},
 		StaticData: json.RawMessage(`{}`),
+		SubRun:     &engine.SubRun{Workflows: []string{"w1", "w\u00e9 2"}, Each: true, NoWait: true, At: 1764700000123},
 		Failure:    "f", Runner: "r1", PayloadRef: "blob:def",
 	}
 	var out [][]byte
@@ -63,6 +64,10 @@ func decodeCorpus(tb testing.TB) [][]byte {
 		`{"outputs":[[{"json":{"a":1},"extra":2}]]}`,
 		`{"outputs":[[{"json":null}]]}`,
 		`{"wait":{"until":-0,"webhook":false}}`,
+		`{"subRun":{"workflows":[],"at":0}}`,
+		`{"subRun":{"workflows":null,"each":false}}`,
+		`{"subRun":{"workflows":["a",1]}}`,
+		`{"subRun":null}`,
 		`{"wait":{"until":123456789012345678901}}`,
 		`{"runIndex":1e2}`,
 		`{"runIndex":"7"}`,

@@ -135,6 +135,30 @@ func encodeResult(r *Result) ([]byte, error) {
 		buf.WriteByte('}')
 	}
 	api.WriteRawField(buf, "staticData", r.StaticData)
+	if sr := r.SubRun; sr != nil {
+		buf.WriteString(`,"subRun":{"workflows":`)
+		if sr.Workflows == nil {
+			buf.WriteString("null")
+		} else {
+			buf.WriteByte('[')
+			for i, id := range sr.Workflows {
+				if i > 0 {
+					buf.WriteByte(',')
+				}
+				api.WriteJSONString(buf, id)
+			}
+			buf.WriteByte(']')
+		}
+		buf.WriteString(`,"at":`)
+		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), sr.At, 10))
+		if sr.Each {
+			buf.WriteString(`,"each":true`)
+		}
+		if sr.NoWait {
+			buf.WriteString(`,"noWait":true`)
+		}
+		buf.WriteByte('}')
+	}
 	writeString(buf, "failure", r.Failure)
 	writeString(buf, "runner", r.Runner)
 	writeString(buf, "payloadRef", r.PayloadRef)

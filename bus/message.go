@@ -56,6 +56,9 @@ type Result struct {
 	Wait *engine.Wait `json:"wait,omitempty"`
 	// StaticData is the workflow's static data as the node left it.
 	StaticData json.RawMessage `json:"staticData,omitempty"`
+	// SubRun asks the control plane to run saved workflows as executions
+	// (Execute Workflow); Outputs hold the items they take.
+	SubRun *engine.SubRun `json:"subRun,omitempty"`
 	// Failure is an infrastructure failure (the task could not be run at
 	// all); the execution fails with it.
 	Failure string `json:"failure,omitempty"`
@@ -173,7 +176,7 @@ func (m *Task) NodeTask(wf *api.Workflow) (*engine.NodeTask, error) {
 func NewResult(m *Task, r *engine.NodeResult, runner string) *Result {
 	return &Result{
 		ID: m.ID, ExecutionID: m.ExecutionID, Outputs: r.Outputs, Error: r.Error,
-		NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, StaticData: r.StaticData, Runner: runner,
+		NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, StaticData: r.StaticData, SubRun: r.SubRun, Runner: runner,
 	}
 }
 
@@ -186,7 +189,7 @@ func (r *Result) NodeResult() (*engine.NodeResult, error) {
 	if r.Failure != "" {
 		return nil, fmt.Errorf("%w: %s", ErrTaskFailed, r.Failure)
 	}
-	return &engine.NodeResult{Outputs: r.Outputs, Error: r.Error, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, StaticData: r.StaticData}, nil
+	return &engine.NodeResult{Outputs: r.Outputs, Error: r.Error, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, StaticData: r.StaticData, SubRun: r.SubRun}, nil
 }
 
 // workflowEnvelope is a workflow as the workflows bucket keeps it: the

@@ -80,9 +80,10 @@ type Core struct {
 	readFile func(string) ([]byte, error)
 	// maxDepth caps nested Execute Workflow calls.
 	maxDepth int
-	// handOffWaits returns Wait nodes' waits to the dispatcher instead of
-	// sleeping (runners: the control plane parks the execution).
-	handOffWaits bool
+	// handOff returns Wait nodes' waits and Execute Workflow nodes' runs
+	// of saved workflows to the dispatcher (runners: the control plane
+	// parks the execution, and runs sub-workflows as executions).
+	handOff bool
 	// loadWorkflow finds a saved workflow by id for Execute Workflow
 	// (source "database"); nil outside a server.
 	loadWorkflow func(ctx context.Context, id string) (json.RawMessage, error)
@@ -109,13 +110,15 @@ func WithTaskRecorder(f func(node string, task []byte)) Option {
 	return func(c *Core) { c.record = f }
 }
 
-// HandOffWaits makes Run return a Wait node's waits in NodeResult.Wait
-// instead of sleeping through them, so no runner slot is held while an
-// execution waits: the control plane sleeps through short waits and parks
-// the execution in the store for the others. A sub-workflow's waits stay
-// within its Execute Workflow node's task. Call it before the core runs
-// any task.
-func (c *Core) HandOffWaits() { c.handOffWaits = true }
+// HandOff makes Run return what a control plane does better than a node
+// task: a Wait node's waits, in NodeResult.Wait, so no runner slot is
+// held while an execution waits (the control plane sleeps through short
+// waits and parks the execution in the store for the others); and an
+// Execute Workflow node's runs of saved workflows, in NodeResult.SubRun,
+// so each is an execution of its own, recorded, listed and able to wait.
+// A sub-workflow given as a document or a file still runs within its
+// node's task, waits included. Call it before the core runs any task.
+func (c *Core) HandOff() { c.handOff = true }
 
 // SetWorkflowLoader sets how Execute Workflow finds a saved workflow by
 // id (source "database"). Call it before the core runs any task.

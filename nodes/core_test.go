@@ -109,7 +109,7 @@ func (r *waitRecorder) Run(ctx context.Context, t *engine.NodeTask) (*engine.Nod
 	return res, err
 }
 
-// TestWaitsHandedOffOnlyAtTheTop: with HandOffWaits, a Wait node's wait,
+// TestWaitsHandedOffOnlyAtTheTop: with HandOff, a Wait node's wait,
 // however short, goes back to the dispatcher, so no runner slot is held
 // while it lasts. A sub-workflow runs within its Execute Workflow node's
 // task: its wait for a time is slept through there, and a wait for a
@@ -120,7 +120,7 @@ func TestWaitsHandedOffOnlyAtTheTop(t *testing.T) {
 		slept = append(slept, d)
 		return nil
 	}))
-	c.HandOffWaits()
+	c.HandOff()
 	rec := &waitRecorder{c: c, waits: map[string]*engine.Wait{}}
 	runRec := func(wf *api.Workflow) *engine.Execution {
 		e, err := engine.New(rec, engine.WithSpec(c.NodeSpec)).Run(context.Background(), wf, engine.StartOptions{ExecutionID: "x", StartData: [][]api.Item{items(1)}})
@@ -150,6 +150,72 @@ func TestWaitsHandedOffOnlyAtTheTop(t *testing.T) {
 	e = runRec(chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1.2, sub(`{"resume":"webhook","httpMethod":"POST"}`)}))
 	if e.Status != engine.StatusError || e.Error == nil || !strings.Contains(e.Error.Message, "inside a sub-workflow") {
 		t.Fatalf("a webhook wait in a sub-workflow: status %s %+v, want the node to fail", e.Status, e.Error)
+	}
+}
+
+// subRunRecorder runs tasks on a core and keeps the sub-runs they hand
+// back, with the items they take.
+type subRunRecorder struct {
+	c     *nodes.Core
+	runs  []*engine.SubRun
+	items [][]api.Item
+}
+
+func (r *subRunRecorder) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult, error) {
+	res, err := r.c.Run(ctx, t)
+	if err == nil && res.SubRun != nil {
+		r.runs = append(r.runs, res.SubRun)
+		r.items = append(r.items, res.Outputs[0])
+	}
+	return res, err
+}
+
+// TestSavedSubWorkflowsHandedOff: with HandOff, an Execute Workflow node
+// naming saved workflows hands their runs back, the items they take as
+// its outputs, one id per item when the id depends on the item; a
+// sub-workflow given as JSON still runs within the task.
+func TestSavedSubWorkflowsHandedOff(t *testing.T) {
+	c := loadCore(t)
+	c.HandOff()
+	rec := &subRunRecorder{c: c}
+	start := []api.Item{{JSON: json.RawMessage(`{"wf":"a"}`)}, {JSON: json.RawMessage(`{"wf":"b"}`)}}
+	before := time.Now().UnixMilli()
+	for _, params := range []string{
+		`{"source":"database","workflowId":"w1"}`,
+		`{"source":"database","workflowId":"={{ $json.wf }}","mode":"each","options":{"waitForSubWorkflow":false}}`,
+		`{"source":"database","workflowId":"w1","mode":"each"}`,
+	} {
+		wf := chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1, params})
+		if _, err := engine.New(rec, engine.WithSpec(c.NodeSpec)).Run(context.Background(), wf, engine.StartOptions{ExecutionID: "x", StartData: [][]api.Item{start}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := time.Now().UnixMilli()
+	want := []engine.SubRun{{Workflows: []string{"w1"}}, {Workflows: []string{"a", "b"}, Each: true, NoWait: true}, {Workflows: []string{"w1"}, Each: true}}
+	if len(rec.runs) != len(want) {
+		t.Fatalf("%d sub-runs handed back, want %d", len(rec.runs), len(want))
+	}
+	for i, sr := range rec.runs {
+		if sr.At < before || sr.At > after {
+			t.Errorf("sub-run %d asked at %d, not between %d and %d", i, sr.At, before, after)
+		}
+		got := *sr
+		got.At = 0
+		if !reflect.DeepEqual(got, want[i]) {
+			t.Errorf("sub-run %d = %+v, want %+v", i, got, want[i])
+		}
+		if len(rec.items[i]) != 2 || string(rec.items[i][1].JSON) != `{"wf":"b"}` {
+			t.Errorf("sub-run %d takes %v, want the node's input", i, rec.items[i])
+		}
+	}
+
+	inline := `{"nodes":[{"parameters":{},"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1,"position":[0,0]}],"connections":{}}`
+	quoted, _ := json.Marshal(inline)
+	rec.runs = nil
+	wf := chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1, `{"source":"parameter","workflowJson":` + string(quoted) + `}`})
+	e, err := engine.New(rec, engine.WithSpec(c.NodeSpec)).Run(context.Background(), wf, engine.StartOptions{ExecutionID: "x", StartData: [][]api.Item{start}})
+	if err != nil || e.Status != engine.StatusSuccess || len(rec.runs) != 0 {
+		t.Fatalf("an inline sub-workflow: %v %s %+v, %d handed back; want it run within the task", err, e.Status, e.Error, len(rec.runs))
 	}
 }
 

@@ -402,11 +402,11 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		if w.MS != nil {
 			d = time.Duration(*w.MS * float64(time.Millisecond))
 		}
-		// A sub-workflow runs inside its Execute Workflow node's task, so
-		// its waits happen there.
+		// A sub-workflow given as a document runs inside its Execute
+		// Workflow node's task, so its waits happen there.
 		depth, _ := ctx.Value(depthKey{}).(int)
 		switch {
-		case c.handOffWaits && depth == 0 && (w.Webhook != nil || d > 0):
+		case c.handOff && depth == 0 && (w.Webhook != nil || d > 0):
 			ew := &engine.Wait{}
 			if w.MS != nil {
 				ew.Until = time.Now().Add(d).UnixMilli()
@@ -415,9 +415,9 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 				ew.Webhook, ew.Method = true, w.Webhook.Method
 			}
 			nr.Wait = ew
-		case w.Webhook != nil && c.handOffWaits:
+		case w.Webhook != nil && c.handOff:
 			return &engine.NodeResult{Error: &api.NodeError{Message: "A Wait node cannot resume on a webhook call inside a sub-workflow",
-				Description: "The sub-workflow runs within its Execute Workflow node; wait for the call in the calling workflow, or wait for a time."}, Logs: nr.Logs}, nil
+				Description: "A sub-workflow given as JSON or as a file runs within its Execute Workflow node; save it and execute it by ID (source \"database\") to let it wait for calls, or wait for a time."}, Logs: nr.Logs}, nil
 		case w.Webhook != nil:
 			return &engine.NodeResult{Error: &api.NodeError{Message: "Resuming on a webhook call needs a Weft server",
 				Description: "weft run executes in this process only; run the workflow on `weft server` to resume it through /webhook-waiting/."}, Logs: nr.Logs}, nil
@@ -428,6 +428,17 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		}
 	}
 	if ew := res.ExecuteWorkflow; ew != nil {
+		depth, _ := ctx.Value(depthKey{}).(int)
+		if sr := subRun(ew); c.handOff && depth == 0 && sr != nil {
+			// Saved workflows run as executions of their own, which the
+			// control plane starts and follows.
+			items := ew.Items
+			if items == nil {
+				items = noItems
+			}
+			nr.Outputs, nr.SubRun = [][]api.Item{items}, sr
+			return nr, nil
+		}
 		items, nerr, err := c.runSubWorkflows(ctx, t, ew)
 		if err != nil {
 			return nil, err
@@ -543,6 +554,49 @@ func (c *Core) runSubWorkflows(ctx context.Context, t *engine.NodeTask, ew *exec
 
 type depthKey struct{}
 
+// workflowRef is how an Execute Workflow request names a workflow other
+// than by its document: {"id"} for a saved one, {"path"} for a file.
+type workflowRef struct {
+	Path  string          `json:"path"`
+	ID    string          `json:"id"`
+	Nodes json.RawMessage `json:"nodes"`
+}
+
+// savedID returns the id of the saved workflow raw names, or "" when raw
+// is not {"id": …}.
+func savedID(raw json.RawMessage) string {
+	var ref workflowRef
+	if json.Unmarshal(raw, &ref) != nil || ref.Nodes != nil {
+		return ""
+	}
+	return ref.ID
+}
+
+// subRun turns a request to run saved workflows into the SubRun the
+// control plane carries out; nil when a workflow it names is not saved
+// (a document or a file runs here, within the node's task).
+func subRun(ew *executeRequest) *engine.SubRun {
+	first := savedID(ew.Workflow)
+	if first == "" {
+		return nil
+	}
+	sr := &engine.SubRun{Workflows: []string{first}, Each: ew.Mode == "each",
+		NoWait: ew.WaitForSubWorkflow != nil && !*ew.WaitForSubWorkflow, At: time.Now().UnixMilli()}
+	if sr.Each && len(ew.Workflows) > 0 {
+		sr.Workflows = make([]string, len(ew.Items))
+		for i := range ew.Items {
+			raw := ew.Workflow
+			if i < len(ew.Workflows) && len(ew.Workflows[i]) > 0 && string(ew.Workflows[i]) != "null" {
+				raw = ew.Workflows[i]
+			}
+			if sr.Workflows[i] = savedID(raw); sr.Workflows[i] == "" {
+				return nil
+			}
+		}
+	}
+	return sr
+}
+
 // executeWorkflow runs a sub-workflow for the Execute Workflow node, with
 // items as the input of its trigger, and returns the output of the node
 // that ran last. A sub-workflow that fails is the node's error.
@@ -551,11 +605,7 @@ func (c *Core) executeWorkflow(ctx context.Context, t *engine.NodeTask, raw json
 	if depth >= c.maxDepth {
 		return nil, &api.NodeError{Message: fmt.Sprintf("Sub-workflows nest deeper than %d levels", c.maxDepth)}, nil
 	}
-	var file struct {
-		Path  string          `json:"path"`
-		ID    string          `json:"id"`
-		Nodes json.RawMessage `json:"nodes"`
-	}
+	var file workflowRef
 	path := ""
 	if json.Unmarshal(raw, &file) == nil && file.Path != "" && file.Nodes == nil {
 		path = file.Path

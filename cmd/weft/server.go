@@ -362,7 +362,7 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 	}
 	defer nc.Close()
 	core.SetWorkflowLoader(bus.LookupWorkflow(nc))
-	core.HandOffWaits()
+	core.HandOff()
 	servePprof(logger)
 	r := &runner.Runner{NC: nc, Exec: core, ID: *id, Concurrency: *conc, DrainTimeout: *drain, Logf: logger.Printf, Codec: bus.Codec{Blobs: blobs, Threshold: threshold}}
 	fmt.Fprintf(c.stdout, "weft %s runner %s: %d task(s) at once from %s\n", version, *id, *conc, bus.RedactURL(*natsURL))

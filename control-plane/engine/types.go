@@ -104,6 +104,37 @@ type NodeResult struct {
 	// StaticData, when set, is the workflow's static data as the node
 	// left it.
 	StaticData json.RawMessage
+	// SubRun, when set, asks for saved workflows to run as executions of
+	// their own (an Execute Workflow node whose dispatcher hands them to
+	// the control plane). Outputs then hold the items they take, in one
+	// list; with SubRun.NoWait those are the node's output as well.
+	SubRun *SubRun
+}
+
+// SubRun is an Execute Workflow node's request to run saved workflows as
+// executions of their own (mode "integrated", the node's execution as
+// their parent), and to take the output of their last node as its own.
+type SubRun struct {
+	// Workflows holds the id of the workflow to run: one for every item,
+	// or a single id for them all.
+	Workflows []string `json:"workflows"`
+	// Each runs the workflow once per item, with that item alone;
+	// otherwise it runs once with every item.
+	Each bool `json:"each,omitempty"`
+	// NoWait starts the executions and goes on without their results.
+	NoWait bool `json:"noWait,omitempty"`
+	// At is when the node asked, in Unix milliseconds; the executions'
+	// ids derive from it, so a request replayed finds the executions it
+	// started.
+	At int64 `json:"at"`
+}
+
+// Workflow returns the id of the workflow run i runs.
+func (s *SubRun) Workflow(i int) string {
+	if i < len(s.Workflows) {
+		return s.Workflows[i]
+	}
+	return s.Workflows[0]
 }
 
 // Wait is a node's request to pause the execution after it: until a time,
