@@ -330,3 +330,35 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("weft_store_commit_duration_seconds_count = %v with %v commits: want every commit timed", timed, commits)
 	}
 }
+
+// TestSubExecutionsByParent: a saved workflow an Execute Workflow node
+// runs is an execution of its own, listed under its parent and naming it.
+func TestSubExecutionsByParent(t *testing.T) {
+	base := serve(t)
+	sub := call(t, "POST", base+"/api/v1/workflows", `{"name":"double","nodes":[
+ {"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Double","type":"n8n-nodes-base.code","typeVersion":2,"position":[200,0],"parameters":{"jsCode":"return $input.all().map(i => ({json: {n: i.json.n * 2}}));"}}
+],"connections":{"In":{"main":[[{"node":"Double","type":"main","index":0}]]}}}`)
+	subID := sub.body["id"].(string)
+	caller := call(t, "POST", base+"/api/v1/workflows", fmt.Sprintf(`{"name":"caller","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Call","type":"n8n-nodes-base.executeWorkflow","typeVersion":1,"position":[200,0],"parameters":{"source":"database","workflowId":%q}}
+],"connections":{"Start":{"main":[[{"node":"Call","type":"main","index":0}]]}}}`, subID))
+	r := call(t, "POST", base+"/api/v1/workflows/"+caller.body["id"].(string)+"/run", `{"items":[{"n":21}]}`)
+	if r.body["status"] != "success" || firstItem(t, r, "Call")["n"] != 42.0 {
+		t.Fatalf("run: %s", r.raw)
+	}
+	parent := r.body["id"].(string)
+	l := call(t, "GET", base+"/api/v1/executions?parentId="+parent, "")
+	data, _ := l.body["data"].([]any)
+	if l.status != 200 || len(data) != 1 {
+		t.Fatalf("executions of parent %s: %d %s", parent, l.status, l.raw)
+	}
+	kid := data[0].(map[string]any)
+	if kid["parentId"] != parent || kid["mode"] != "integrated" || kid["workflowId"] != subID || kid["status"] != "success" {
+		t.Fatalf("sub-execution: %v", kid)
+	}
+	if l := call(t, "GET", base+"/api/v1/executions?parentId="+kid["id"].(string), ""); len(l.body["data"].([]any)) != 0 {
+		t.Fatalf("the sub-execution lists executions of its own: %s", l.raw)
+	}
+}

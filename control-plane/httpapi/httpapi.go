@@ -668,13 +668,14 @@ type executionDoc struct {
 	Error            json.RawMessage `json:"error,omitempty"`
 	LastNodeExecuted string          `json:"lastNodeExecuted,omitempty"`
 	RetryOf          string          `json:"retryOf,omitempty"`
+	ParentID         string          `json:"parentId,omitempty"`
 	RunData          json.RawMessage `json:"runData,omitempty"`
 	Logs             json.RawMessage `json:"logs,omitempty"`
 }
 
 func toExecDoc(e *store.Execution) executionDoc {
 	d := executionDoc{ID: e.ID, WorkflowID: e.WorkflowID, WorkflowVersion: e.WorkflowVersion, Status: e.Status, Mode: e.Mode,
-		StartedAt: e.StartedAt, Error: e.Error, LastNodeExecuted: e.LastNodeExecuted, RetryOf: e.RetryOf, RunData: e.RunData, Logs: e.Logs}
+		StartedAt: e.StartedAt, Error: e.Error, LastNodeExecuted: e.LastNodeExecuted, RetryOf: e.RetryOf, ParentID: e.ParentID, RunData: e.RunData, Logs: e.Logs}
 	if !e.FinishedAt.IsZero() {
 		t := e.FinishedAt
 		d.FinishedAt = &t
@@ -771,7 +772,7 @@ func toItem(raw json.RawMessage) (api.Item, error) {
 }
 
 func (a *API) listExecutions(ctx *fasthttp.RequestCtx) {
-	if !onlyParams(ctx, "workflowId", "status", "startedAfter", "startedBefore", "limit", "cursor") {
+	if !onlyParams(ctx, "workflowId", "status", "parentId", "startedAfter", "startedBefore", "limit", "cursor") {
 		return
 	}
 	p, ok := pageOf(ctx)
@@ -779,7 +780,7 @@ func (a *API) listExecutions(ctx *fasthttp.RequestCtx) {
 		return
 	}
 	args := ctx.QueryArgs()
-	f := store.ExecutionFilter{WorkflowID: string(args.Peek("workflowId")), Status: string(args.Peek("status"))}
+	f := store.ExecutionFilter{WorkflowID: string(args.Peek("workflowId")), Status: string(args.Peek("status")), ParentID: string(args.Peek("parentId"))}
 	switch f.Status {
 	case "", store.StatusNew, store.StatusRunning, store.StatusWaiting, store.StatusSuccess, store.StatusError, store.StatusCanceled:
 	default:

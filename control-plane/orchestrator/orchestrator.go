@@ -365,6 +365,9 @@ func (d execDispatcher) Run(ctx context.Context, t *engine.NodeTask) (*engine.No
 	if err != nil || res == nil {
 		return res, err
 	}
+	if res.SubRun != nil && res.Error == nil {
+		return d.subRun(ctx, t, res)
+	}
 	if res.Response != nil && res.Error == nil {
 		// Answered from results maybe not committed yet: their tasks stay
 		// unacknowledged until they are (see Ran).
@@ -484,6 +487,10 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		}
 	}
 	o.publishEvent(Event{Type: "executionFinished", ExecutionID: e.ID, Status: status})
+	if e.ParentID != "" && e.Mode == ModeIntegrated {
+		// Its parent may be parked until it ended.
+		o.wakeParent(o.base, e.ParentID)
+	}
 	if status == store.StatusError {
 		o.startErrorWorkflow(e, lw.wf, exec, errDoc)
 	}

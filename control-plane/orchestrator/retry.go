@@ -123,7 +123,8 @@ func (o *Orchestrator) carryOver(ctx context.Context, old *store.Execution, newI
 // keptResult returns the kept result of the last attempt at run of node,
 // reduced to what a replay of a finished run needs (its outputs and node
 // state: not its logs, answer, wait or static data, which belonged to the
-// old execution), or nil when there is none that succeeded.
+// old execution), or nil when there is none that succeeded, or when the
+// run's outputs came from sub-executions (its run data holds them).
 func keptResult(kept map[string]json.RawMessage, execID, node string, run int) *bus.Result {
 	var raw json.RawMessage
 	for try := 0; ; try++ {
@@ -134,7 +135,7 @@ func keptResult(kept map[string]json.RawMessage, execID, node string, run int) *
 		raw = b
 	}
 	var res bus.Result
-	if raw == nil || json.Unmarshal(raw, &res) != nil || res.Error != nil || res.Failure != "" || res.Wait != nil {
+	if raw == nil || json.Unmarshal(raw, &res) != nil || res.Error != nil || res.Failure != "" || res.Wait != nil || res.SubRun != nil {
 		return nil
 	}
 	return &bus.Result{Outputs: res.Outputs, NodeState: res.NodeState, PayloadRef: res.PayloadRef}

@@ -217,7 +217,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Runners > 0 {
 		// Long waits park the execution in the store instead of holding
 		// a runner.
-		cfg.Core.HandOffWaits()
+		cfg.Core.HandOff()
 	}
 	runCtx, stopRun := context.WithCancel(context.WithoutCancel(ctx))
 	s.stopRun = stopRun

@@ -1,0 +1,342 @@
+package orchestrator
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/weftrun/weft/api"
+	"github.com/weftrun/weft/bus"
+	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/store"
+)
+
+// An Execute Workflow node that runs saved workflows hands the runs to the
+// control plane (engine.SubRun): each is an execution of its own, mode
+// "integrated", with the node's execution as its parent. It is recorded
+// and listed like any other, its nodes run on runners, it can wait at a
+// Wait node (its parent waits as long, parked in the store), and its
+// error workflow starts when it fails. The node's output is the output of
+// its last node, as n8n gives it.
+//
+// Durability: the runner's request is committed before any sub-execution
+// exists, and their ids derive from it, so a replay finds them instead of
+// starting others. Once they have ended, what the node settled to is kept
+// as a result of its own (settledID): a later replay needs neither them
+// nor their run data, which retention may have removed.
+
+// MaxSubDepth caps how deeply sub-executions nest (a workflow that
+// executes itself): the node asking for one deeper fails.
+const MaxSubDepth = 16
+
+// ModeIntegrated is the mode of an execution an Execute Workflow node
+// started, as n8n names it.
+const ModeIntegrated = "integrated"
+
+// settledID names the result an Execute Workflow task settled to once
+// its sub-executions ended.
+func settledID(taskID string) string { return taskID + "/settled" }
+
+// subExecutionID is the id of the i-th execution the task asked for at
+// at (Unix milliseconds), made like the store's own ids (the time, then
+// 32 bits) from the task and i, so a replay finds it.
+func subExecutionID(taskID string, at int64, i int) string {
+	h := sha256.Sum256([]byte(taskID + "#" + strconv.Itoa(i)))
+	return fmt.Sprintf("%012x%08x", at+int64(i), binary.BigEndian.Uint32(h[:4]))
+}
+
+// subRun carries out an Execute Workflow node's request: it starts the
+// sub-executions in turn, each after the one before has ended, and
+// settles the node's result from their outcomes. errParked when one waits
+// (the parent parks until it ends).
+func (d execDispatcher) subRun(ctx context.Context, t *engine.NodeTask, req *engine.NodeResult) (*engine.NodeResult, error) {
+	o := d.o
+	taskID := bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)
+	if raw, ok := d.prior[settledID(taskID)]; ok {
+		return o.remote.decodeResult(ctx, raw)
+	}
+	sr := req.SubRun
+	var items []api.Item
+	if len(req.Outputs) > 0 {
+		items = req.Outputs[0]
+	}
+	if len(sr.Workflows) == 0 || (sr.Each && len(sr.Workflows) != 1 && len(sr.Workflows) != len(items)) {
+		return &engine.NodeResult{Error: &api.NodeError{Message: "The request to execute workflows names no workflow, or not one per item"}, Logs: req.Logs}, nil
+	}
+	// The request is committed before the executions it names exist.
+	if err := d.commitPending(ctx); err != nil {
+		return nil, err
+	}
+	calls := 1
+	if sr.Each {
+		calls = len(items)
+	}
+	if d.h.stopped.Load() {
+		// Stopped while its sub-executions ran: they stop too.
+		for i := range calls {
+			o.stopSub(ctx, subExecutionID(taskID, sr.At, i))
+		}
+		d.h.cancel()
+		return nil, context.Canceled
+	}
+	var out []api.Item
+	for i := range calls {
+		in := items
+		if sr.Each {
+			in = items[i : i+1]
+		}
+		child := subExecutionID(taskID, sr.At, i)
+		nerr, err := o.startSub(ctx, t.ExecutionID, child, sr.Workflow(i), in)
+		if err != nil {
+			return nil, err
+		}
+		if nerr == nil && !sr.NoWait {
+			var got []api.Item
+			got, nerr, err = o.awaitSub(ctx, t, child)
+			if err != nil {
+				if d.h.stopped.Load() {
+					o.stopSub(context.WithoutCancel(ctx), child)
+				}
+				return nil, err
+			}
+			for _, it := range got {
+				if sr.Each {
+					it.PairedItem = json.RawMessage(`{"item":` + strconv.Itoa(i) + `}`)
+				}
+				out = append(out, it)
+			}
+		}
+		if nerr != nil {
+			return d.settle(ctx, taskID, &engine.NodeResult{Error: nerr, Logs: req.Logs})
+		}
+	}
+	if sr.NoWait {
+		return d.settle(ctx, taskID, &engine.NodeResult{Outputs: req.Outputs, Logs: req.Logs})
+	}
+	if out == nil {
+		out = []api.Item{}
+	}
+	return d.settle(ctx, taskID, &engine.NodeResult{Outputs: [][]api.Item{out}, Logs: req.Logs})
+}
+
+// settle keeps what an Execute Workflow task settled to, and returns it.
+func (d execDispatcher) settle(ctx context.Context, taskID string, res *engine.NodeResult) (*engine.NodeResult, error) {
+	id := settledID(taskID)
+	data, err := d.o.remote.Codec.EncodeResult(ctx, &bus.Result{ID: id, ExecutionID: d.h.ID, Outputs: res.Outputs, Error: res.Error, Logs: res.Logs})
+	if err != nil {
+		return nil, fmt.Errorf("keeping the result of %s: %w", taskID, err)
+	}
+	row := store.TaskResult{TaskID: id, ExecutionID: d.h.ID, Result: data}
+	if err := retry(ctx, func() error { return d.o.store.SaveTaskResults(ctx, []store.TaskResult{row}) }); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// startSub starts sub-execution id of parent, running workflow wf with
+// items, unless it exists already. A node error says why it cannot start.
+func (o *Orchestrator) startSub(ctx context.Context, parent, id, wf string, items []api.Item) (*api.NodeError, error) {
+	if o.Handle(id) != nil {
+		return nil, nil
+	}
+	if _, err := o.store.GetExecution(ctx, id); !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if depth, err := o.subDepth(ctx, parent); err != nil {
+		return nil, err
+	} else if depth >= MaxSubDepth {
+		return &api.NodeError{Message: fmt.Sprintf("Sub-workflows nest deeper than %d levels", MaxSubDepth),
+			Description: "Each Execute Workflow node starts an execution within the one running it; a workflow that executes itself needs a condition that ends the chain."}, nil
+	}
+	lw, err := o.subWorkflow(ctx, wf)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) || ctx.Err() == nil {
+			return &api.NodeError{Message: fmt.Sprintf("Workflow %q could not be loaded: %v", wf, err)}, nil
+		}
+		return nil, err
+	}
+	start := make([]api.Item, len(items))
+	for i, it := range items {
+		start[i] = api.Item{JSON: it.JSON, Binary: it.Binary}
+	}
+	startData := [][]api.Item{start}
+	b := bytes.NewBuffer(make([]byte, 0, api.ItemListsSize(startData)))
+	api.WriteItemLists(b, startData)
+	e, err := o.store.CreateExecution(ctx, &store.Execution{
+		ID: id, WorkflowID: wf, WorkflowVersion: lw.version, Status: store.StatusRunning, Mode: ModeIntegrated,
+		StartData: b.Bytes(), ParentID: parent, Owner: o.owner, LeaseUntil: o.leaseEnd(),
+	})
+	if err != nil {
+		if _, gerr := o.store.GetExecution(ctx, id); gerr == nil {
+			return nil, nil // created meanwhile
+		}
+		return nil, err
+	}
+	o.launch(e, lw, startData, nil, false)
+	return nil, nil
+}
+
+// subWorkflow loads the version of a saved workflow that Execute Workflow
+// runs: the active one, else the current one.
+func (o *Orchestrator) subWorkflow(ctx context.Context, id string) (*loadedWorkflow, error) {
+	w, err := o.store.GetWorkflow(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	v := w.Version
+	if w.Active() {
+		v = w.ActiveVersion
+	}
+	return o.workflow(ctx, id, v)
+}
+
+// subDepth counts the executions from id up that Execute Workflow nodes
+// started.
+func (o *Orchestrator) subDepth(ctx context.Context, id string) (int, error) {
+	n := 0
+	for ; n < MaxSubDepth; n++ {
+		e, err := o.store.GetExecution(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return n, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		if e.Mode != ModeIntegrated || e.ParentID == "" {
+			return n, nil
+		}
+		id = e.ParentID
+	}
+	return n, nil
+}
+
+// awaitSub waits for sub-execution id to end and returns the output of
+// its last node, or its failure as the node's error. When it waits, the
+// parent parks (errParked) until it ends.
+func (o *Orchestrator) awaitSub(ctx context.Context, t *engine.NodeTask, id string) ([]api.Item, *api.NodeError, error) {
+	for {
+		if h := o.Handle(id); h != nil {
+			select {
+			case <-h.Done():
+			case <-ctx.Done():
+				return nil, nil, ctx.Err()
+			}
+		}
+		e, err := o.store.GetExecution(ctx, id)
+		if err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, &api.NodeError{Message: fmt.Sprintf("The sub-workflow's execution %s was deleted before it ended", id)}, nil
+			}
+			return nil, nil, err
+		}
+		switch e.Status {
+		case store.StatusWaiting:
+			return nil, nil, o.parkForSub(ctx, t, id)
+		case store.StatusRunning, store.StatusNew:
+			// It runs on another control plane, or was left by one that
+			// stopped and is about to be claimed.
+			if err := engine.Sleep(ctx, lookEvery); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		out, nerr := subOutcome(e)
+		return out, nerr, nil
+	}
+}
+
+// subOutcome is what an ended sub-execution gives its Execute Workflow
+// node: the first output of its last node's last run, or its failure.
+func subOutcome(e *store.Execution) ([]api.Item, *api.NodeError) {
+	if e.Status != store.StatusSuccess {
+		var ee engine.ExecError
+		_ = json.Unmarshal(e.Error, &ee)
+		switch {
+		case e.Status == store.StatusCanceled:
+			ee.Message = fmt.Sprintf("The sub-workflow's execution %s was stopped", e.ID)
+		case ee.Message == "":
+			ee.Message = fmt.Sprintf("The sub-workflow's execution %s failed", e.ID)
+		}
+		if ee.Description == "" {
+			ee.Description = fmt.Sprintf("Sub-workflow execution %s of workflow %s", e.ID, e.WorkflowID)
+			if ee.Node != "" {
+				ee.Description += fmt.Sprintf(", at node %q", ee.Node)
+			}
+		}
+		return nil, &api.NodeError{Message: ee.Message, Description: ee.Description}
+	}
+	var runData map[string][]engine.TaskData
+	if len(e.RunData) > 0 {
+		if err := json.Unmarshal(e.RunData, &runData); err != nil {
+			return nil, &api.NodeError{Message: fmt.Sprintf("The run data of the sub-workflow's execution %s cannot be read: %v", e.ID, err)}
+		}
+	}
+	runs := runData[e.LastNodeExecuted]
+	if len(runs) == 0 {
+		return []api.Item{}, nil
+	}
+	outs := runs[len(runs)-1].Outputs()
+	if len(outs) == 0 || outs[0] == nil {
+		return []api.Item{}, nil
+	}
+	out := make([]api.Item, len(outs[0]))
+	for i, it := range outs[0] {
+		out[i] = api.Item{JSON: it.JSON, Binary: it.Binary}
+	}
+	return out, nil
+}
+
+// parkForSub parks the parent of sub-execution id, which waits, until it
+// ends (wakeParent).
+func (o *Orchestrator) parkForSub(ctx context.Context, t *engine.NodeTask, id string) error {
+	taskID := bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)
+	if err := o.store.SuspendExecution(ctx, t.ExecutionID, time.Time{}, taskID, false, "", t.RunData.JSON()); err != nil {
+		return err
+	}
+	o.publishEvent(Event{Type: "executionWaiting", ExecutionID: t.ExecutionID})
+	// It may have ended since it was read, its wake-up finding the parent
+	// still running: look again.
+	if e, err := o.store.GetExecution(ctx, id); err != nil || (e.Status != store.StatusWaiting && e.Status != store.StatusRunning) {
+		o.wakeParent(context.WithoutCancel(ctx), t.ExecutionID)
+	}
+	return errParked
+}
+
+// wakeParent resumes an execution parked until its sub-execution ended.
+func (o *Orchestrator) wakeParent(ctx context.Context, id string) {
+	var woke bool
+	if err := retry(ctx, func() (err error) { woke, err = o.store.WakeWaiting(ctx, id); return err }); err != nil {
+		o.logf("execution %s: waking it after its sub-execution ended: %v", id, err)
+		return
+	}
+	if woke {
+		if _, err := o.Resume(ctx, false); err != nil {
+			o.logf("execution %s: resuming it after its sub-execution ended: %v", id, err)
+		}
+	}
+}
+
+// stopSub stops sub-execution id wherever it is.
+func (o *Orchestrator) stopSub(ctx context.Context, id string) {
+	if o.stopHere(id) != nil {
+		return
+	}
+	e, err := o.store.GetExecution(ctx, id)
+	if err != nil {
+		return
+	}
+	switch e.Status {
+	case store.StatusWaiting:
+		if _, err := o.StopWaiting(ctx, id); err != nil && !errors.Is(err, ErrNotWaiting) {
+			o.logf("execution %s: stopping it with its parent: %v", id, err)
+		}
+	case store.StatusRunning:
+		_ = o.remote.nc.Publish(StopSubject+id, nil)
+	}
+}
