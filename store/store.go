@@ -119,8 +119,9 @@ type Page struct {
 type ExecutionFilter struct {
 	WorkflowID string
 	Status     string
-	// ParentID matches the executions an execution started (its Execute
-	// Workflow nodes' sub-executions, and retries of them).
+	// ParentID matches the executions an execution started: its Execute
+	// Workflow nodes' sub-executions (and retries of them), and its error
+	// workflow's execution.
 	ParentID string
 	// StartedAfter and StartedBefore bound StartedAt (inclusive, exclusive).
 	StartedAfter  time.Time
@@ -179,7 +180,9 @@ type Store interface {
 	// ListExecutions returns executions newest first, without run data.
 	ListExecutions(ctx context.Context, f ExecutionFilter, p Page) ([]*Execution, string, error)
 	// DeleteExecution removes an execution and its run data; ErrConflict
-	// while it runs (it would go on writing for rows that are gone).
+	// while it runs (it would go on writing for rows that are gone). A
+	// waiting sub-execution's parent, parked until it ends, is woken as
+	// WakeWaiting does.
 	DeleteExecution(ctx context.Context, id string) error
 
 	// SaveTaskResults commits node results in one transaction. A task ID

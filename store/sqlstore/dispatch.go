@@ -234,9 +234,13 @@ func (s *Store) WakeExecutions(ctx context.Context, now time.Time) (int, error) 
 	return int(n), nil
 }
 
+// sqlWakeParked makes an execution parked until its sub-executions end
+// running again, for ClaimExecutions to hand out.
+const sqlWakeParked = `UPDATE executions SET status = 'running', lease_until = 0 WHERE id = ? AND status = 'waiting' AND wait_until = 0 AND wait_webhook = 0`
+
 // WakeWaiting implements store.Store.
 func (s *Store) WakeWaiting(ctx context.Context, id string) (bool, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', lease_until = 0 WHERE id = ? AND status = 'waiting' AND wait_until = 0 AND wait_webhook = 0`), id)
+	res, err := s.db.ExecContext(ctx, s.q(sqlWakeParked), id)
 	if err != nil {
 		return false, fmt.Errorf("store: wake execution %q: %w", id, err)
 	}

@@ -799,13 +799,13 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, p s
 // DeleteExecution implements store.Store.
 func (s *Store) DeleteExecution(ctx context.Context, id string) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var workflowID, status string
-		query := `SELECT workflow_id, status FROM executions WHERE id = ?`
+		var workflowID, status, parent string
+		query := `SELECT workflow_id, status, parent_id FROM executions WHERE id = ?`
 		if s.dialect == Postgres {
 			// Held until the delete, so it cannot start running meanwhile.
 			query += ` FOR UPDATE`
 		}
-		if err := tx.QueryRowContext(ctx, s.q(query), id).Scan(&workflowID, &status); err != nil {
+		if err := tx.QueryRowContext(ctx, s.q(query), id).Scan(&workflowID, &status, &parent); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return store.ErrNotFound
 			}
@@ -816,6 +816,13 @@ func (s *Store) DeleteExecution(ctx context.Context, id string) error {
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM executions WHERE id = ?`), id); err != nil {
 			return err
+		}
+		if parent != "" && status == store.StatusWaiting {
+			// A parent parked until this sub-execution ended would wait
+			// forever: it goes on, and finds it gone.
+			if _, err := tx.ExecContext(ctx, s.q(sqlWakeParked), parent); err != nil {
+				return err
+			}
 		}
 		return s.event(ctx, tx, "execution.deleted", workflowID, id, nil)
 	})

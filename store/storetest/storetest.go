@@ -741,6 +741,23 @@ func testWaiting(t *testing.T, s store.Store) {
 	if e, _ := s.GetExecution(ctx, sub); e.Status != store.StatusRunning || e.LeaseUntil.After(now) || e.WaitTask != sub+"/Call/0/0" {
 		t.Fatalf("woken execution: %+v", e)
 	}
+	// Deleting a waiting sub-execution wakes its parked parent.
+	kid, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "integrated", ParentID: sub, Status: store.StatusRunning, Owner: "cp", LeaseUntil: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SuspendExecution(ctx, kid.ID, time.Time{}, kid.ID+"/Wait/0/0", true, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SuspendExecution(ctx, sub, time.Time{}, sub+"/Call/0/0", false, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteExecution(ctx, kid.ID); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := s.GetExecution(ctx, sub); e.Status != store.StatusRunning {
+		t.Fatalf("after its waiting sub-execution was deleted the parent is %s, want running", e.Status)
+	}
 
 	// A waiting execution claimed to be stopped: running, owned, with its
 	// start data; once only.
