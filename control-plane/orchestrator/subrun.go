@@ -43,6 +43,11 @@ const ModeIntegrated = "integrated"
 // its sub-executions ended.
 func settledID(taskID string) string { return taskID + "/settled" }
 
+// startedID names the note that a task's i-th sub-execution was created:
+// a replay that finds the note and not the execution knows it was deleted
+// rather than never started.
+func startedID(taskID string, i int) string { return taskID + "/started/" + strconv.Itoa(i) }
+
 // subExecutionID is the id of the i-th execution the task asked for at
 // at (Unix milliseconds), made like the store's own ids (the time, then
 // 32 bits) from the task and i, so a replay finds it.
@@ -92,9 +97,17 @@ func (d execDispatcher) subRun(ctx context.Context, t *engine.NodeTask, req *eng
 			in = items[i : i+1]
 		}
 		child := subExecutionID(taskID, sr.At, i)
-		nerr, err := o.startSub(ctx, t.ExecutionID, child, sr.Workflow(i), in)
+		_, started := d.prior[startedID(taskID, i)]
+		nerr, err := o.startSub(ctx, t.ExecutionID, child, sr.Workflow(i), in, started)
 		if err != nil {
 			return nil, err
+		}
+		if !started && nerr == nil {
+			note, _ := json.Marshal(bus.Result{ID: startedID(taskID, i), ExecutionID: t.ExecutionID})
+			row := store.TaskResult{TaskID: startedID(taskID, i), ExecutionID: t.ExecutionID, Result: note}
+			if err := retry(ctx, func() error { return o.store.SaveTaskResults(ctx, []store.TaskResult{row}) }); err != nil {
+				return nil, err
+			}
 		}
 		if nerr == nil && !sr.NoWait {
 			var got []api.Item
@@ -140,13 +153,17 @@ func (d execDispatcher) settle(ctx context.Context, taskID string, res *engine.N
 }
 
 // startSub starts sub-execution id of parent, running workflow wf with
-// items, unless it exists already. A node error says why it cannot start.
-func (o *Orchestrator) startSub(ctx context.Context, parent, id, wf string, items []api.Item) (*api.NodeError, error) {
+// items, unless it exists already, or existed (started) and was deleted.
+// A node error says why it cannot start.
+func (o *Orchestrator) startSub(ctx context.Context, parent, id, wf string, items []api.Item, started bool) (*api.NodeError, error) {
 	if o.Handle(id) != nil {
 		return nil, nil
 	}
 	if _, err := o.store.GetExecution(ctx, id); !errors.Is(err, store.ErrNotFound) {
 		return nil, err
+	}
+	if started {
+		return &api.NodeError{Message: fmt.Sprintf("The sub-workflow's execution %s was deleted before it ended", id)}, nil
 	}
 	if depth, err := o.subDepth(ctx, parent); err != nil {
 		return nil, err

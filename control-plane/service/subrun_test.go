@@ -249,10 +249,12 @@ func TestStopParentStopsSubExecution(t *testing.T) {
 // limit.
 func TestSubWorkflowFailure(t *testing.T) {
 	svc := embedded(t, 0)
-	failing := save(t, svc.Store, `{"name":"fails","nodes":[
+	handler := save(t, svc.Store, `{"name":"on error","nodes":[
+ {"name":"Error Trigger","type":"n8n-nodes-base.errorTrigger","typeVersion":1,"position":[0,0],"parameters":{}}],"connections":{}}`)
+	failing := save(t, svc.Store, fmt.Sprintf(`{"name":"fails","nodes":[
  {"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
  {"name":"Boom","type":"n8n-nodes-base.stopAndError","typeVersion":1,"position":[200,0],"parameters":{"errorMessage":"out of stock"}}
-],"connections":{"In":{"main":[[{"node":"Boom","type":"main","index":0}]]}}}`)
+],"connections":{"In":{"main":[[{"node":"Boom","type":"main","index":0}]]}},"settings":{"errorWorkflow":%q}}`, handler))
 	h := start(t, svc, orchestrator.StartRequest{WorkflowID: save(t, svc.Store, caller(failing, `,"options":{}`)), StartData: numbers(1)})
 	x := finish(t, h)
 	if x.Status != store.StatusError || x.Error == nil || x.Error.Node != "Call" || x.Error.Message != "out of stock" {
@@ -261,6 +263,14 @@ func TestSubWorkflowFailure(t *testing.T) {
 	kids := children(t, svc.Store, h.ID)
 	if len(kids) != 1 || kids[0].Status != store.StatusError || kids[0].LastNodeExecuted != "Boom" {
 		t.Fatalf("sub-executions: %+v", kids)
+	}
+	// The failed sub-execution starts its own error workflow.
+	var handled []*store.Execution
+	for deadline := time.Now().Add(time.Minute); len(handled) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		handled = children(t, svc.Store, kids[0].ID)
+	}
+	if len(handled) != 1 || handled[0].WorkflowID != handler || handled[0].Mode != "error" {
+		t.Fatalf("executions the failed sub-execution started: %+v, want its error workflow's", handled)
 	}
 
 	self := save(t, svc.Store, `{"name":"forever","nodes":[
@@ -341,5 +351,22 @@ func TestSubExecutionSurvivesRestart(t *testing.T) {
 	}
 	if n := len(children(t, st, h.ID)); n != 2 {
 		t.Fatalf("%d sub-executions, want 2", n)
+	}
+}
+
+// TestDeletedSubExecutionFailsItsCaller: deleting a waiting sub-execution
+// wakes its parked caller, whose node fails saying so.
+func TestDeletedSubExecutionFailsItsCaller(t *testing.T) {
+	svc := embedded(t, 0)
+	ctx := context.Background()
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: save(t, svc.Store, caller(save(t, svc.Store, waitingSub()), `,"options":{}`)), StartData: numbers(7)})
+	waitStatus(t, svc.Store, h.ID, store.StatusWaiting)
+	kid := waitStatus(t, svc.Store, children(t, svc.Store, h.ID)[0].ID, store.StatusWaiting)
+	if err := svc.Store.DeleteExecution(ctx, kid.ID); err != nil {
+		t.Fatal(err)
+	}
+	e := waitEnded(t, svc.Store, h.ID)
+	if e.Status != store.StatusError || !strings.Contains(string(e.Error), "deleted") {
+		t.Fatalf("caller: %s %s", e.Status, e.Error)
 	}
 }
