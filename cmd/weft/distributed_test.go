@@ -510,6 +510,71 @@ func TestDistributedControlPlaneKilledResumes(t *testing.T) {
 	}
 }
 
+// TestDistributedSubWorkflowSurvivesControlPlaneKill kills the control
+// plane while a sub-execution's node runs: the next control plane
+// resumes both it and its caller, which takes its output, and the
+// sub-workflow is not started a second time.
+func TestDistributedSubWorkflowSurvivesControlPlaneKill(t *testing.T) {
+	c := newCluster(t)
+	c.startRunner(4)
+	sub := c.createWorkflow(slowWorkflow(1500))
+	caller := c.createWorkflow(fmt.Sprintf(`{"name":"caller","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Call","type":"n8n-nodes-base.executeWorkflow","typeVersion":1.1,"position":[200,0],"parameters":{"source":"database","workflowId":{"__rl":true,"value":%q,"mode":"id"},"options":{}}}
+],"connections":{"Start":{"main":[[{"node":"Call","type":"main","index":0}]]}}}`, sub))
+	answered := c.runAsync(caller, 5, 1)
+	db, err := sql.Open("pgx", c.pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ids := func(cond string) []string {
+		t.Helper()
+		rows, err := db.Query(`SELECT id FROM executions WHERE ` + cond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id string
+			_ = rows.Scan(&id)
+			out = append(out, id)
+		}
+		return out
+	}
+	// Kill the control plane once the sub-execution's Slow node runs.
+	for deadline := time.Now().Add(time.Minute); len(ids(`parent_id <> ''`)) == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no sub-execution started\ncontrol plane:\n%s", c.cp.output())
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	c.cp.kill()
+	<-answered
+	c.startControlPlane()
+
+	parents := ids(`parent_id = ''`)
+	if len(parents) != 1 {
+		t.Fatalf("%d top-level executions, want 1", len(parents))
+	}
+	e := c.waitExecution(parents[0], 2*time.Minute)
+	if e.Status != "success" || len(e.RunData["Call"]) != 1 {
+		t.Fatalf("caller: %s %s, Call ran %d times", e.Status, e.Error, len(e.RunData["Call"]))
+	}
+	if out := string(e.RunData["Call"][0]); !strings.Contains(out, `"json":{"n":5,"double":10}`) {
+		t.Fatalf("Call's run: %s, want the sub-workflow's output", out)
+	}
+	kids := ids(`parent_id = '` + parents[0] + `'`)
+	if len(kids) != 1 {
+		t.Fatalf("%d sub-executions, want 1", len(kids))
+	}
+	checkOnce(t, c.waitExecution(kids[0], time.Minute), 5)
+	if !strings.Contains(c.cp.output(), "resuming with") {
+		t.Errorf("the new control plane did not report resuming:\n%s", c.cp.output())
+	}
+}
+
 func init() {
 	if os.Getenv(runMainEnv) == "1" {
 		main()
