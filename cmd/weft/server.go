@@ -11,6 +11,7 @@ import (
 	_ "net/http/pprof" // served only with WEFT_PPROF
 	"net/url"
 	goruntime "runtime"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -368,15 +369,24 @@ func (c cli) runnerCmd(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.stdout, "weft %s runner %s: %d task(s) at once from %s\n", version, *id, *conc, bus.RedactURL(*natsURL))
 	ran := make(chan struct{})
 	defer close(ran)
+	var stopping sync.Once
+	sayStopping := func() {
+		stopping.Do(func() {
+			logger.Printf("runner %s: stopping: the tasks it holds finish within %v or go back to the queue (interrupt again to stop at once)", *id, *drain)
+		})
+	}
 	go func() {
 		select {
 		case <-ctx.Done():
-			logger.Printf("runner %s: stopping: the tasks it holds finish within %v or go back to the queue (interrupt again to stop at once)", *id, *drain)
+			sayStopping()
 		case <-ran:
 		}
 	}()
 	if err := r.Run(ctx); err != nil {
 		return fail(exitFailed, "%v", err)
+	}
+	if ctx.Err() != nil {
+		sayStopping() // before the word that it drained, however quickly it did
 	}
 	fmt.Fprintf(c.stdout, "runner %s drained after %d task(s)\n", *id, r.Done())
 	return nil
