@@ -243,17 +243,19 @@ func (a *API) route(ctx *fasthttp.RequestCtx, seg []string) {
 // checkSchedules refuses a workflow whose Schedule Triggers could never
 // fire (a bad cron expression or timezone): activated, it would sit there
 // doing nothing.
-func checkSchedules(wf *api.Workflow) error {
+func checkSchedules(wf *api.Workflow) (int, error) {
+	count := 0
 	for i := range wf.Nodes {
 		n := &wf.Nodes[i]
 		if n.Type != schedule.NodeType || n.Disabled {
 			continue
 		}
 		if _, err := schedule.Parse(n, wf.Settings.Timezone, schedule.WithWorkflowID(wf.ID)); err != nil {
-			return fmt.Errorf("node %q cannot fire: %w", n.Name, err)
+			return 0, fmt.Errorf("node %q cannot fire: %w", n.Name, err)
 		}
+		count++
 	}
-	return nil
+	return count, nil
 }
 
 // webhookRoutes lists the routes a workflow's Webhook nodes hold.
@@ -610,18 +612,24 @@ func (a *API) activate(ctx *fasthttp.RequestCtx, id string, on bool) {
 			return
 		}
 		wf.ID = id
-		if err := checkSchedules(wf); err != nil {
+		schedules, err := checkSchedules(wf)
+		if err != nil {
 			writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_schedule", err.Error())
 			return
 		}
+		// A Webhook node that cannot listen (a path set by an expression,
+		// say) is the version's fault, not a conflict.
+		regs, err := webhook.Registrations(wf)
+		if err != nil {
+			writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_webhook", err.Error())
+			return
+		}
+		if schedules == 0 && len(regs) == 0 {
+			writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "no_trigger",
+				fmt.Sprintf("version %d of workflow %s has no trigger that activation would start: add a Webhook or Schedule Trigger node (one that is not disabled); a workflow run only by Execute Workflow, by an Error Trigger or by hand needs no activation", version, id))
+			return
+		}
 		if a.Hooks != nil {
-			// A Webhook node that cannot listen (a path set by an
-			// expression, say) is the version's fault, not a conflict.
-			regs, err := webhook.Registrations(wf)
-			if err != nil {
-				writeProblem(ctx, fasthttp.StatusUnprocessableEntity, "invalid_webhook", err.Error())
-				return
-			}
 			if err := a.Hooks.CheckActivation(id, regs); err != nil {
 				writeProblem(ctx, fasthttp.StatusConflict, "webhook_conflict", err.Error())
 				return

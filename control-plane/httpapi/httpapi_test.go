@@ -117,10 +117,13 @@ func expectProblem(t *testing.T, r reply, status int, code string) {
 	}
 }
 
-const workflow = `{"name":"%s","nodes":[
+// workflow runs from its Manual Trigger; its Webhook node, on a path of
+// its name, lets it be activated.
+const workflow = `{"name":"%[1]s","nodes":[
  {"id":"1","name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"id":"4","name":"Hook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,200],"parameters":{"path":"hook-%[1]s","options":{}}},
  {"id":"2","name":"Fields","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[200,0],"parameters":{"mode":"manual","assignments":{"assignments":[{"id":"a","name":"greeting","value":"={{ 'hi ' + ($json.name || 'there') }}","type":"string"}]},"options":{}}},
- {"id":"3","name":"Check","type":"n8n-nodes-base.code","typeVersion":2,"position":[400,0],"parameters":{"jsCode":"%s"}}],
+ {"id":"3","name":"Check","type":"n8n-nodes-base.code","typeVersion":2,"position":[400,0],"parameters":{"jsCode":"%[2]s"}}],
  "connections":{"Start":{"main":[[{"node":"Fields","type":"main","index":0}]]},"Fields":{"main":[[{"node":"Check","type":"main","index":0}]]}},
  "settings":{"executionOrder":"v1"}}`
 
@@ -159,6 +162,9 @@ func TestWorkflowLifecycle(t *testing.T) {
 	if data := r.body["data"].([]any); len(data) != 3 {
 		t.Fatalf("versions: %s", r.raw)
 	}
+	// A workflow with nothing that activation starts is refused.
+	manual := call(t, "POST", base+"/api/v1/workflows", strings.Replace(wf("by hand", "return $input.all();"), `"type":"n8n-nodes-base.webhook"`, `"disabled":true,"type":"n8n-nodes-base.webhook"`, 1))
+	expectProblem(t, call(t, "POST", base+"/api/v1/workflows/"+manual.body["id"].(string)+"/activate", ""), 422, "no_trigger")
 	r = call(t, "POST", base+"/api/v1/workflows/"+id+"/activate", "")
 	if r.status != 200 || r.body["active"] != true || r.body["activeVersion"].(float64) != 3 {
 		t.Fatalf("activate: %d %s", r.status, r.raw)
