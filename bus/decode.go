@@ -497,6 +497,12 @@ func scanResult(data []byte, r *Result) bool {
 		case "payloadRef":
 			r.PayloadRef, ok = s.plainString()
 			return 11, ok
+		case "startTime":
+			r.StartTime, ok = s.integer()
+			return 13, ok
+		case "executionTime":
+			r.ExecutionTime, ok = s.integer()
+			return 14, ok
 		case "subRun":
 			sr := &engine.SubRun{}
 			r.SubRun = sr

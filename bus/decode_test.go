@@ -42,8 +42,9 @@ func decodeCorpus(tb testing.TB) [][]byte {
 		Response:   json.RawMessage(`{"status":200,"body":"{}"}`),
 		Wait:       &engine.Wait{Until: 1764700000000, Webhook: true, Method: "POST"},
 		StaticData: json.RawMessage(`{}`),
-		SubRun:     &engine.SubRun{Workflows: []string{"w1", "w\u00e9 2"}, Each: true, NoWait: true, At: 1764700000123},
-		Failure:    "f", Runner: "r1", PayloadRef: "blob:def",
+		StartTime:  1764700000456, ExecutionTime: 12,
+		SubRun:  &engine.SubRun{Workflows: []string{"w1", "w\u00e9 2"}, Each: true, NoWait: true, At: 1764700000123},
+		Failure: "f", Runner: "r1", PayloadRef: "blob:def",
 	}
 	var out [][]byte
 	for _, v := range []any{task, withRunData, result, Task{}, Result{}, Result{Outputs: [][]api.Item{}}} {
@@ -68,6 +69,7 @@ func decodeCorpus(tb testing.TB) [][]byte {
 		`{"subRun":{"workflows":null,"each":false}}`,
 		`{"subRun":{"workflows":["a",1]}}`,
 		`{"subRun":null}`,
+		`{"startTime":1.5,"executionTime":-3}`,
 		`{"wait":{"until":123456789012345678901}}`,
 		`{"runIndex":1e2}`,
 		`{"runIndex":"7"}`,

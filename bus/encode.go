@@ -159,6 +159,14 @@ func encodeResult(r *Result) ([]byte, error) {
 		}
 		buf.WriteByte('}')
 	}
+	if r.StartTime != 0 {
+		buf.WriteString(`,"startTime":`)
+		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), r.StartTime, 10))
+	}
+	if r.ExecutionTime != 0 {
+		buf.WriteString(`,"executionTime":`)
+		buf.Write(strconv.AppendInt(buf.AvailableBuffer(), r.ExecutionTime, 10))
+	}
 	writeString(buf, "failure", r.Failure)
 	writeString(buf, "runner", r.Runner)
 	writeString(buf, "payloadRef", r.PayloadRef)

@@ -59,6 +59,10 @@ type Result struct {
 	// SubRun asks the control plane to run saved workflows as executions
 	// (Execute Workflow); Outputs hold the items they take.
 	SubRun *engine.SubRun `json:"subRun,omitempty"`
+	// StartTime (Unix milliseconds) and ExecutionTime (milliseconds) time
+	// the node's run on its runner.
+	StartTime     int64 `json:"startTime,omitempty"`
+	ExecutionTime int64 `json:"executionTime,omitempty"`
 	// Failure is an infrastructure failure (the task could not be run at
 	// all); the execution fails with it.
 	Failure string `json:"failure,omitempty"`
@@ -177,6 +181,7 @@ func NewResult(m *Task, r *engine.NodeResult, runner string) *Result {
 	return &Result{
 		ID: m.ID, ExecutionID: m.ExecutionID, Outputs: r.Outputs, Error: r.Error,
 		NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, StaticData: r.StaticData, SubRun: r.SubRun, Runner: runner,
+		StartTime: r.StartTime, ExecutionTime: r.ExecutionTime,
 	}
 }
 
@@ -189,7 +194,8 @@ func (r *Result) NodeResult() (*engine.NodeResult, error) {
 	if r.Failure != "" {
 		return nil, fmt.Errorf("%w: %s", ErrTaskFailed, r.Failure)
 	}
-	return &engine.NodeResult{Outputs: r.Outputs, Error: r.Error, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, StaticData: r.StaticData, SubRun: r.SubRun}, nil
+	return &engine.NodeResult{Outputs: r.Outputs, Error: r.Error, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response, Wait: r.Wait, StaticData: r.StaticData, SubRun: r.SubRun,
+		StartTime: r.StartTime, ExecutionTime: r.ExecutionTime}, nil
 }
 
 // workflowEnvelope is a workflow as the workflows bucket keeps it: the

@@ -386,6 +386,7 @@ func (r *Runner) execute(ctx context.Context, kv jetstream.KeyValue, t *bus.Task
 	if err != nil {
 		return fail("%v", err)
 	}
+	began := time.Now()
 	res, err := r.Exec.Run(ctx, nt)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -393,6 +394,7 @@ func (r *Runner) execute(ctx context.Context, kv jetstream.KeyValue, t *bus.Task
 		}
 		return fail("node %q: %v", t.Node, err)
 	}
+	res.StartTime, res.ExecutionTime = began.UnixMilli(), time.Since(began).Milliseconds()
 	if res.Outputs, err = r.Codec.DeflateItems(ctx, res.Outputs); err != nil {
 		return fail("node %q: %v", t.Node, err)
 	}

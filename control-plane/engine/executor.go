@@ -249,6 +249,16 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 	tries, wait := node.RetryPolicy()
 	var outs [][]api.Item
 	var nodeErr *NodeError
+	// ran spans the tries as their results time them, when they do.
+	var ran struct{ start, end int64 }
+	timed := func(res *NodeResult) {
+		if res.StartTime > 0 {
+			if ran.start == 0 {
+				ran.start = res.StartTime
+			}
+			ran.end = res.StartTime + res.ExecutionTime
+		}
+	}
 	for try := 0; try < tries; try++ {
 		if try != 0 {
 			nodeErr = nil
@@ -266,6 +276,7 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 			if err != nil {
 				return true, err
 			}
+			timed(res)
 			for res.Error == nil && try != tries-1 && firstItemHasError(res.Outputs) {
 				if err := r.e.sleep(r.ctx, wait); err != nil {
 					r.exec.Status = StatusCanceled
@@ -275,6 +286,7 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 				if res, err = r.runNode(ent, inputs, runIndex, try); err != nil {
 					return true, err
 				}
+				timed(res)
 			}
 			if res.Error != nil {
 				nodeErr = res.Error
@@ -309,11 +321,21 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 		source = []*SourceRef{}
 	}
 	task := TaskData{StartTime: started.UnixMilli(), ExecutionIndex: execIndex, ExecutionStatus: StatusSuccess, Source: source}
+	if execIndex == 0 && !r.start.StartedAt.IsZero() {
+		task.StartTime = r.start.StartedAt.UnixMilli()
+	}
+	took := func() int64 {
+		if ran.start > 0 {
+			task.StartTime = ran.start
+			return ran.end - ran.start
+		}
+		return r.e.now().Sub(started).Milliseconds()
+	}
 	if nodeErr != nil {
 		task.Error = nodeErr
 		task.ExecutionStatus = StatusError
 		if !continuesOnError(node) {
-			task.ExecutionTime = r.e.now().Sub(started).Milliseconds()
+			task.ExecutionTime = took()
 			r.exec.RunData[node.Name] = append(r.exec.RunData[node.Name], task)
 			r.observed(node.Name, runIndex, &task)
 			r.fail(node.Name, nodeErr.Message, nodeErr.Description)
@@ -331,7 +353,7 @@ func (r *run) step(ent *stackEntry) (done bool, err error) {
 		}
 	}
 	task.Data = map[string][][]api.Item{api.ConnectionMain: outs}
-	task.ExecutionTime = r.e.now().Sub(started).Milliseconds()
+	task.ExecutionTime = took()
 	r.exec.RunData[node.Name] = append(r.exec.RunData[node.Name], task)
 	r.observed(node.Name, runIndex, &task)
 

@@ -549,3 +549,39 @@ func TestAlwaysOutputDataNoOutputs(t *testing.T) {
 		t.Errorf("outputs %+v", outs)
 	}
 }
+
+// timedDispatcher times every result as if each try started a second
+// after the one before and took 7 ms.
+type timedDispatcher struct{ fakeDispatcher }
+
+func (d *timedDispatcher) Run(ctx context.Context, t *NodeTask) (*NodeResult, error) {
+	res, err := d.fakeDispatcher.Run(ctx, t)
+	if res != nil {
+		res.StartTime, res.ExecutionTime = int64(1_700_000_000_000+1000*t.Try), 7
+	}
+	return res, err
+}
+
+// TestRunsTimedByTheirResults: a node's run takes its start and duration
+// from its results when they carry them (a result replayed after a resume
+// keeps when it ran), spanning its tries; the first node's run starts
+// when the execution did.
+func TestRunsTimedByTheirResults(t *testing.T) {
+	wf := buildWorkflow(t, []tn{
+		{name: "T", typ: trigger},
+		{name: "Fails", typ: "test.fail", x: 200, params: `{"message":"x","failTries":1}`, extra: `"retryOnFail":true,"waitBetweenTries":0`},
+	}, []string{"T->Fails"}, "")
+	clock := time.UnixMilli(1_800_000_000_000)
+	began := time.UnixMilli(1_600_000_000_000)
+	ex, err := New(&timedDispatcher{}, WithSleep(func(context.Context, time.Duration) error { return nil }),
+		WithClock(func() time.Time { return clock })).Run(context.Background(), wf, StartOptions{ExecutionID: "e1", StartedAt: began})
+	if err != nil || ex.Status != StatusSuccess {
+		t.Fatalf("run: %v %+v", err, ex)
+	}
+	if run := ex.RunData["Fails"][0]; run.StartTime != 1_700_000_000_000 || run.ExecutionTime != 1007 {
+		t.Errorf("Fails ran at %d for %d ms, want at 1700000000000 for 1007 ms (both tries)", run.StartTime, run.ExecutionTime)
+	}
+	if run := ex.RunData["T"][0]; run.StartTime != began.UnixMilli() || run.ExecutionTime != 0 {
+		t.Errorf("the trigger ran at %d for %d ms, want when the execution started, for no time", run.StartTime, run.ExecutionTime)
+	}
+}

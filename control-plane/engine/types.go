@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/weftrun/weft/api"
 )
@@ -104,6 +105,12 @@ type NodeResult struct {
 	// StaticData, when set, is the workflow's static data as the node
 	// left it.
 	StaticData json.RawMessage
+	// StartTime (Unix milliseconds) and ExecutionTime (milliseconds) say
+	// when and for how long the node ran, where it ran; a result replayed
+	// after a resume keeps them. With StartTime 0 the executor times the
+	// run itself.
+	StartTime     int64
+	ExecutionTime int64
 	// SubRun, when set, asks for saved workflows to run as executions of
 	// their own (an Execute Workflow node whose dispatcher hands them to
 	// the control plane). Outputs then hold the items they take, in one
@@ -276,4 +283,8 @@ type StartOptions struct {
 	PublicURL string
 	// StaticData is the workflow's static data when the execution starts.
 	StaticData json.RawMessage
+	// StartedAt, when set, is when the execution started: its first
+	// node's run is stamped with it, also when a resumed execution
+	// replays that run later.
+	StartedAt time.Time
 }

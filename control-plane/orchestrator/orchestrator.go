@@ -411,7 +411,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	x := engine.New(execDispatcher{o: o, r: o.remote, h: h, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
 	opts := engine.StartOptions{
 		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode, PublicURL: o.publicURL,
-		IgnorePinData: e.Mode != "manual",
+		IgnorePinData: e.Mode != "manual", StartedAt: e.StartedAt,
 	}
 	if lw.usesStatic {
 		if w, err := o.store.GetWorkflow(ctx, e.WorkflowID); err == nil {

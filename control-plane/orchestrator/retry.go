@@ -105,7 +105,8 @@ func (o *Orchestrator) carryOver(ctx context.Context, old *store.Execution, newI
 				}
 				res = &bus.Result{Outputs: outs}
 			}
-			res.ID, res.ExecutionID = id, newID
+			// Shown as it ran then, not as now.
+			res.ID, res.ExecutionID, res.StartTime, res.ExecutionTime = id, newID, r.StartTime, r.ExecutionTime
 			b, err := json.Marshal(res)
 			if err != nil {
 				return nil, err

@@ -126,22 +126,27 @@ func (d execDispatcher) subRun(ctx context.Context, t *engine.NodeTask, req *eng
 			}
 		}
 		if nerr != nil {
-			return d.settle(ctx, taskID, &engine.NodeResult{Error: nerr, Logs: req.Logs})
+			return d.settle(ctx, taskID, req, &engine.NodeResult{Error: nerr, Logs: req.Logs})
 		}
 	}
 	if sr.NoWait {
-		return d.settle(ctx, taskID, &engine.NodeResult{Outputs: req.Outputs, Logs: req.Logs})
+		return d.settle(ctx, taskID, req, &engine.NodeResult{Outputs: req.Outputs, Logs: req.Logs})
 	}
 	if out == nil {
 		out = []api.Item{}
 	}
-	return d.settle(ctx, taskID, &engine.NodeResult{Outputs: [][]api.Item{out}, Logs: req.Logs})
+	return d.settle(ctx, taskID, req, &engine.NodeResult{Outputs: [][]api.Item{out}, Logs: req.Logs})
 }
 
-// settle keeps what an Execute Workflow task settled to, and returns it.
-func (d execDispatcher) settle(ctx context.Context, taskID string, res *engine.NodeResult) (*engine.NodeResult, error) {
+// settle keeps what an Execute Workflow task settled to, timed from the
+// request's start to now, and returns it.
+func (d execDispatcher) settle(ctx context.Context, taskID string, req, res *engine.NodeResult) (*engine.NodeResult, error) {
+	if req.StartTime > 0 {
+		res.StartTime, res.ExecutionTime = req.StartTime, max(0, time.Now().UnixMilli()-req.StartTime)
+	}
 	id := settledID(taskID)
-	data, err := d.o.remote.Codec.EncodeResult(ctx, &bus.Result{ID: id, ExecutionID: d.h.ID, Outputs: res.Outputs, Error: res.Error, Logs: res.Logs})
+	data, err := d.o.remote.Codec.EncodeResult(ctx, &bus.Result{ID: id, ExecutionID: d.h.ID, Outputs: res.Outputs, Error: res.Error, Logs: res.Logs,
+		StartTime: res.StartTime, ExecutionTime: res.ExecutionTime})
 	if err != nil {
 		return nil, fmt.Errorf("keeping the result of %s: %w", taskID, err)
 	}

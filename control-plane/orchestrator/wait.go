@@ -106,7 +106,12 @@ func (o *Orchestrator) ResumeWebhook(ctx context.Context, e *store.Execution, me
 	if err != nil {
 		return nil, err
 	}
-	res, err := json.Marshal(bus.Result{ID: e.WaitTask, ExecutionID: id, Outputs: outs})
+	// The Wait node's run keeps the time it ran at.
+	var prev bus.Result
+	if raw, err := o.store.TaskResult(ctx, e.WaitTask); err == nil {
+		_ = json.Unmarshal(raw, &prev)
+	}
+	res, err := json.Marshal(bus.Result{ID: e.WaitTask, ExecutionID: id, Outputs: outs, StartTime: prev.StartTime, ExecutionTime: prev.ExecutionTime})
 	if err != nil {
 		return nil, err
 	}

@@ -491,6 +491,8 @@ func TestWaitParksAndResumes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	time.Sleep(20 * time.Millisecond)
+	resumedAt := time.Now().UnixMilli()
 	h2, err := svc.Orchestrator.ResumeWebhook(ctx, parkedAgain, "POST", call)
 	if err != nil {
 		t.Fatal(err)
@@ -504,6 +506,10 @@ func TestWaitParksAndResumes(t *testing.T) {
 	}
 	if got := string(x.RunData["After"][0].Outputs()[0][0].JSON); !strings.Contains(got, `approved`) {
 		t.Fatalf("After saw %s, want the webhook call's data", got)
+	}
+	// The runs replayed on resuming keep the times they ran at.
+	if start, wait := x.RunData["Start"][0].StartTime, x.RunData["Wait"][0].StartTime; start != parked.StartedAt.UnixMilli() || wait >= resumedAt || wait < start {
+		t.Fatalf("after resuming at %d, Start ran at %d and Wait at %d; want them at %d and between it and the resume", resumedAt, start, wait, parked.StartedAt.UnixMilli())
 	}
 	// Once more with what was read before the first resume: the store
 	// refuses it, and with what it holds now, so does the check.
