@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -262,9 +263,23 @@ func (a *API) serveWebhook(ctx *fasthttp.RequestCtx, prefix string, test bool) {
 		a.preflight(ctx, reg, path, origin)
 		return
 	}
-	r, params, ok := reg.Match(method, path)
+	var r webhook.Registration
+	var params map[string]string
+	ok := false
+	if raw, in := strings.CutPrefix(string(ctx.URI().PathOriginal()), prefix); in && strings.Contains(raw, "%") {
+		// As sent: a ":name" value may hold an escaped slash.
+		r, params, ok = reg.MatchEscaped(method, raw)
+	} else {
+		r, params, ok = reg.Match(method, path)
+	}
 	if !ok {
-		writeWebhookResponse(ctx, webhook.NotFound(method, path, reg.Methods(path)))
+		methods := reg.Methods(path)
+		if slices.Contains(methods, method) {
+			// Decoded, the path answers the method; as sent (an escaped
+			// slash in a segment), it reaches nothing.
+			methods = nil
+		}
+		writeWebhookResponse(ctx, webhook.NotFound(method, path, methods))
 		return
 	}
 	if origin != "" {

@@ -444,3 +444,33 @@ func TestResponseNodeWithoutRespondNode(t *testing.T) {
 		t.Fatalf("executions: %s", l.raw)
 	}
 }
+
+// TestWebhookParamWithEscapedSlash: a ":name" segment may hold an escaped
+// slash; the node sees it decoded, as in n8n.
+func TestWebhookParamWithEscapedSlash(t *testing.T) {
+	base := serve(t)
+	activate(t, base, `{"name":"files","nodes":[
+ {"name":"Hook","type":"n8n-nodes-base.webhook","typeVersion":2,"position":[0,0],"webhookId":"f1les","parameters":{"path":"files/:name","responseMode":"lastNode","options":{}}},
+ {"name":"Name","type":"n8n-nodes-base.set","typeVersion":3.4,"position":[200,0],"parameters":{"assignments":{"assignments":[
+   {"id":"a","name":"name","value":"={{ $json.params.name }}","type":"string"}]},"options":{}}}
+],"connections":{"Hook":{"main":[[{"node":"Name","type":"main","index":0}]]}}}`)
+	for path, want := range map[string]string{
+		"f1les/files/report.txt":      `{"name":"report.txt"}`,
+		"f1les/files/2026%2Fq4.txt":   `{"name":"2026/q4.txt"}`,
+		"f1les/files/my%20notes.txt":  `{"name":"my notes.txt"}`,
+		"f1les/files/2026/q4.txt":     "",
+		"f1les%2Ffiles/q4.txt":        "",
+		"f1les/files/%2F..%2Fetc.txt": `{"name":"/../etc.txt"}`,
+	} {
+		status, _, body := raw(t, "GET", base+"/webhook/"+path, "", "")
+		if want == "" {
+			if status != 404 {
+				t.Errorf("GET %s: %d %s, want 404", path, status, body)
+			}
+			continue
+		}
+		if status != 200 || strings.TrimSpace(body) != want {
+			t.Errorf("GET %s: %d %s, want 200 %s", path, status, body, want)
+		}
+	}
+}

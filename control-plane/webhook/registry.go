@@ -3,6 +3,7 @@ package webhook
 import (
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -262,11 +263,45 @@ func (r *Registry) Match(method, path string) (Registration, map[string]string, 
 		}
 	}
 	id, rest, ok := strings.Cut(path, "/")
-	pats := t.dynamic[id]
-	if !ok || len(pats) == 0 {
+	if !ok {
 		return Registration{}, nil, false
 	}
-	segs := strings.Split(rest, "/")
+	return t.matchDynamic(method, id, strings.Split(rest, "/"))
+}
+
+// MatchEscaped is Match for the path as the request sent it, escapes
+// and all: a segment holding an escaped slash (%2F) stays one segment,
+// and a ":name" segment's value is decoded, as n8n gives it.
+func (r *Registry) MatchEscaped(method, escaped string) (Registration, map[string]string, bool) {
+	raw := strings.Split(trimPath(escaped), "/")
+	segs := make([]string, len(raw))
+	slash := false
+	for i, s := range raw {
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return Registration{}, nil, false
+		}
+		segs[i], slash = d, slash || strings.Contains(d, "/")
+	}
+	if !slash {
+		return r.Match(method, strings.Join(segs, "/"))
+	}
+	t := r.tab.Load()
+	if t == nil || len(segs) < 2 {
+		return Registration{}, nil, false
+	}
+	// A static path has no segment with a slash in it: only a ":name"
+	// segment can take one.
+	return t.matchDynamic(method, segs[0], segs[1:])
+}
+
+// matchDynamic finds the dynamic path of webhook id that segs, the
+// segments after the id, reach.
+func (t *table) matchDynamic(method, id string, segs []string) (Registration, map[string]string, bool) {
+	pats := t.dynamic[id]
+	if len(pats) == 0 {
+		return Registration{}, nil, false
+	}
 	var best *pattern
 	for _, p := range pats {
 		if p.method == method && p.matches(segs) && (best == nil || p.statics > best.statics) {

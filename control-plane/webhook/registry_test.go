@@ -77,6 +77,27 @@ func TestRegistry_Match(t *testing.T) {
 	if got, _, _ := r.Match("POST", "xyz/a"); got.WorkflowID != "B" || got.Version != "v1" {
 		t.Errorf("registration = %+v, want workflow B version v1", got)
 	}
+
+	// As sent, escapes and all: an escaped slash stays within its segment.
+	escaped := []struct {
+		method, path string
+		node         string
+		params       map[string]string
+	}{
+		{"GET", "abc/user/a%2Fb", "User", map[string]string{"id": "a/b"}},
+		{"GET", "/abc/user/a%2fb/posts/x%20y/", "User posts", map[string]string{"id": "a/b", "post": "x y"}},
+		{"POST", "xyz/hello%20world", "Slug", map[string]string{"slug": "hello world"}},
+		{"POST", "or%64ers", "Orders", nil},
+		{"POST", "orders%2Fx", "", nil},
+		{"GET", "abc%2Fuser/1", "", nil},
+		{"GET", "abc/user/%zz", "", nil},
+	}
+	for _, tt := range escaped {
+		got, params, ok := r.MatchEscaped(tt.method, tt.path)
+		if ok != (tt.node != "") || got.Node != tt.node || !reflect.DeepEqual(params, tt.params) {
+			t.Errorf("MatchEscaped(%s %s) = %q %v %v, want %q %v", tt.method, tt.path, got.Node, params, ok, tt.node, tt.params)
+		}
+	}
 }
 
 func TestRegistry_Methods(t *testing.T) {
