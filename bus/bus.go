@@ -103,6 +103,10 @@ type Config struct {
 	// and a restarted control plane republishes the tasks of the
 	// executions it resumes.
 	Memory bool
+	// Logf, when set, hears of settings this start changes for every
+	// control plane and runner on the bus (another control plane's ack
+	// wait, say).
+	Logf func(format string, args ...any)
 }
 
 func (c Config) withDefaults() Config {
@@ -166,6 +170,16 @@ func Setup(ctx context.Context, js jetstream.JetStream, cfg Config) error {
 		c.cc.AckPolicy = jetstream.AckExplicitPolicy
 		c.cc.MaxAckPending = 20000
 		c.cc.MaxWaiting = 512
+		if cfg.Logf != nil {
+			// The consumers are shared: what this start sets, every
+			// control plane and runner on the bus gets.
+			if had, err := js.Consumer(ctx, c.stream, c.cc.Durable); err == nil {
+				if was := had.CachedInfo().Config.AckWait; was != c.cc.AckWait {
+					cfg.Logf("bus: consumer %s had an ack wait of %v, set by an earlier start or another control plane; it is now %v for all of them: give every control plane the same --ack-wait",
+						c.cc.Durable, was, c.cc.AckWait)
+				}
+			}
+		}
 		if _, err := js.CreateOrUpdateConsumer(ctx, c.stream, c.cc); err != nil {
 			return fmt.Errorf("bus: consumer %s on %s: %w", c.cc.Durable, c.stream, err)
 		}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/internal/natstest"
 )
@@ -76,5 +78,42 @@ func TestReportConnection(t *testing.T) {
 	waitFor("reconnected to NATS at "+shown, 1)
 	if n := count("s3cret"); n != 0 {
 		t.Fatalf("%d log lines show the password", n)
+	}
+}
+
+// TestSetupSaysWhenItChangesTheAckWait: the consumers are shared, so a
+// control plane started with another ack wait changes it for all; it
+// says so, and says nothing when it changes nothing.
+func TestSetupSaysWhenItChangesTheAckWait(t *testing.T) {
+	srv := natstest.Start(t)
+	nc, err := bus.Connect(srv.URL(), "setup-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	setup := func(ackWait time.Duration) {
+		t.Helper()
+		lines = nil
+		cfg := bus.Config{AckWait: ackWait, Logf: func(format string, args ...any) { lines = append(lines, fmt.Sprintf(format, args...)) }}
+		if err := bus.Setup(t.Context(), js, cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setup(3 * time.Second)
+	if len(lines) != 0 {
+		t.Fatalf("the first setup said %q", lines)
+	}
+	setup(3 * time.Second)
+	if len(lines) != 0 {
+		t.Fatalf("a setup that changes nothing said %q", lines)
+	}
+	setup(7 * time.Second)
+	if len(lines) != 2 || !strings.Contains(lines[0], "had an ack wait of 3s") || !strings.Contains(lines[0], "now 7s") || !strings.Contains(lines[0], "--ack-wait") {
+		t.Fatalf("changing the ack wait said %q, want both consumers named with the old and new value", lines)
 	}
 }

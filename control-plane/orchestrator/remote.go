@@ -87,6 +87,9 @@ func NewRemote(ctx context.Context, nc *nats.Conn, st store.Store, cfg bus.Confi
 	if err != nil {
 		return nil, fmt.Errorf("orchestrator: %w", err)
 	}
+	if cfg.Logf == nil {
+		cfg.Logf = logf
+	}
 	if err := bus.Setup(ctx, js, cfg); err != nil {
 		return nil, err
 	}
