@@ -50,6 +50,10 @@ const (
 	NotifySubject = "weft.notify.results"
 	// RunnersSubject is where runners announce themselves (heartbeats).
 	RunnersSubject = "weft.runners.heartbeat"
+	// RollCallSubject asks every runner to announce itself now: a
+	// control plane that starts counts the runners at once instead of
+	// after their next heartbeat.
+	RollCallSubject = "weft.runners.rollcall"
 	// CommitSubject is where runners hand results straight to the control
 	// planes (core NATS, queue group ControlPlanes), with the task's
 	// acknowledgement subject in the AckHeader header: the control plane

@@ -9,6 +9,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,6 +44,9 @@ type Runner struct {
 	// DrainTimeout bounds how long a stopping runner waits for the tasks
 	// it holds (default 30s); the rest are handed back.
 	DrainTimeout time.Duration
+	// HeartbeatEvery is how often the runner announces itself (default
+	// 5s); it also does when a control plane calls the roll.
+	HeartbeatEvery time.Duration
 	// InProgressEvery is how often a running task tells JetStream it is
 	// still being worked on (default 10s; keep it under the consumer's
 	// AckWait).
@@ -270,11 +274,20 @@ func (r *Runner) waitForSlot(ctx context.Context, free chan struct{}, line *[]ta
 // heartbeat announces the runner on core NATS so control planes can count
 // runners.
 func (r *Runner) heartbeat(ctx context.Context, conc int) {
-	t := time.NewTicker(5 * time.Second)
+	t := time.NewTicker(cmp.Or(r.HeartbeatEvery, 5*time.Second))
 	defer t.Stop()
-	for {
+	beat := func() {
 		b, _ := json.Marshal(map[string]any{"id": r.ID, "concurrency": conc, "done": r.done.Load()})
 		_ = r.NC.Publish(bus.RunnersSubject, b)
+	}
+	// Answering roll calls, before the first beat: a control plane that
+	// subscribed after it asks again once it has.
+	if roll, err := r.NC.Subscribe(bus.RollCallSubject, func(*nats.Msg) { beat() }); err == nil {
+		defer roll.Unsubscribe()
+		_ = r.NC.Flush()
+	}
+	for {
+		beat()
 		select {
 		case <-ctx.Done():
 			return

@@ -262,3 +262,46 @@ func TestTasksInLineAreKeptInProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRunnerAnswersRollCall: a runner announces itself when asked, not
+// only at its heartbeats, so a control plane starting after it counts it
+// at once.
+func TestRunnerAnswersRollCall(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	g := newRig(t, bus.Config{})
+	beats := make(chan string, 16)
+	sub, err := g.nc.Subscribe(bus.RunnersSubject, func(m *nats.Msg) {
+		var hb struct{ ID string }
+		_ = json.Unmarshal(m.Data, &hb)
+		beats <- hb.ID
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Unsubscribe()
+	if err := g.nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rc, _ := natstest.JetStream(t, g.srv.Embedded, "runner")
+	// Its heartbeats come once at start, then not for an hour: any other
+	// beat answers the roll call.
+	r := &runner.Runner{NC: rc, Exec: coretest.Load(t), ID: "r-roll", Logf: t.Logf, HeartbeatEvery: time.Hour}
+	go func() { _ = r.Run(ctx) }()
+	beat := func(what string, within time.Duration) {
+		t.Helper()
+		select {
+		case id := <-beats:
+			if id != "r-roll" {
+				t.Fatalf("%s: a beat from %q", what, id)
+			}
+		case <-time.After(within):
+			t.Fatalf("no beat %s within %v", what, within)
+		}
+	}
+	beat("at start", time.Minute)
+	if err := g.nc.Publish(bus.RollCallSubject, nil); err != nil {
+		t.Fatal(err)
+	}
+	beat("after a roll call", time.Minute)
+}

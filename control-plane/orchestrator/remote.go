@@ -325,6 +325,11 @@ func (d *Remote) Start(ctx context.Context) error {
 		direct.Unsubscribe()
 		return fmt.Errorf("orchestrator: %w", err)
 	}
+	// Runners running already announce themselves now, not at their next
+	// heartbeat.
+	if err := d.nc.Flush(); err == nil {
+		_ = d.nc.Publish(bus.RollCallSubject, nil)
+	}
 	go func() {
 		for {
 			m, err := it.Next()
