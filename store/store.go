@@ -87,6 +87,11 @@ type Execution struct {
 	// fill StartData.
 	StartNode string
 	StartData json.RawMessage
+	// WorkflowDoc, when set, is the workflow document the execution runs
+	// instead of WorkflowVersion's: a sub-workflow an Execute Workflow
+	// node of that version gave as JSON or as a file. GetExecution,
+	// ClaimExecutions and ClaimWaiting fill it.
+	WorkflowDoc json.RawMessage
 	// Owner is the control plane running the execution, until LeaseUntil.
 	Owner      string
 	LeaseUntil time.Time

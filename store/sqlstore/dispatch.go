@@ -102,7 +102,7 @@ func (s *Store) ClaimExecutions(ctx context.Context, owner string, until time.Ti
 		if takeOver {
 			cond, args = `e.status = 'running'`, nil
 		}
-		query := `SELECT ` + executionColumns + `, e.start_data FROM executions e WHERE ` + cond + ` ORDER BY e.id LIMIT ?`
+		query := `SELECT ` + executionColumns + `, e.start_data, e.workflow_doc FROM executions e WHERE ` + cond + ` ORDER BY e.id LIMIT ?`
 		if s.dialect == Postgres {
 			query += ` FOR UPDATE SKIP LOCKED`
 		}
@@ -275,16 +275,19 @@ func (s *Store) ResumeWaiting(ctx context.Context, id string, result json.RawMes
 	return nil
 }
 
-// scanClaimed scans an execution selected, to be run, as executionColumns
-// and its start data.
+// scanClaimed scans an execution selected, to be run, as executionColumns,
+// its start data and its workflow document.
 func scanClaimed(row interface{ Scan(...any) error }) (*store.Execution, error) {
-	var startData sql.NullString
-	e, err := scanExecution(row, &startData)
+	var startData, doc sql.NullString
+	e, err := scanExecution(row, &startData, &doc)
 	if err != nil {
 		return nil, err
 	}
 	if startData.Valid {
 		e.StartData = json.RawMessage(startData.String)
+	}
+	if doc.Valid {
+		e.WorkflowDoc = json.RawMessage(doc.String)
 	}
 	return e, nil
 }
@@ -293,7 +296,7 @@ func scanClaimed(row interface{ Scan(...any) error }) (*store.Execution, error) 
 func (s *Store) ClaimWaiting(ctx context.Context, id, owner string, until time.Time) (*store.Execution, error) {
 	var e *store.Execution
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		query := `SELECT ` + executionColumns + `, e.start_data FROM executions e WHERE e.id = ? AND e.status = 'waiting'`
+		query := `SELECT ` + executionColumns + `, e.start_data, e.workflow_doc FROM executions e WHERE e.id = ? AND e.status = 'waiting'`
 		if s.dialect == Postgres {
 			query += ` FOR UPDATE`
 		}
@@ -425,7 +428,7 @@ func (s *Store) FireSchedule(ctx context.Context, sc store.Schedule, firedAt, ne
 			return nil
 		}
 		if _, err := s.exec(ctx, tx, sqlInsertExecution, c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID,
-			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil)); err != nil {
+			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil), nullText(c.WorkflowDoc)); err != nil {
 			return err
 		}
 		return s.event(ctx, tx, "execution.created", c.WorkflowID, c.ID, map[string]any{"mode": c.Mode, "schedule": sc.Node})

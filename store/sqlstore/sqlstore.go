@@ -84,8 +84,8 @@ func (s *Store) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, 
 // Hot statements: the writes of every execution.
 const (
 	sqlInsertEvent     = `INSERT INTO events (at, kind, workflow_id, execution_id, detail) VALUES (?, ?, ?, ?, ?)`
-	sqlInsertExecution = `INSERT INTO executions (id, workflow_id, workflow_version, status, mode, started_at, retry_of, parent_id, start_node, start_data, owner, lease_until)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlInsertExecution = `INSERT INTO executions (id, workflow_id, workflow_version, status, mode, started_at, retry_of, parent_id, start_node, start_data, owner, lease_until, workflow_doc)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlFinishExecution = `UPDATE executions SET status = ?, finished_at = ?, error = ?, last_node_executed = ?, owner = '', lease_until = 0 WHERE id = ?`
 	sqlDropResults     = `DELETE FROM task_results WHERE execution_id = ?`
 	// The statements that follow sqlFinishExecution take what they need
@@ -648,7 +648,7 @@ func (s *Store) CreateExecution(ctx context.Context, e *store.Execution) (*store
 	detail := eventDetail("mode", c.Mode)
 	err := s.write(ctx,
 		statement{query: sqlInsertExecution, args: []any{c.ID, c.WorkflowID, c.WorkflowVersion, c.Status, c.Mode, ms(c.StartedAt), c.RetryOf, c.ParentID,
-			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil)}},
+			c.StartNode, nullText(c.StartData), c.Owner, ms(c.LeaseUntil), nullText(c.WorkflowDoc)}},
 		statement{query: sqlInsertEvent, args: []any{ms(s.now()), "execution.created", c.WorkflowID, c.ID, detail}})
 	if err != nil {
 		return nil, fmt.Errorf("store: create execution: %w", err)
@@ -721,9 +721,9 @@ func scanExecution(row interface{ Scan(...any) error }, extra ...any) (*store.Ex
 
 // GetExecution implements store.Store.
 func (s *Store) GetExecution(ctx context.Context, id string) (*store.Execution, error) {
-	var runData, startData, logs sql.NullString
-	e, err := scanExecution(s.db.QueryRowContext(ctx, s.q(`SELECT `+executionColumns+`, e.start_data, d.run_data, d.logs FROM executions e
-		LEFT JOIN execution_data d ON d.execution_id = e.id WHERE e.id = ?`), id), &startData, &runData, &logs)
+	var runData, startData, logs, doc sql.NullString
+	e, err := scanExecution(s.db.QueryRowContext(ctx, s.q(`SELECT `+executionColumns+`, e.start_data, d.run_data, d.logs, e.workflow_doc FROM executions e
+		LEFT JOIN execution_data d ON d.execution_id = e.id WHERE e.id = ?`), id), &startData, &runData, &logs, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: execution %q: %w", id, store.ErrNotFound)
 	}
@@ -743,6 +743,9 @@ func (s *Store) GetExecution(ctx context.Context, id string) (*store.Execution, 
 	}
 	if logs.Valid {
 		e.Logs = json.RawMessage(logs.String)
+	}
+	if doc.Valid {
+		e.WorkflowDoc = json.RawMessage(doc.String)
 	}
 	return e, nil
 }

@@ -762,7 +762,7 @@ func testWaiting(t *testing.T, s store.Store) {
 	// A waiting execution claimed to be stopped: running, owned, with its
 	// start data; once only.
 	stopped, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "webhook", Status: store.StatusRunning,
-		Owner: "cp", LeaseUntil: now.Add(time.Hour), StartData: json.RawMessage(`[[{"json":{"n":1}}]]`)})
+		Owner: "cp", LeaseUntil: now.Add(time.Hour), StartData: json.RawMessage(`[[{"json":{"n":1}}]]`), WorkflowDoc: json.RawMessage(`{"nodes":[],"connections":{}}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -776,8 +776,15 @@ func testWaiting(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ID != stopped.ID || c.Status != store.StatusRunning || c.Owner != "cp3" || c.Mode != "webhook" || string(c.StartData) != `[[{"json":{"n":1}}]]` {
-		t.Fatalf("claimed waiting execution: %+v (start data %s)", c, c.StartData)
+	if c.ID != stopped.ID || c.Status != store.StatusRunning || c.Owner != "cp3" || c.Mode != "webhook" || string(c.StartData) != `[[{"json":{"n":1}}]]` ||
+		string(c.WorkflowDoc) != `{"nodes":[],"connections":{}}` {
+		t.Fatalf("claimed waiting execution: %+v (start data %s, workflow %s)", c, c.StartData, c.WorkflowDoc)
+	}
+	if e, _ := s.GetExecution(ctx, stopped.ID); string(e.WorkflowDoc) != `{"nodes":[],"connections":{}}` {
+		t.Fatalf("stored workflow document: %s", e.WorkflowDoc)
+	}
+	if e, _ := s.GetExecution(ctx, timed); e.WorkflowDoc != nil {
+		t.Fatalf("an execution of a saved version has a workflow document: %s", e.WorkflowDoc)
 	}
 	if e, _ := s.GetExecution(ctx, stopped.ID); e.Status != store.StatusRunning || e.Owner != "cp3" || e.WaitWebhook || !e.LeaseUntil.After(now) {
 		t.Fatalf("stored claimed execution: %+v", e)
