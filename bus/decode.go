@@ -525,6 +525,18 @@ func scanResult(data []byte, r *Result) bool {
 				case "noWait":
 					sr.NoWait, ok = s.boolean()
 					return 3, ok
+				case "documents":
+					sr.Documents = []json.RawMessage{}
+					return 4, s.Array(func() bool {
+						if s.Null() {
+							// As encoding/json keeps it in a RawMessage.
+							sr.Documents = append(sr.Documents, json.RawMessage("null"))
+							return true
+						}
+						d, ok := s.raw()
+						sr.Documents = append(sr.Documents, d)
+						return ok
+					})
 				}
 				return 0, false
 			})

@@ -43,7 +43,8 @@ func decodeCorpus(tb testing.TB) [][]byte {
 		Wait:       &engine.Wait{Until: 1764700000000, Webhook: true, Method: "POST"},
 		StaticData: json.RawMessage(`{}`),
 		StartTime:  1764700000456, ExecutionTime: 12,
-		SubRun:  &engine.SubRun{Workflows: []string{"w1", "w\u00e9 2"}, Each: true, NoWait: true, At: 1764700000123},
+		SubRun: &engine.SubRun{Workflows: []string{"w1", "w\u00e9 2", ""}, Each: true, NoWait: true, At: 1764700000123,
+			Documents: []json.RawMessage{nil, nil, json.RawMessage(`{"nodes":[{"name":"In"}],"connections":{}}`)}},
 		Failure: "f", Runner: "r1", PayloadRef: "blob:def",
 	}
 	var out [][]byte
@@ -69,6 +70,8 @@ func decodeCorpus(tb testing.TB) [][]byte {
 		`{"subRun":{"workflows":null,"each":false}}`,
 		`{"subRun":{"workflows":["a",1]}}`,
 		`{"subRun":null}`,
+		`{"subRun":{"workflows":[""],"documents":[{"nodes":[]}]}}`,
+		`{"subRun":{"workflows":[""],"documents":[null,1,"x"]}}`,
 		`{"startTime":1.5,"executionTime":-3}`,
 		`{"wait":{"until":123456789012345678901}}`,
 		`{"runIndex":1e2}`,

@@ -86,6 +86,13 @@ func encodeResult(r *Result) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if r.SubRun != nil {
+		for i, d := range r.SubRun.Documents {
+			if err := checkRaw(fmt.Sprintf("subRun.documents[%d]", i), d); err != nil {
+				return nil, err
+			}
+		}
+	}
 	size := 256 + len(r.ID) + len(r.ExecutionID) + api.ItemListsSize(r.Outputs) + len(r.NodeState) + len(r.Response)
 	buf := bytes.NewBuffer(make([]byte, 0, size))
 	buf.WriteString(`{"id":`)
@@ -146,6 +153,20 @@ func encodeResult(r *Result) ([]byte, error) {
 					buf.WriteByte(',')
 				}
 				api.WriteJSONString(buf, id)
+			}
+			buf.WriteByte(']')
+		}
+		if sr.Documents != nil {
+			buf.WriteString(`,"documents":[`)
+			for i, d := range sr.Documents {
+				if i > 0 {
+					buf.WriteByte(',')
+				}
+				if len(d) == 0 {
+					buf.WriteString("null")
+				} else {
+					buf.Write(d)
+				}
 			}
 			buf.WriteByte(']')
 		}

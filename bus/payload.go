@@ -43,6 +43,9 @@ type resultPayload struct {
 	NodeState json.RawMessage `json:"nodeState,omitempty"`
 	Logs      []api.LogEntry  `json:"logs,omitempty"`
 	Response  json.RawMessage `json:"response,omitempty"`
+	// SubRun travels here when it names workflow documents, which may be
+	// large.
+	SubRun *engine.SubRun `json:"subRun,omitempty"`
 }
 
 // EncodeTask encodes a task; above the threshold its payload goes to the
@@ -91,7 +94,11 @@ func (c Codec) EncodeResult(ctx context.Context, r *Result) ([]byte, error) {
 	if err != nil || c.Blobs == nil || len(data) <= c.threshold() {
 		return data, err
 	}
-	p, err := json.Marshal(resultPayload{Outputs: r.Outputs, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response})
+	rp := resultPayload{Outputs: r.Outputs, NodeState: r.NodeState, Logs: r.Logs, Response: r.Response}
+	if r.SubRun != nil && len(r.SubRun.Documents) > 0 {
+		rp.SubRun = r.SubRun
+	}
+	p, err := json.Marshal(rp)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +108,9 @@ func (c Codec) EncodeResult(ctx context.Context, r *Result) ([]byte, error) {
 	}
 	slim := *r
 	slim.Outputs, slim.NodeState, slim.Logs, slim.Response = nil, nil, nil, nil
+	if rp.SubRun != nil {
+		slim.SubRun = nil
+	}
 	slim.PayloadRef = string(ref)
 	return encodeResult(&slim)
 }
@@ -120,6 +130,9 @@ func (c Codec) DecodeResult(ctx context.Context, data []byte) (*Result, error) {
 		return &r, fmt.Errorf("result %s: %w", r.ID, err)
 	}
 	r.Outputs, r.NodeState, r.Logs, r.Response, r.PayloadRef = p.Outputs, p.NodeState, p.Logs, p.Response, ""
+	if p.SubRun != nil {
+		r.SubRun = p.SubRun
+	}
 	return &r, nil
 }
 

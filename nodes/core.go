@@ -81,8 +81,8 @@ type Core struct {
 	// maxDepth caps nested Execute Workflow calls.
 	maxDepth int
 	// handOff returns Wait nodes' waits and Execute Workflow nodes' runs
-	// of saved workflows to the dispatcher (runners: the control plane
-	// parks the execution, and runs sub-workflows as executions).
+	// of sub-workflows to the dispatcher (runners: the control plane parks
+	// the execution, and runs sub-workflows as executions).
 	handOff bool
 	// loadWorkflow finds a saved workflow by id for Execute Workflow
 	// (source "database"); nil outside a server.
@@ -114,10 +114,10 @@ func WithTaskRecorder(f func(node string, task []byte)) Option {
 // task: a Wait node's waits, in NodeResult.Wait, so no runner slot is
 // held while an execution waits (the control plane sleeps through short
 // waits and parks the execution in the store for the others); and an
-// Execute Workflow node's runs of saved workflows, in NodeResult.SubRun,
-// so each is an execution of its own, recorded, listed and able to wait.
-// A sub-workflow given as a document or a file still runs within its
-// node's task, waits included. Call it before the core runs any task.
+// Execute Workflow node's runs of sub-workflows, in NodeResult.SubRun
+// (saved ones by id, the others as checked documents), so each is an
+// execution of its own, recorded, listed and able to wait. Call it before
+// the core runs any task.
 func (c *Core) HandOff() { c.handOff = true }
 
 // SetWorkflowLoader sets how Execute Workflow finds a saved workflow by

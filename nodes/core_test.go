@@ -109,12 +109,9 @@ func (r *waitRecorder) Run(ctx context.Context, t *engine.NodeTask) (*engine.Nod
 	return res, err
 }
 
-// TestWaitsHandedOffOnlyAtTheTop: with HandOff, a Wait node's wait,
-// however short, goes back to the dispatcher, so no runner slot is held
-// while it lasts. A sub-workflow runs within its Execute Workflow node's
-// task: its wait for a time is slept through there, and a wait for a
-// webhook call fails the node instead of being skipped.
-func TestWaitsHandedOffOnlyAtTheTop(t *testing.T) {
+// TestWaitsHandedOff: with HandOff, a Wait node's wait, however short,
+// goes back to the dispatcher, so no runner slot is held while it lasts.
+func TestWaitsHandedOff(t *testing.T) {
 	var slept []time.Duration
 	c := loadCore(t, nodes.WithSleep(func(ctx context.Context, d time.Duration) error {
 		slept = append(slept, d)
@@ -122,34 +119,14 @@ func TestWaitsHandedOffOnlyAtTheTop(t *testing.T) {
 	}))
 	c.HandOff()
 	rec := &waitRecorder{c: c, waits: map[string]*engine.Wait{}}
-	runRec := func(wf *api.Workflow) *engine.Execution {
-		e, err := engine.New(rec, engine.WithSpec(c.NodeSpec)).Run(context.Background(), wf, engine.StartOptions{ExecutionID: "x", StartData: [][]api.Item{items(1)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e
-	}
 	before := time.Now()
-	runRec(chain(t, node{"Wait", "n8n-nodes-base.wait", 1.1, `{"amount":2,"unit":"seconds"}`}))
+	wf := chain(t, node{"Wait", "n8n-nodes-base.wait", 1.1, `{"amount":2,"unit":"seconds"}`})
+	if _, err := engine.New(rec, engine.WithSpec(c.NodeSpec)).Run(context.Background(), wf, engine.StartOptions{ExecutionID: "x", StartData: [][]api.Item{items(1)}}); err != nil {
+		t.Fatal(err)
+	}
 	w := rec.waits["Wait"]
 	if w == nil || w.Webhook || w.Until < before.Add(2*time.Second).UnixMilli() || len(slept) != 0 {
-		t.Fatalf("a 2 s wait at the top: handed back %+v, slept %v; want it handed back, not slept", w, slept)
-	}
-
-	sub := func(wait string) string {
-		doc := `{"nodes":[{"parameters":{"inputSource":"passthrough"},"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1.1,"position":[0,0]},` +
-			`{"parameters":` + wait + `,"name":"Pause","type":"n8n-nodes-base.wait","typeVersion":1.1,"position":[200,0]}],` +
-			`"connections":{"In":{"main":[[{"node":"Pause","type":"main","index":0}]]}}}`
-		quoted, _ := json.Marshal(doc)
-		return `{"source":"parameter","workflowJson":` + string(quoted) + `,"options":{}}`
-	}
-	e := runRec(chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1.2, sub(`{"amount":3,"unit":"seconds"}`)}))
-	if e.Status != engine.StatusSuccess || len(slept) != 1 || slept[0] != 3*time.Second || rec.waits["Pause"] != nil || rec.waits["Call"] != nil {
-		t.Fatalf("a wait in a sub-workflow: status %s %+v, slept %v, handed back %v", e.Status, e.Error, slept, rec.waits)
-	}
-	e = runRec(chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1.2, sub(`{"resume":"webhook","httpMethod":"POST"}`)}))
-	if e.Status != engine.StatusError || e.Error == nil || !strings.Contains(e.Error.Message, "inside a sub-workflow") {
-		t.Fatalf("a webhook wait in a sub-workflow: status %s %+v, want the node to fail", e.Status, e.Error)
+		t.Fatalf("a 2 s wait: handed back %+v, slept %v; want it handed back, not slept", w, slept)
 	}
 }
 
@@ -170,28 +147,38 @@ func (r *subRunRecorder) Run(ctx context.Context, t *engine.NodeTask) (*engine.N
 	return res, err
 }
 
-// TestSavedSubWorkflowsHandedOff: with HandOff, an Execute Workflow node
-// naming saved workflows hands their runs back, the items they take as
-// its outputs, one id per item when the id depends on the item; a
-// sub-workflow given as JSON still runs within the task.
-func TestSavedSubWorkflowsHandedOff(t *testing.T) {
+// TestSubWorkflowsHandedOff: with HandOff, an Execute Workflow node hands
+// its sub-workflows' runs back, the items they take as its outputs:
+// saved workflows by id (one per item when the id depends on the item),
+// the others as checked documents, named after the caller when they have
+// no name.
+func TestSubWorkflowsHandedOff(t *testing.T) {
 	c := loadCore(t)
 	c.HandOff()
 	rec := &subRunRecorder{c: c}
 	start := []api.Item{{JSON: json.RawMessage(`{"wf":"a"}`)}, {JSON: json.RawMessage(`{"wf":"b"}`)}}
+	inline := `{"nodes":[{"parameters":{},"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1,"position":[0,0]}],"connections":{}}`
+	quoted, _ := json.Marshal(inline)
+	run := func(params string) *engine.Execution {
+		t.Helper()
+		wf := chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1, params})
+		e, err := engine.New(rec, engine.WithSpec(c.NodeSpec)).Run(context.Background(), wf, engine.StartOptions{ExecutionID: "x", StartData: [][]api.Item{start}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
 	before := time.Now().UnixMilli()
 	for _, params := range []string{
 		`{"source":"database","workflowId":"w1"}`,
 		`{"source":"database","workflowId":"={{ $json.wf }}","mode":"each","options":{"waitForSubWorkflow":false}}`,
 		`{"source":"database","workflowId":"w1","mode":"each"}`,
+		`{"source":"parameter","workflowJson":` + string(quoted) + `}`,
 	} {
-		wf := chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1, params})
-		if _, err := engine.New(rec, engine.WithSpec(c.NodeSpec)).Run(context.Background(), wf, engine.StartOptions{ExecutionID: "x", StartData: [][]api.Item{start}}); err != nil {
-			t.Fatal(err)
-		}
+		run(params)
 	}
 	after := time.Now().UnixMilli()
-	want := []engine.SubRun{{Workflows: []string{"w1"}}, {Workflows: []string{"a", "b"}, Each: true, NoWait: true}, {Workflows: []string{"w1"}, Each: true}}
+	want := []engine.SubRun{{Workflows: []string{"w1"}}, {Workflows: []string{"a", "b"}, Each: true, NoWait: true}, {Workflows: []string{"w1"}, Each: true}, {Workflows: []string{""}}}
 	if len(rec.runs) != len(want) {
 		t.Fatalf("%d sub-runs handed back, want %d", len(rec.runs), len(want))
 	}
@@ -200,7 +187,7 @@ func TestSavedSubWorkflowsHandedOff(t *testing.T) {
 			t.Errorf("sub-run %d asked at %d, not between %d and %d", i, sr.At, before, after)
 		}
 		got := *sr
-		got.At = 0
+		got.At, got.Documents = 0, nil
 		if !reflect.DeepEqual(got, want[i]) {
 			t.Errorf("sub-run %d = %+v, want %+v", i, got, want[i])
 		}
@@ -208,14 +195,19 @@ func TestSavedSubWorkflowsHandedOff(t *testing.T) {
 			t.Errorf("sub-run %d takes %v, want the node's input", i, rec.items[i])
 		}
 	}
+	if docs := rec.runs[3].Documents; len(docs) != 1 || !strings.Contains(string(docs[0]), `"name":"test"`) || !strings.Contains(string(docs[0]), `"name":"In"`) {
+		t.Errorf("the inline sub-workflow handed back as %s, want its document named after its caller", docs)
+	}
+	if rec.runs[0].Documents != nil {
+		t.Errorf("a saved workflow handed back with documents %s", rec.runs[0].Documents)
+	}
 
-	inline := `{"nodes":[{"parameters":{},"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1,"position":[0,0]}],"connections":{}}`
-	quoted, _ := json.Marshal(inline)
+	// A document that is no workflow fails the node, and nothing is
+	// handed back.
 	rec.runs = nil
-	wf := chain(t, node{"Call", "n8n-nodes-base.executeWorkflow", 1, `{"source":"parameter","workflowJson":` + string(quoted) + `}`})
-	e, err := engine.New(rec, engine.WithSpec(c.NodeSpec)).Run(context.Background(), wf, engine.StartOptions{ExecutionID: "x", StartData: [][]api.Item{start}})
-	if err != nil || e.Status != engine.StatusSuccess || len(rec.runs) != 0 {
-		t.Fatalf("an inline sub-workflow: %v %s %+v, %d handed back; want it run within the task", err, e.Status, e.Error, len(rec.runs))
+	e := run(`{"source":"parameter","workflowJson":"{\"nodes\":[{\"name\":\"X\",\"type\":\"n8n-nodes-base.noSuchNode\"}]}"}`)
+	if e.Status != engine.StatusError || !strings.Contains(e.Error.Message, "not valid") || len(rec.runs) != 0 {
+		t.Fatalf("an invalid inline workflow: %s %+v, %d handed back", e.Status, e.Error, len(rec.runs))
 	}
 }
 

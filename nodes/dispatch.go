@@ -402,11 +402,8 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		if w.MS != nil {
 			d = time.Duration(*w.MS * float64(time.Millisecond))
 		}
-		// A sub-workflow given as a document runs inside its Execute
-		// Workflow node's task, so its waits happen there.
-		depth, _ := ctx.Value(depthKey{}).(int)
 		switch {
-		case c.handOff && depth == 0 && (w.Webhook != nil || d > 0):
+		case c.handOff && (w.Webhook != nil || d > 0):
 			ew := &engine.Wait{}
 			if w.MS != nil {
 				ew.Until = time.Now().Add(d).UnixMilli()
@@ -415,9 +412,6 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 				ew.Webhook, ew.Method = true, w.Webhook.Method
 			}
 			nr.Wait = ew
-		case w.Webhook != nil && c.handOff:
-			return &engine.NodeResult{Error: &api.NodeError{Message: "A Wait node cannot resume on a webhook call inside a sub-workflow",
-				Description: "A sub-workflow given as JSON or as a file runs within its Execute Workflow node; save it and execute it by ID (source \"database\") to let it wait for calls, or wait for a time."}, Logs: nr.Logs}, nil
 		case w.Webhook != nil:
 			return &engine.NodeResult{Error: &api.NodeError{Message: "Resuming on a webhook call needs a Weft server",
 				Description: "weft run executes in this process only; run the workflow on `weft server` to resume it through /webhook-waiting/."}, Logs: nr.Logs}, nil
@@ -428,10 +422,13 @@ func (c *Core) Run(ctx context.Context, t *engine.NodeTask) (*engine.NodeResult,
 		}
 	}
 	if ew := res.ExecuteWorkflow; ew != nil {
-		depth, _ := ctx.Value(depthKey{}).(int)
-		if sr := subRun(ew); c.handOff && depth == 0 && sr != nil {
-			// Saved workflows run as executions of their own, which the
+		if c.handOff {
+			// Sub-workflows run as executions of their own, which the
 			// control plane starts and follows.
+			sr, nerr := c.subRun(ew, t.Workflow)
+			if nerr != nil {
+				return &engine.NodeResult{Error: nerr, Logs: nr.Logs}, nil
+			}
 			items := ew.Items
 			if items == nil {
 				items = noItems
@@ -572,29 +569,77 @@ func savedID(raw json.RawMessage) string {
 	return ref.ID
 }
 
-// subRun turns a request to run saved workflows into the SubRun the
-// control plane carries out; nil when a workflow it names is not saved
-// (a document or a file runs here, within the node's task).
-func subRun(ew *executeRequest) *engine.SubRun {
-	first := savedID(ew.Workflow)
-	if first == "" {
-		return nil
-	}
-	sr := &engine.SubRun{Workflows: []string{first}, Each: ew.Mode == "each",
-		NoWait: ew.WaitForSubWorkflow != nil && !*ew.WaitForSubWorkflow, At: time.Now().UnixMilli()}
+// subRun turns an Execute Workflow request into the SubRun the control
+// plane carries out: saved workflows by id, the others as documents,
+// checked here (a file is read here).
+func (c *Core) subRun(ew *executeRequest, parent *api.Workflow) (*engine.SubRun, *api.NodeError) {
+	sr := &engine.SubRun{Each: ew.Mode == "each", NoWait: ew.WaitForSubWorkflow != nil && !*ew.WaitForSubWorkflow, At: time.Now().UnixMilli()}
+	raws := []json.RawMessage{ew.Workflow}
 	if sr.Each && len(ew.Workflows) > 0 {
-		sr.Workflows = make([]string, len(ew.Items))
+		raws = make([]json.RawMessage, len(ew.Items))
 		for i := range ew.Items {
-			raw := ew.Workflow
+			raws[i] = ew.Workflow
 			if i < len(ew.Workflows) && len(ew.Workflows[i]) > 0 && string(ew.Workflows[i]) != "null" {
-				raw = ew.Workflows[i]
-			}
-			if sr.Workflows[i] = savedID(raw); sr.Workflows[i] == "" {
-				return nil
+				raws[i] = ew.Workflows[i]
 			}
 		}
 	}
-	return sr
+	sr.Workflows = make([]string, len(raws))
+	var docs []json.RawMessage
+	for i, raw := range raws {
+		if sr.Workflows[i] = savedID(raw); sr.Workflows[i] != "" {
+			continue
+		}
+		_, doc, nerr := c.document(raw, parent)
+		if nerr != nil {
+			return nil, nerr
+		}
+		if docs == nil {
+			docs = make([]json.RawMessage, len(raws))
+		}
+		docs[i] = doc
+	}
+	sr.Documents = docs
+	return sr, nil
+}
+
+// document reads a sub-workflow given as a document, a JSON string or
+// {"path"} of a file, and checks it. A document without a name takes its
+// caller's.
+func (c *Core) document(raw json.RawMessage, parent *api.Workflow) (*api.Workflow, json.RawMessage, *api.NodeError) {
+	var file workflowRef
+	if json.Unmarshal(raw, &file) == nil && file.Path != "" && file.Nodes == nil {
+		b, err := c.readFile(file.Path)
+		if err != nil {
+			return nil, nil, &api.NodeError{Message: fmt.Sprintf("The workflow file could not be read: %v", err)}
+		}
+		raw = b
+	}
+	var str string
+	if json.Unmarshal(raw, &str) == nil {
+		raw = json.RawMessage(str)
+	}
+	wf, err := api.ParseWorkflow(raw)
+	if err != nil {
+		return nil, nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}
+	}
+	if errs := api.FatalErrors(wf.Validate(c)); len(errs) > 0 {
+		return nil, nil, &api.NodeError{Message: "The workflow to execute is not valid: " + errs[0].Error()}
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}
+	}
+	if wf.Name == "" {
+		wf.Name = parent.Name
+		doc["name"], _ = json.Marshal(parent.Name)
+	}
+	// Compact, and the name in it.
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}
+	}
+	return wf, out, nil
 }
 
 // executeWorkflow runs a sub-workflow for the Execute Workflow node, with
@@ -605,45 +650,24 @@ func (c *Core) executeWorkflow(ctx context.Context, t *engine.NodeTask, raw json
 	if depth >= c.maxDepth {
 		return nil, &api.NodeError{Message: fmt.Sprintf("Sub-workflows nest deeper than %d levels", c.maxDepth)}, nil
 	}
-	var file workflowRef
-	path := ""
-	if json.Unmarshal(raw, &file) == nil && file.Path != "" && file.Nodes == nil {
-		path = file.Path
-	}
-	if file.ID != "" && file.Nodes == nil {
+	var ref workflowRef
+	if json.Unmarshal(raw, &ref) == nil && ref.ID != "" && ref.Nodes == nil {
 		if c.loadWorkflow == nil {
-			return nil, &api.NodeError{Message: fmt.Sprintf("Workflow %q cannot be looked up here", file.ID),
+			return nil, &api.NodeError{Message: fmt.Sprintf("Workflow %q cannot be looked up here", ref.ID),
 				Description: "Executing a saved workflow by ID needs a Weft server; give the workflow as JSON or as a local file instead."}, nil
 		}
-		doc, err := c.loadWorkflow(ctx, file.ID)
+		doc, err := c.loadWorkflow(ctx, ref.ID)
 		if err != nil {
-			return nil, &api.NodeError{Message: fmt.Sprintf("Workflow %q could not be loaded: %v", file.ID, err)}, nil
+			return nil, &api.NodeError{Message: fmt.Sprintf("Workflow %q could not be loaded: %v", ref.ID, err)}, nil
 		}
 		raw = doc
 	}
-	if path != "" {
-		b, err := c.readFile(path)
-		if err != nil {
-			return nil, &api.NodeError{Message: fmt.Sprintf("The workflow file could not be read: %v", err)}, nil
-		}
-		raw = b
+	wf, _, nerr := c.document(raw, t.Workflow)
+	if nerr != nil {
+		return nil, nerr, nil
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		raw = json.RawMessage(s)
-	}
-	wf, err := api.ParseWorkflow(raw)
-	if err != nil {
-		return nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}, nil
-	}
-	if errs := api.FatalErrors(wf.Validate(c)); len(errs) > 0 {
-		return nil, &api.NodeError{Message: "The workflow to execute is not valid: " + errs[0].Error()}, nil
-	}
-	if file.ID != "" {
-		wf.ID = file.ID
-	}
-	if wf.Name == "" {
-		wf.Name = t.Workflow.Name
+	if ref.ID != "" {
+		wf.ID = ref.ID
 	}
 	if items == nil {
 		items = noItems

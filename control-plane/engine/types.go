@@ -118,13 +118,17 @@ type NodeResult struct {
 	SubRun *SubRun
 }
 
-// SubRun is an Execute Workflow node's request to run saved workflows as
+// SubRun is an Execute Workflow node's request to run workflows as
 // executions of their own (mode "integrated", the node's execution as
 // their parent), and to take the output of their last node as its own.
 type SubRun struct {
-	// Workflows holds the id of the workflow to run: one for every item,
-	// or a single id for them all.
+	// Workflows holds the id of the saved workflow to run: one for every
+	// item, or a single one for them all. An empty id stands for the
+	// document at the same place in Documents (a workflow given as JSON
+	// or as a file).
 	Workflows []string `json:"workflows"`
+	// Documents holds the workflow documents of the empty ids.
+	Documents []json.RawMessage `json:"documents,omitempty"`
 	// Each runs the workflow once per item, with that item alone;
 	// otherwise it runs once with every item.
 	Each bool `json:"each,omitempty"`
@@ -136,12 +140,16 @@ type SubRun struct {
 	At int64 `json:"at"`
 }
 
-// Workflow returns the id of the workflow run i runs.
-func (s *SubRun) Workflow(i int) string {
-	if i < len(s.Workflows) {
-		return s.Workflows[i]
+// Workflow returns what run i runs: a saved workflow's id, or else a
+// workflow document.
+func (s *SubRun) Workflow(i int) (string, json.RawMessage) {
+	if i >= len(s.Workflows) {
+		i = 0
 	}
-	return s.Workflows[0]
+	if s.Workflows[i] != "" || i >= len(s.Documents) {
+		return s.Workflows[i], nil
+	}
+	return "", s.Documents[i]
 }
 
 // Wait is a node's request to pause the execution after it: until a time,

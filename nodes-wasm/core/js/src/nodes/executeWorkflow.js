@@ -64,7 +64,7 @@ export default {
   parameters: [
     {
       name: 'source', type: 'options', default: 'database', options: ['database', 'localFile', 'parameter', 'url'],
-      description: 'Where to get the workflow from: "database" (workflowId, a workflow saved in Weft; on a server each run is an execution of its own, mode integrated, listed under its caller, and may wait at Wait nodes), "parameter" (workflowJson) or "localFile" (workflowPath), which run within the node\'s task; url is not supported',
+      description: 'Where to get the workflow from: "database" (workflowId, a workflow saved in Weft), "parameter" (workflowJson) or "localFile" (workflowPath, read where the node runs); url is not supported. On a server each run is an execution of its own, mode integrated, listed under its caller, and may wait at Wait nodes',
     },
     { name: 'workflowId', type: 'resourceLocator', default: '', description: 'With source "database": the id of the saved workflow (a string, or a resource locator {value})' },
     { name: 'workflowJson', type: 'json', default: '\n\n\n', description: 'With source "parameter": the workflow JSON' },
