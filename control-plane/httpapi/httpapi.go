@@ -677,13 +677,16 @@ type executionDoc struct {
 	LastNodeExecuted string          `json:"lastNodeExecuted,omitempty"`
 	RetryOf          string          `json:"retryOf,omitempty"`
 	ParentID         string          `json:"parentId,omitempty"`
-	RunData          json.RawMessage `json:"runData,omitempty"`
-	Logs             json.RawMessage `json:"logs,omitempty"`
+	// Workflow is the document a sub-execution ran when its Execute
+	// Workflow node gave it as JSON or as a file.
+	Workflow json.RawMessage `json:"workflow,omitempty"`
+	RunData  json.RawMessage `json:"runData,omitempty"`
+	Logs     json.RawMessage `json:"logs,omitempty"`
 }
 
 func toExecDoc(e *store.Execution) executionDoc {
 	d := executionDoc{ID: e.ID, WorkflowID: e.WorkflowID, WorkflowVersion: e.WorkflowVersion, Status: e.Status, Mode: e.Mode,
-		StartedAt: e.StartedAt, Error: e.Error, LastNodeExecuted: e.LastNodeExecuted, RetryOf: e.RetryOf, ParentID: e.ParentID, RunData: e.RunData, Logs: e.Logs}
+		StartedAt: e.StartedAt, Error: e.Error, LastNodeExecuted: e.LastNodeExecuted, RetryOf: e.RetryOf, ParentID: e.ParentID, Workflow: e.WorkflowDoc, RunData: e.RunData, Logs: e.Logs}
 	if !e.FinishedAt.IsZero() {
 		t := e.FinishedAt
 		d.FinishedAt = &t

@@ -38,6 +38,11 @@ func errorWorkflowOf(e *store.Execution, wf *api.Workflow) string {
 	if e.Mode == "manual" {
 		return ""
 	}
+	if e.WorkflowDoc != nil {
+		// A sub-workflow given as a document is not the workflow it
+		// belongs to: only its own setting names one.
+		return wf.Settings.ErrorWorkflow
+	}
 	if t := wf.Settings.ErrorWorkflow; t != "" {
 		if e.Mode == "error" && t == e.WorkflowID {
 			return ""

@@ -13,6 +13,8 @@ package orchestrator
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -285,6 +287,36 @@ func (o *Orchestrator) workflow(ctx context.Context, id string, version int) (*l
 	return actual.(*loadedWorkflow), nil
 }
 
+// workflowOf loads what an execution runs: a saved version, or the
+// document it was given.
+func (o *Orchestrator) workflowOf(ctx context.Context, e *store.Execution) (*loadedWorkflow, error) {
+	if e.WorkflowDoc != nil {
+		return o.documentWorkflow(ctx, e.WorkflowDoc)
+	}
+	return o.workflow(ctx, e.WorkflowID, e.WorkflowVersion)
+}
+
+// documentWorkflow loads and publishes a workflow document that is no
+// saved version (a sub-workflow given as JSON or as a file), once per
+// document. Its $workflow.id is the document's own id, if any.
+func (o *Orchestrator) documentWorkflow(ctx context.Context, doc json.RawMessage) (*loadedWorkflow, error) {
+	sum := sha256.Sum256(doc)
+	cacheKey := "doc:" + hex.EncodeToString(sum[:])
+	if lw, ok := o.wfs.Load(cacheKey); ok {
+		return lw.(*loadedWorkflow), nil
+	}
+	wf, err := api.ParseWorkflow(doc)
+	if err != nil {
+		return nil, fmt.Errorf("workflow document: %w", err)
+	}
+	key, err := o.remote.PutWorkflow(ctx, wf.ID, doc)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := o.wfs.LoadOrStore(cacheKey, &loadedWorkflow{wf: wf, key: key})
+	return actual.(*loadedWorkflow), nil
+}
+
 // Start commits a new execution and runs it in the background. When Start
 // returns without error the execution is in the store: it will finish even
 // if this control plane dies.
@@ -345,6 +377,7 @@ type execDispatcher struct {
 	o     *Orchestrator
 	r     *Remote
 	h     *Handle
+	e     *store.Execution
 	key   string
 	prior map[string]json.RawMessage
 }
@@ -408,7 +441,7 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 		}
 		close(h.done)
 	}()
-	x := engine.New(execDispatcher{o: o, r: o.remote, h: h, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
+	x := engine.New(execDispatcher{o: o, r: o.remote, h: h, e: e, key: lw.key, prior: prior}, engine.WithSpec(o.spec), engine.WithObserver(o.observer(e.ID)))
 	opts := engine.StartOptions{
 		ExecutionID: e.ID, StartNode: e.StartNode, StartData: startData, Mode: e.Mode, PublicURL: o.publicURL,
 		IgnorePinData: e.Mode != "manual", StartedAt: e.StartedAt,
@@ -480,8 +513,10 @@ func (o *Orchestrator) execute(ctx context.Context, h *Handle, e *store.Executio
 	} else if withOutcome {
 		h.pending.committed()
 	}
-	// As n8n does, manual runs do not keep what they put in static data.
-	if exec != nil && exec.StaticDataChanged && e.Mode != "manual" {
+	// As n8n does, manual runs do not keep what they put in static data;
+	// nor do sub-workflows given as documents, which have none of their
+	// own.
+	if exec != nil && exec.StaticDataChanged && e.Mode != "manual" && e.WorkflowDoc == nil {
 		if err := o.store.SetStaticData(fctx, e.WorkflowID, exec.StaticData); err != nil {
 			o.logf("execution %s: saving the workflow's static data: %v", e.ID, err)
 		}
@@ -585,7 +620,7 @@ func (o *Orchestrator) Resume(ctx context.Context, takeOver bool) (int, error) {
 // stopped, it replays them and ends where it would run something new or
 // wait.
 func (o *Orchestrator) resumeOne(ctx context.Context, e *store.Execution, stopped bool) (*Handle, error) {
-	lw, err := o.workflow(ctx, e.WorkflowID, e.WorkflowVersion)
+	lw, err := o.workflowOf(ctx, e)
 	if err != nil {
 		return nil, err
 	}

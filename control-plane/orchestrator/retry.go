@@ -41,13 +41,22 @@ func (o *Orchestrator) Retry(ctx context.Context, req RetryRequest) (*Handle, er
 	if old.Status != store.StatusError && old.Status != store.StatusCanceled {
 		return nil, fmt.Errorf("execution %s is %s: %w", old.ID, old.Status, ErrNotRetryable)
 	}
-	version := old.WorkflowVersion
-	if req.CurrentVersion {
-		version = 0
+	var lw *loadedWorkflow
+	if old.WorkflowDoc != nil {
+		// A sub-workflow given as a document runs it again, whatever
+		// version its caller's workflow is at.
+		lw, err = o.documentWorkflow(ctx, old.WorkflowDoc)
+	} else if req.CurrentVersion {
+		lw, err = o.workflow(ctx, old.WorkflowID, 0)
+	} else {
+		lw, err = o.workflow(ctx, old.WorkflowID, old.WorkflowVersion)
 	}
-	lw, err := o.workflow(ctx, old.WorkflowID, version)
 	if err != nil {
 		return nil, err
+	}
+	version := lw.version
+	if old.WorkflowDoc != nil {
+		version = old.WorkflowVersion
 	}
 	var startData [][]api.Item
 	if len(old.StartData) > 0 {
@@ -56,8 +65,8 @@ func (o *Orchestrator) Retry(ctx context.Context, req RetryRequest) (*Handle, er
 		}
 	}
 	e, err := o.store.CreateExecution(ctx, &store.Execution{
-		WorkflowID: old.WorkflowID, WorkflowVersion: lw.version, Status: store.StatusRunning, Mode: "retry",
-		StartNode: old.StartNode, StartData: old.StartData, RetryOf: old.ID, ParentID: old.ParentID,
+		WorkflowID: old.WorkflowID, WorkflowVersion: version, Status: store.StatusRunning, Mode: "retry",
+		StartNode: old.StartNode, StartData: old.StartData, RetryOf: old.ID, ParentID: old.ParentID, WorkflowDoc: old.WorkflowDoc,
 		Owner: o.owner, LeaseUntil: o.leaseEnd(),
 	})
 	if err != nil {

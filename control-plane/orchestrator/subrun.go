@@ -17,13 +17,15 @@ import (
 	"github.com/weftrun/weft/store"
 )
 
-// An Execute Workflow node that runs saved workflows hands the runs to the
-// control plane (engine.SubRun): each is an execution of its own, mode
+// An Execute Workflow node hands its sub-workflows' runs to the control
+// plane (engine.SubRun): each is an execution of its own, mode
 // "integrated", with the node's execution as its parent. It is recorded
 // and listed like any other, its nodes run on runners, it can wait at a
 // Wait node (its parent waits as long, parked in the store), and its
 // error workflow starts when it fails. The node's output is the output of
-// its last node, as n8n gives it.
+// its last node, as n8n gives it. A sub-workflow given as a document (JSON
+// or a file) is kept with its execution, which belongs to the workflow of
+// the node that gave it.
 //
 // Durability: the runner's request is committed before any sub-execution
 // exists, and their ids derive from it, so a replay finds them instead of
@@ -98,7 +100,8 @@ func (d execDispatcher) subRun(ctx context.Context, t *engine.NodeTask, req *eng
 		}
 		child := subExecutionID(taskID, sr.At, i)
 		_, started := d.prior[startedID(taskID, i)]
-		nerr, err := o.startSub(ctx, t.ExecutionID, child, sr.Workflow(i), in, started)
+		wf, doc := sr.Workflow(i)
+		nerr, err := d.startSub(ctx, child, wf, doc, in, started)
 		if err != nil {
 			return nil, err
 		}
@@ -157,10 +160,12 @@ func (d execDispatcher) settle(ctx context.Context, taskID string, req, res *eng
 	return res, nil
 }
 
-// startSub starts sub-execution id of parent, running workflow wf with
-// items, unless it exists already, or existed (started) and was deleted.
-// A node error says why it cannot start.
-func (o *Orchestrator) startSub(ctx context.Context, parent, id, wf string, items []api.Item, started bool) (*api.NodeError, error) {
+// startSub starts sub-execution id of this execution, running the saved
+// workflow wf or else the workflow document doc with items, unless it
+// exists already, or existed (started) and was deleted. A node error says
+// why it cannot start.
+func (d execDispatcher) startSub(ctx context.Context, id, wf string, doc json.RawMessage, items []api.Item, started bool) (*api.NodeError, error) {
+	o, parent := d.o, d.e.ID
 	if o.Handle(id) != nil {
 		return nil, nil
 	}
@@ -176,12 +181,30 @@ func (o *Orchestrator) startSub(ctx context.Context, parent, id, wf string, item
 		return &api.NodeError{Message: fmt.Sprintf("Sub-workflows nest deeper than %d levels", MaxSubDepth),
 			Description: "Each Execute Workflow node starts an execution within the one running it; a workflow that executes itself needs a condition that ends the chain."}, nil
 	}
-	lw, err := o.subWorkflow(ctx, wf)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) || ctx.Err() == nil {
-			return &api.NodeError{Message: fmt.Sprintf("Workflow %q could not be loaded: %v", wf, err)}, nil
+	// A document belongs to the workflow of the node that gave it.
+	child := &store.Execution{ID: id, WorkflowID: d.e.WorkflowID, WorkflowVersion: d.e.WorkflowVersion, WorkflowDoc: doc,
+		Status: store.StatusRunning, Mode: ModeIntegrated, ParentID: parent, Owner: o.owner, LeaseUntil: o.leaseEnd()}
+	var lw *loadedWorkflow
+	var err error
+	switch {
+	case wf != "":
+		lw, err = o.subWorkflow(ctx, wf)
+		if err != nil {
+			if errors.Is(err, store.ErrNotFound) || ctx.Err() == nil {
+				return &api.NodeError{Message: fmt.Sprintf("Workflow %q could not be loaded: %v", wf, err)}, nil
+			}
+			return nil, err
 		}
-		return nil, err
+		child.WorkflowID, child.WorkflowVersion = wf, lw.version
+	case doc != nil:
+		if lw, err = o.documentWorkflow(ctx, doc); err != nil {
+			if ctx.Err() == nil {
+				return &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}, nil
+			}
+			return nil, err
+		}
+	default:
+		return &api.NodeError{Message: "The request to execute a workflow names none"}, nil
 	}
 	start := make([]api.Item, len(items))
 	for i, it := range items {
@@ -190,10 +213,8 @@ func (o *Orchestrator) startSub(ctx context.Context, parent, id, wf string, item
 	startData := [][]api.Item{start}
 	b := bytes.NewBuffer(make([]byte, 0, api.ItemListsSize(startData)))
 	api.WriteItemLists(b, startData)
-	e, err := o.store.CreateExecution(ctx, &store.Execution{
-		ID: id, WorkflowID: wf, WorkflowVersion: lw.version, Status: store.StatusRunning, Mode: ModeIntegrated,
-		StartData: b.Bytes(), ParentID: parent, Owner: o.owner, LeaseUntil: o.leaseEnd(),
-	})
+	child.StartData = b.Bytes()
+	e, err := o.store.CreateExecution(ctx, child)
 	if err != nil {
 		if _, gerr := o.store.GetExecution(ctx, id); gerr == nil {
 			return nil, nil // created meanwhile

@@ -78,7 +78,7 @@ func (o *Orchestrator) WaitNode(ctx context.Context, e *store.Execution) (*api.W
 	if !ok {
 		return nil, fmt.Errorf("execution %s: %w", e.ID, ErrNotWaiting)
 	}
-	lw, err := o.workflow(ctx, e.WorkflowID, e.WorkflowVersion)
+	lw, err := o.workflowOf(ctx, e)
 	if err != nil {
 		return nil, err
 	}

@@ -56,6 +56,17 @@ func caller(sub, params string) string {
 ],"connections":{"Start":{"main":[[{"node":"Call","type":"main","index":0}]]},"Call":{"main":[[{"node":"After","type":"main","index":0}]]}}}`, sub, params)
 }
 
+// inlineCaller executes the workflow doc, given as JSON, through a node
+// with these extra parameters, then records what it got.
+func inlineCaller(doc, params string) string {
+	quoted, _ := json.Marshal(doc)
+	return fmt.Sprintf(`{"name":"inline caller","nodes":[
+ {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Call","type":"n8n-nodes-base.executeWorkflow","typeVersion":1.2,"position":[200,0],"parameters":{"source":"parameter","workflowJson":%s%s}},
+ {"name":"After","type":"n8n-nodes-base.noOp","typeVersion":1,"position":[400,0],"parameters":{}}
+],"connections":{"Start":{"main":[[{"node":"Call","type":"main","index":0}]]},"Call":{"main":[[{"node":"After","type":"main","index":0}]]}}}`, quoted, params)
+}
+
 // children lists the executions id started, oldest first.
 func children(t *testing.T, st store.Store, id string) []*store.Execution {
 	t.Helper()
@@ -94,28 +105,35 @@ func outputsOf(t *testing.T, items []api.Item) []timesTenOut {
 	return out
 }
 
+// runWithOneSub runs workflow wf with input, expects it to succeed with
+// one sub-execution, and returns the three.
+func runWithOneSub(t *testing.T, svc *service.Service, wf string, input [][]api.Item) (*orchestrator.Handle, *engine.Execution, *store.Execution) {
+	t.Helper()
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: wf, StartData: input})
+	x := finish(t, h)
+	if x.Status != store.StatusSuccess {
+		t.Fatalf("status %s: %+v", x.Status, x.Error)
+	}
+	kids := children(t, svc.Store, h.ID)
+	if len(kids) != 1 {
+		t.Fatalf("%d sub-executions, want 1", len(kids))
+	}
+	kid, err := svc.Store.GetExecution(context.Background(), kids[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, x, kid
+}
+
 // TestSubWorkflowIsAnExecution: a saved workflow an Execute Workflow node
 // runs is an execution of its own, mode integrated, its parent named,
 // its run data kept; $execution.id inside it is its own.
 func TestSubWorkflowIsAnExecution(t *testing.T) {
 	svc := embedded(t, 0)
-	ctx := context.Background()
 	subID := save(t, svc.Store, timesTen)
 
 	t.Run("once", func(t *testing.T) {
-		h := start(t, svc, orchestrator.StartRequest{WorkflowID: save(t, svc.Store, caller(subID, `,"options":{}`)), StartData: numbers(1, 2)})
-		x := finish(t, h)
-		if x.Status != store.StatusSuccess {
-			t.Fatalf("status %s: %+v", x.Status, x.Error)
-		}
-		kids := children(t, svc.Store, h.ID)
-		if len(kids) != 1 {
-			t.Fatalf("%d sub-executions, want 1", len(kids))
-		}
-		kid, err := svc.Store.GetExecution(ctx, kids[0].ID)
-		if err != nil {
-			t.Fatal(err)
-		}
+		h, x, kid := runWithOneSub(t, svc, save(t, svc.Store, caller(subID, `,"options":{}`)), numbers(1, 2))
 		if kid.Mode != orchestrator.ModeIntegrated || kid.Status != store.StatusSuccess || kid.WorkflowID != subID || kid.ParentID != h.ID || kid.LastNodeExecuted != "Times" {
 			t.Fatalf("sub-execution: %+v", kid)
 		}
@@ -175,15 +193,64 @@ func TestSubWorkflowIsAnExecution(t *testing.T) {
 	})
 }
 
+// TestInlineSubWorkflowIsAnExecution: a sub-workflow given as JSON is an
+// execution of its own too, kept with its document and belonging to the
+// workflow holding the node.
+func TestInlineSubWorkflowIsAnExecution(t *testing.T) {
+	svc := embedded(t, 0)
+	ctx := context.Background()
+	wID := save(t, svc.Store, inlineCaller(timesTen, `,"options":{}`))
+	h, x, kid := runWithOneSub(t, svc, wID, numbers(3))
+	if kid.WorkflowID != wID || kid.Mode != orchestrator.ModeIntegrated || kid.Status != store.StatusSuccess || !strings.Contains(string(kid.WorkflowDoc), `"name":"times ten"`) {
+		t.Fatalf("sub-execution: %+v, workflow %s", kid, kid.WorkflowDoc)
+	}
+	got := outputsOf(t, x.RunData["Call"][0].Outputs()[0])
+	if len(got) != 1 || got[0].M != 30 || got[0].Exec != kid.ID {
+		t.Fatalf("Call gave %+v, want m 30 from %s", got, kid.ID)
+	}
+
+	// A failed one, retried, runs its document again, not the workflow
+	// it belongs to.
+	failing := `{"name":"fails","nodes":[
+ {"name":"In","type":"n8n-nodes-base.executeWorkflowTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
+ {"name":"Boom","type":"n8n-nodes-base.stopAndError","typeVersion":1,"position":[200,0],"parameters":{"errorMessage":"out of stock"}}
+],"connections":{"In":{"main":[[{"node":"Boom","type":"main","index":0}]]}}}`
+	h = start(t, svc, orchestrator.StartRequest{WorkflowID: save(t, svc.Store, inlineCaller(failing, `,"options":{}`)), StartData: numbers(1)})
+	if x := finish(t, h); x.Status != store.StatusError || x.Error.Message != "out of stock" {
+		t.Fatalf("caller of a failing sub-workflow: %s %+v", x.Status, x.Error)
+	}
+	failed := children(t, svc.Store, h.ID)[0]
+	h2, err := svc.Orchestrator.Retry(ctx, orchestrator.RetryRequest{ExecutionID: failed.ID, CurrentVersion: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := finish(t, h2); x.Status != store.StatusError || x.Error.Node != "Boom" {
+		t.Fatalf("retry: %s %+v, want the document run again", x.Status, x.Error)
+	}
+	was, _ := svc.Store.GetExecution(ctx, failed.ID)
+	if e, _ := svc.Store.GetExecution(ctx, h2.ID); was.WorkflowDoc == nil || string(e.WorkflowDoc) != string(was.WorkflowDoc) || e.ParentID != h.ID {
+		t.Fatalf("retry: parent %s, workflow %s; want %s and %s", e.ParentID, e.WorkflowDoc, h.ID, was.WorkflowDoc)
+	}
+}
+
 // TestSubWorkflowWaitParksItsParent: a sub-execution that waits for a
 // webhook call parks, and its parent parks with it, holding nothing;
 // the call resumes the sub-execution, whose end resumes the parent with
-// its output.
+// its output. So for a saved sub-workflow and one given as JSON.
 func TestSubWorkflowWaitParksItsParent(t *testing.T) {
-	svc := embedded(t, 0)
+	t.Run("saved", func(t *testing.T) {
+		svc := embedded(t, 0)
+		subWaitParksItsParent(t, svc, caller(save(t, svc.Store, waitingSub()), `,"options":{}`))
+	})
+	t.Run("inline", func(t *testing.T) {
+		svc := embedded(t, 0)
+		subWaitParksItsParent(t, svc, inlineCaller(waitingSub(), `,"options":{}`))
+	})
+}
+
+func subWaitParksItsParent(t *testing.T, svc *service.Service, callerDoc string) {
 	ctx := context.Background()
-	subID := save(t, svc.Store, waitingSub())
-	h := start(t, svc, orchestrator.StartRequest{WorkflowID: save(t, svc.Store, caller(subID, `,"options":{}`)), StartData: numbers(5)})
+	h := start(t, svc, orchestrator.StartRequest{WorkflowID: save(t, svc.Store, callerDoc), StartData: numbers(5)})
 	parked := waitStatus(t, svc.Store, h.ID, store.StatusWaiting)
 	if parked.WaitWebhook || !parked.WaitUntil.IsZero() {
 		t.Fatalf("the parent waits for a call or a time: %+v", parked)
