@@ -515,13 +515,26 @@ func TestDistributedControlPlaneKilledResumes(t *testing.T) {
 // resumes both it and its caller, which takes its output, and the
 // sub-workflow is not started a second time.
 func TestDistributedSubWorkflowSurvivesControlPlaneKill(t *testing.T) {
-	c := newCluster(t)
+	t.Run("saved", func(t *testing.T) {
+		c := newCluster(t)
+		sub := c.createWorkflow(slowWorkflow(1500))
+		subWorkflowSurvivesKill(t, c, fmt.Sprintf(`"source":"database","workflowId":{"__rl":true,"value":%q,"mode":"id"}`, sub))
+	})
+	t.Run("inline", func(t *testing.T) {
+		doc, _ := json.Marshal(slowWorkflow(1500))
+		subWorkflowSurvivesKill(t, newCluster(t), `"source":"parameter","workflowJson":`+string(doc))
+	})
+}
+
+// subWorkflowSurvivesKill runs an Execute Workflow node with the source
+// parameters given, running slowWorkflow, and kills the control plane
+// while its Slow node runs.
+func subWorkflowSurvivesKill(t *testing.T, c *cluster, source string) {
 	c.startRunner(4)
-	sub := c.createWorkflow(slowWorkflow(1500))
 	caller := c.createWorkflow(fmt.Sprintf(`{"name":"caller","nodes":[
  {"name":"Start","type":"n8n-nodes-base.manualTrigger","typeVersion":1,"position":[0,0],"parameters":{}},
- {"name":"Call","type":"n8n-nodes-base.executeWorkflow","typeVersion":1.1,"position":[200,0],"parameters":{"source":"database","workflowId":{"__rl":true,"value":%q,"mode":"id"},"options":{}}}
-],"connections":{"Start":{"main":[[{"node":"Call","type":"main","index":0}]]}}}`, sub))
+ {"name":"Call","type":"n8n-nodes-base.executeWorkflow","typeVersion":1.1,"position":[200,0],"parameters":{%s,"options":{}}}
+],"connections":{"Start":{"main":[[{"node":"Call","type":"main","index":0}]]}}}`, source))
 	answered := c.runAsync(caller, 5, 1)
 	db, err := sql.Open("pgx", c.pg)
 	if err != nil {
