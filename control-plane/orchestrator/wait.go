@@ -96,8 +96,13 @@ func (o *Orchestrator) WaitNode(ctx context.Context, e *store.Execution) (*api.W
 // it runs here.
 func (o *Orchestrator) ResumeWebhook(ctx context.Context, e *store.Execution, method string, item api.Item) (*Handle, error) {
 	id := e.ID
-	if e.Status != store.StatusWaiting || !e.WaitWebhook {
+	switch {
+	case e.Status != store.StatusWaiting:
 		return nil, fmt.Errorf("execution %s is %s: %w", id, e.Status, ErrNotWaiting)
+	case !e.WaitWebhook && e.WaitUntil.IsZero():
+		return nil, fmt.Errorf("execution %s waits for an execution it started to end (GET /api/v1/executions?parentId=%s lists them): %w", id, id, ErrNotWaiting)
+	case !e.WaitWebhook:
+		return nil, fmt.Errorf("execution %s waits until %s: %w", id, e.WaitUntil.UTC().Format(time.RFC3339), ErrNotWaiting)
 	}
 	if e.WaitMethod != "" && !strings.EqualFold(method, e.WaitMethod) {
 		return nil, &WrongMethodError{ExecutionID: id, Method: method, Want: e.WaitMethod}

@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -263,9 +264,10 @@ func subWaitParksItsParent(t *testing.T, svc *service.Service, callerDoc string)
 	if n := svc.Orchestrator.Running(); n != 0 {
 		t.Fatalf("%d executions hold a goroutine while they wait", n)
 	}
-	// The parent does not take the sub-execution's call.
-	if _, err := svc.Orchestrator.ResumeWebhook(ctx, parked, "POST", api.Item{JSON: json.RawMessage(`{}`)}); err == nil {
-		t.Fatal("a call to the parent's waiting webhook resumed it")
+	// The parent does not take the sub-execution's call, and says why.
+	if _, err := svc.Orchestrator.ResumeWebhook(ctx, parked, "POST", api.Item{JSON: json.RawMessage(`{}`)}); !errors.Is(err, orchestrator.ErrNotWaiting) ||
+		!strings.Contains(err.Error(), "parentId="+h.ID) {
+		t.Fatalf("a call to the parent's waiting webhook: %v, want it refused, naming where its sub-executions are", err)
 	}
 	kid, err := svc.Store.GetExecution(ctx, kids[0].ID)
 	if err != nil {
