@@ -202,7 +202,7 @@ func TestInlineSubWorkflowIsAnExecution(t *testing.T) {
 	ctx := context.Background()
 	wID := save(t, svc.Store, inlineCaller(timesTen, `,"options":{}`))
 	h, x, kid := runWithOneSub(t, svc, wID, numbers(3))
-	if kid.WorkflowID != wID || kid.Mode != orchestrator.ModeIntegrated || kid.Status != store.StatusSuccess || !strings.Contains(string(kid.WorkflowDoc), `"name":"times ten"`) {
+	if kid.WorkflowID != wID || kid.ParentID != h.ID || kid.Mode != orchestrator.ModeIntegrated || kid.Status != store.StatusSuccess || !strings.Contains(string(kid.WorkflowDoc), `"name":"times ten"`) {
 		t.Fatalf("sub-execution: %+v, workflow %s", kid, kid.WorkflowDoc)
 	}
 	got := outputsOf(t, x.RunData["Call"][0].Outputs()[0])
