@@ -153,7 +153,9 @@ type Store interface {
 	// ifVersion, else returns ErrConflict.
 	UpdateWorkflow(ctx context.Context, id string, ifVersion int, name string, doc json.RawMessage) (*Workflow, error)
 	// DeleteWorkflow removes a workflow, its versions and its executions if
-	// the current version is ifVersion (0: any).
+	// the current version is ifVersion (0: any). Executions of other
+	// workflows parked until one of its executions ended are woken as
+	// WakeWaiting does.
 	DeleteWorkflow(ctx context.Context, id string, ifVersion int) error
 	// ListWorkflows returns workflows by id, and the cursor of the next
 	// page ("" after the last).

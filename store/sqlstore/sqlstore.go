@@ -499,6 +499,14 @@ func (s *Store) missingOrConflict(ctx context.Context, tx *sql.Tx, id string) er
 // DeleteWorkflow implements store.Store.
 func (s *Store) DeleteWorkflow(ctx context.Context, id string, ifVersion int) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		// Executions of other workflows parked until one of this
+		// workflow's ended would wait forever once its row goes with
+		// the workflow: they go on, and find it gone.
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', lease_until = 0
+			WHERE status = 'waiting' AND wait_until = 0 AND wait_webhook = 0 AND workflow_id <> ?
+			AND id IN (SELECT parent_id FROM executions WHERE workflow_id = ? AND parent_id <> '')`), id, id); err != nil {
+			return err
+		}
 		query, args := `DELETE FROM workflows WHERE id = ?`, []any{id}
 		if ifVersion > 0 {
 			query, args = query+` AND version = ?`, append(args, ifVersion)

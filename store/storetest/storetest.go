@@ -758,6 +758,24 @@ func testWaiting(t *testing.T, s store.Store) {
 	if e, _ := s.GetExecution(ctx, sub); e.Status != store.StatusRunning {
 		t.Fatalf("after its waiting sub-execution was deleted the parent is %s, want running", e.Status)
 	}
+	// So does deleting the workflow a waiting sub-execution runs.
+	other := mustCreate(t, s, "sub-workflow")
+	kid, err = s.CreateExecution(ctx, &store.Execution{WorkflowID: other.ID, WorkflowVersion: 1, Mode: "integrated", ParentID: sub, Status: store.StatusRunning, Owner: "cp", LeaseUntil: now.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SuspendExecution(ctx, kid.ID, time.Time{}, kid.ID+"/Wait/0/0", true, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SuspendExecution(ctx, sub, time.Time{}, sub+"/Call/0/0", false, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteWorkflow(ctx, other.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := s.GetExecution(ctx, sub); e.Status != store.StatusRunning {
+		t.Fatalf("after the workflow of its waiting sub-execution was deleted the parent is %s, want running", e.Status)
+	}
 
 	// A waiting execution claimed to be stopped: running, owned, with its
 	// start data; once only.
