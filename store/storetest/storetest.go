@@ -741,18 +741,24 @@ func testWaiting(t *testing.T, s store.Store) {
 	if e, _ := s.GetExecution(ctx, sub); e.Status != store.StatusRunning || e.LeaseUntil.After(now) || e.WaitTask != sub+"/Call/0/0" {
 		t.Fatalf("woken execution: %+v", e)
 	}
+	// parkWithKid parks an execution of workflowID waiting for a call,
+	// and sub, its parent, waiting for it to end; it returns its id.
+	parkWithKid := func(workflowID string) string {
+		t.Helper()
+		kid, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: workflowID, WorkflowVersion: 1, Mode: "integrated", ParentID: sub, Status: store.StatusRunning, Owner: "cp", LeaseUntil: now.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SuspendExecution(ctx, kid.ID, time.Time{}, kid.ID+"/Wait/0/0", true, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SuspendExecution(ctx, sub, time.Time{}, sub+"/Call/0/0", false, "", nil); err != nil {
+			t.Fatal(err)
+		}
+		return kid.ID
+	}
 	// Deleting a waiting sub-execution wakes its parked parent.
-	kid, err := s.CreateExecution(ctx, &store.Execution{WorkflowID: w.ID, WorkflowVersion: 1, Mode: "integrated", ParentID: sub, Status: store.StatusRunning, Owner: "cp", LeaseUntil: now.Add(time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SuspendExecution(ctx, kid.ID, time.Time{}, kid.ID+"/Wait/0/0", true, "", nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SuspendExecution(ctx, sub, time.Time{}, sub+"/Call/0/0", false, "", nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.DeleteExecution(ctx, kid.ID); err != nil {
+	if err := s.DeleteExecution(ctx, parkWithKid(w.ID)); err != nil {
 		t.Fatal(err)
 	}
 	if e, _ := s.GetExecution(ctx, sub); e.Status != store.StatusRunning {
@@ -760,16 +766,7 @@ func testWaiting(t *testing.T, s store.Store) {
 	}
 	// So does deleting the workflow a waiting sub-execution runs.
 	other := mustCreate(t, s, "sub-workflow")
-	kid, err = s.CreateExecution(ctx, &store.Execution{WorkflowID: other.ID, WorkflowVersion: 1, Mode: "integrated", ParentID: sub, Status: store.StatusRunning, Owner: "cp", LeaseUntil: now.Add(time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SuspendExecution(ctx, kid.ID, time.Time{}, kid.ID+"/Wait/0/0", true, "", nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SuspendExecution(ctx, sub, time.Time{}, sub+"/Call/0/0", false, "", nil); err != nil {
-		t.Fatal(err)
-	}
+	parkWithKid(other.ID)
 	if err := s.DeleteWorkflow(ctx, other.ID, 0); err != nil {
 		t.Fatal(err)
 	}
