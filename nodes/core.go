@@ -78,8 +78,6 @@ type Core struct {
 	// readFile reads the sub-workflow files of Execute Workflow (source
 	// localFile).
 	readFile func(string) ([]byte, error)
-	// maxDepth caps nested Execute Workflow calls.
-	maxDepth int
 	// handOff returns Wait nodes' waits and Execute Workflow nodes' runs
 	// of sub-workflows to the dispatcher (runners: the control plane parks
 	// the execution, and runs sub-workflows as executions).
@@ -160,7 +158,7 @@ func Load(ctx context.Context, eng *runtime.Engine, wasm []byte, opts ...Option)
 	if err != nil {
 		return nil, fmt.Errorf("core module: %w", err)
 	}
-	c := &Core{mod: mod, sleep: engine.Sleep, readFile: os.ReadFile, maxDepth: 16}
+	c := &Core{mod: mod, sleep: engine.Sleep, readFile: os.ReadFile}
 	for _, o := range opts {
 		o(c)
 	}

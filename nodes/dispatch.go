@@ -551,6 +551,18 @@ func (c *Core) runSubWorkflows(ctx context.Context, t *engine.NodeTask, ew *exec
 
 type depthKey struct{}
 
+// MaxSubDepth caps how deeply sub-workflows nest (a workflow that
+// executes itself): the Execute Workflow node asking for one deeper
+// fails with DepthError.
+const MaxSubDepth = 16
+
+// DepthError is the error of an Execute Workflow node whose sub-workflow
+// would nest deeper than MaxSubDepth.
+func DepthError() *api.NodeError {
+	return &api.NodeError{Message: fmt.Sprintf("Sub-workflows nest deeper than %d levels", MaxSubDepth),
+		Description: "Each Execute Workflow node runs its sub-workflow within the execution running it; a workflow that executes itself needs a condition that ends the chain."}
+}
+
 // workflowRef is how an Execute Workflow request names a workflow other
 // than by its document: {"id"} for a saved one, {"path"} for a file.
 type workflowRef struct {
@@ -590,7 +602,11 @@ func (c *Core) subRun(ew *executeRequest, parent *api.Workflow) (*engine.SubRun,
 		if sr.Workflows[i] = savedID(raw); sr.Workflows[i] != "" {
 			continue
 		}
-		_, doc, nerr := c.document(raw, parent)
+		wf, raw, nerr := c.document(raw, parent)
+		if nerr != nil {
+			return nil, nerr
+		}
+		doc, nerr := namedDocument(wf, raw)
 		if nerr != nil {
 			return nil, nerr
 		}
@@ -604,8 +620,8 @@ func (c *Core) subRun(ew *executeRequest, parent *api.Workflow) (*engine.SubRun,
 }
 
 // document reads a sub-workflow given as a document, a JSON string or
-// {"path"} of a file, and checks it. A document without a name takes its
-// caller's.
+// {"path"} of a file, checks it, and returns it with its bytes. A
+// workflow without a name takes its caller's.
 func (c *Core) document(raw json.RawMessage, parent *api.Workflow) (*api.Workflow, json.RawMessage, *api.NodeError) {
 	var file workflowRef
 	if json.Unmarshal(raw, &file) == nil && file.Path != "" && file.Nodes == nil {
@@ -626,20 +642,36 @@ func (c *Core) document(raw json.RawMessage, parent *api.Workflow) (*api.Workflo
 	if errs := api.FatalErrors(wf.Validate(c)); len(errs) > 0 {
 		return nil, nil, &api.NodeError{Message: "The workflow to execute is not valid: " + errs[0].Error()}
 	}
-	var doc map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}
-	}
 	if wf.Name == "" {
 		wf.Name = parent.Name
-		doc["name"], _ = json.Marshal(parent.Name)
 	}
-	// Compact, and the name in it.
+	return wf, raw, nil
+}
+
+// namedDocument is a checked workflow document as the control plane keeps
+// it: compact, and named as the workflow it was read as (a document
+// without a name takes its caller's).
+func namedDocument(wf *api.Workflow, raw json.RawMessage) (json.RawMessage, *api.NodeError) {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}
+	}
+	var head struct {
+		Name *string `json:"name"`
+	}
+	if json.Unmarshal(b.Bytes(), &head) == nil && head.Name != nil && *head.Name == wf.Name {
+		return b.Bytes(), nil
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		return nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}
+	}
+	doc["name"], _ = json.Marshal(wf.Name)
 	out, err := json.Marshal(doc)
 	if err != nil {
-		return nil, nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}
+		return nil, &api.NodeError{Message: "The workflow to execute is not valid: " + err.Error()}
 	}
-	return wf, out, nil
+	return out, nil
 }
 
 // executeWorkflow runs a sub-workflow for the Execute Workflow node, with
@@ -647,8 +679,8 @@ func (c *Core) document(raw json.RawMessage, parent *api.Workflow) (*api.Workflo
 // that ran last. A sub-workflow that fails is the node's error.
 func (c *Core) executeWorkflow(ctx context.Context, t *engine.NodeTask, raw json.RawMessage, items []api.Item) ([]api.Item, *api.NodeError, error) {
 	depth, _ := ctx.Value(depthKey{}).(int)
-	if depth >= c.maxDepth {
-		return nil, &api.NodeError{Message: fmt.Sprintf("Sub-workflows nest deeper than %d levels", c.maxDepth)}, nil
+	if depth >= MaxSubDepth {
+		return nil, DepthError(), nil
 	}
 	var ref workflowRef
 	if json.Unmarshal(raw, &ref) == nil && ref.ID != "" && ref.Nodes == nil {
