@@ -331,11 +331,7 @@ func (o *Orchestrator) Start(ctx context.Context, req StartRequest) (*Handle, er
 	}
 	var startData json.RawMessage
 	if req.StartData != nil {
-		// Items are JSON by the time they get here (decoded from a
-		// request, made by a trigger, or a node's checked output).
-		b := bytes.NewBuffer(make([]byte, 0, api.ItemListsSize(req.StartData)))
-		api.WriteItemLists(b, req.StartData)
-		startData = b.Bytes()
+		startData = itemListsJSON(req.StartData)
 	}
 	mode := req.Mode
 	if mode == "" {
@@ -350,6 +346,15 @@ func (o *Orchestrator) Start(ctx context.Context, req StartRequest) (*Handle, er
 		return nil, err
 	}
 	return o.launch(e, lw, req.StartData, nil, false), nil
+}
+
+// itemListsJSON encodes start data as the store keeps it. Items are JSON
+// by the time they get here (decoded from a request, made by a trigger,
+// or a node's checked output).
+func itemListsJSON(lists [][]api.Item) json.RawMessage {
+	b := bytes.NewBuffer(make([]byte, 0, api.ItemListsSize(lists)))
+	api.WriteItemLists(b, lists)
+	return b.Bytes()
 }
 
 // launch runs a committed execution in the background.

@@ -41,22 +41,20 @@ func (o *Orchestrator) Retry(ctx context.Context, req RetryRequest) (*Handle, er
 	if old.Status != store.StatusError && old.Status != store.StatusCanceled {
 		return nil, fmt.Errorf("execution %s is %s: %w", old.ID, old.Status, ErrNotRetryable)
 	}
+	// A sub-workflow given as a document runs it again, whatever version
+	// its caller's workflow is at, and keeps belonging to the one it did.
 	var lw *loadedWorkflow
-	if old.WorkflowDoc != nil {
-		// A sub-workflow given as a document runs it again, whatever
-		// version its caller's workflow is at.
-		lw, err = o.documentWorkflow(ctx, old.WorkflowDoc)
-	} else if req.CurrentVersion {
+	version := old.WorkflowVersion
+	if req.CurrentVersion && old.WorkflowDoc == nil {
 		lw, err = o.workflow(ctx, old.WorkflowID, 0)
+		if lw != nil {
+			version = lw.version
+		}
 	} else {
-		lw, err = o.workflow(ctx, old.WorkflowID, old.WorkflowVersion)
+		lw, err = o.workflowOf(ctx, old)
 	}
 	if err != nil {
 		return nil, err
-	}
-	version := lw.version
-	if old.WorkflowDoc != nil {
-		version = old.WorkflowVersion
 	}
 	var startData [][]api.Item
 	if len(old.StartData) > 0 {

@@ -1,7 +1,6 @@
 package orchestrator
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -14,6 +13,7 @@ import (
 	"github.com/weftrun/weft/api"
 	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/control-plane/engine"
+	"github.com/weftrun/weft/nodes"
 	"github.com/weftrun/weft/store"
 )
 
@@ -34,8 +34,9 @@ import (
 // nor their run data, which retention may have removed.
 
 // MaxSubDepth caps how deeply sub-executions nest (a workflow that
-// executes itself): the node asking for one deeper fails.
-const MaxSubDepth = 16
+// executes itself), as it caps sub-workflows run within a task: the node
+// asking for one deeper fails.
+const MaxSubDepth = nodes.MaxSubDepth
 
 // ModeIntegrated is the mode of an execution an Execute Workflow node
 // started, as n8n names it.
@@ -114,7 +115,7 @@ func (d execDispatcher) subRun(ctx context.Context, t *engine.NodeTask, req *eng
 		}
 		if nerr == nil && !sr.NoWait {
 			var got []api.Item
-			got, nerr, err = o.awaitSub(ctx, t, child)
+			got, nerr, err = o.awaitSub(ctx, t, taskID, child)
 			if err != nil {
 				if d.h.stopped.Load() {
 					o.stopSub(context.WithoutCancel(ctx), child)
@@ -173,13 +174,12 @@ func (d execDispatcher) startSub(ctx context.Context, id, wf string, doc json.Ra
 		return nil, err
 	}
 	if started {
-		return &api.NodeError{Message: fmt.Sprintf("The sub-workflow's execution %s was deleted before it ended", id)}, nil
+		return deletedSub(id), nil
 	}
-	if depth, err := o.subDepth(ctx, parent); err != nil {
+	if depth, err := o.subDepth(ctx, d.e); err != nil {
 		return nil, err
 	} else if depth >= MaxSubDepth {
-		return &api.NodeError{Message: fmt.Sprintf("Sub-workflows nest deeper than %d levels", MaxSubDepth),
-			Description: "Each Execute Workflow node starts an execution within the one running it; a workflow that executes itself needs a condition that ends the chain."}, nil
+		return nodes.DepthError(), nil
 	}
 	// A document belongs to the workflow of the node that gave it.
 	child := &store.Execution{ID: id, WorkflowID: d.e.WorkflowID, WorkflowVersion: d.e.WorkflowVersion, WorkflowDoc: doc,
@@ -206,14 +206,8 @@ func (d execDispatcher) startSub(ctx context.Context, id, wf string, doc json.Ra
 	default:
 		return &api.NodeError{Message: "The request to execute a workflow names none"}, nil
 	}
-	start := make([]api.Item, len(items))
-	for i, it := range items {
-		start[i] = api.Item{JSON: it.JSON, Binary: it.Binary}
-	}
-	startData := [][]api.Item{start}
-	b := bytes.NewBuffer(make([]byte, 0, api.ItemListsSize(startData)))
-	api.WriteItemLists(b, startData)
-	child.StartData = b.Bytes()
+	startData := [][]api.Item{unpaired(items)}
+	child.StartData = itemListsJSON(startData)
 	e, err := o.store.CreateExecution(ctx, child)
 	if err != nil {
 		if _, gerr := o.store.GetExecution(ctx, id); gerr == nil {
@@ -239,30 +233,41 @@ func (o *Orchestrator) subWorkflow(ctx context.Context, id string) (*loadedWorkf
 	return o.workflow(ctx, id, v)
 }
 
-// subDepth counts the executions from id up that Execute Workflow nodes
-// started.
-func (o *Orchestrator) subDepth(ctx context.Context, id string) (int, error) {
+// subDepth counts the executions from e up that Execute Workflow nodes
+// started; only those above e are read.
+func (o *Orchestrator) subDepth(ctx context.Context, e *store.Execution) (int, error) {
 	n := 0
-	for ; n < MaxSubDepth; n++ {
-		e, err := o.store.GetExecution(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return n, nil
-		}
-		if err != nil {
+	for ; n < MaxSubDepth && e.Mode == ModeIntegrated && e.ParentID != ""; n++ {
+		var err error
+		if e, err = o.store.GetExecution(ctx, e.ParentID); errors.Is(err, store.ErrNotFound) {
+			return n + 1, nil
+		} else if err != nil {
 			return 0, err
 		}
-		if e.Mode != ModeIntegrated || e.ParentID == "" {
-			return n, nil
-		}
-		id = e.ParentID
 	}
 	return n, nil
+}
+
+// deletedSub is the error of a node whose sub-execution was deleted
+// before it ended.
+func deletedSub(id string) *api.NodeError {
+	return &api.NodeError{Message: fmt.Sprintf("The sub-workflow's execution %s was deleted before it ended", id)}
+}
+
+// unpaired returns items without their pairing: a sub-execution's start
+// data and its output to the caller pair anew.
+func unpaired(items []api.Item) []api.Item {
+	out := make([]api.Item, len(items))
+	for i, it := range items {
+		out[i] = api.Item{JSON: it.JSON, Binary: it.Binary}
+	}
+	return out
 }
 
 // awaitSub waits for sub-execution id to end and returns the output of
 // its last node, or its failure as the node's error. When it waits, the
 // parent parks (errParked) until it ends.
-func (o *Orchestrator) awaitSub(ctx context.Context, t *engine.NodeTask, id string) ([]api.Item, *api.NodeError, error) {
+func (o *Orchestrator) awaitSub(ctx context.Context, t *engine.NodeTask, taskID, id string) ([]api.Item, *api.NodeError, error) {
 	for {
 		if h := o.Handle(id); h != nil {
 			select {
@@ -274,13 +279,13 @@ func (o *Orchestrator) awaitSub(ctx context.Context, t *engine.NodeTask, id stri
 		e, err := o.store.GetExecution(ctx, id)
 		if err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				return nil, &api.NodeError{Message: fmt.Sprintf("The sub-workflow's execution %s was deleted before it ended", id)}, nil
+				return nil, deletedSub(id), nil
 			}
 			return nil, nil, err
 		}
 		switch e.Status {
 		case store.StatusWaiting:
-			return nil, nil, o.parkForSub(ctx, t, id)
+			return nil, nil, o.parkForSub(ctx, t, taskID, id)
 		case store.StatusRunning, store.StatusNew:
 			// It runs on another control plane, or was left by one that
 			// stopped and is about to be claimed.
@@ -328,17 +333,12 @@ func subOutcome(e *store.Execution) ([]api.Item, *api.NodeError) {
 	if len(outs) == 0 || outs[0] == nil {
 		return []api.Item{}, nil
 	}
-	out := make([]api.Item, len(outs[0]))
-	for i, it := range outs[0] {
-		out[i] = api.Item{JSON: it.JSON, Binary: it.Binary}
-	}
-	return out, nil
+	return unpaired(outs[0]), nil
 }
 
-// parkForSub parks the parent of sub-execution id, which waits, until it
-// ends (wakeParent).
-func (o *Orchestrator) parkForSub(ctx context.Context, t *engine.NodeTask, id string) error {
-	taskID := bus.TaskID(t.ExecutionID, t.Node.Name, t.RunIndex, t.Try)
+// parkForSub parks the parent of sub-execution id, which waits, at its
+// Execute Workflow task taskID until it ends (wakeParent).
+func (o *Orchestrator) parkForSub(ctx context.Context, t *engine.NodeTask, taskID, id string) error {
 	if err := o.store.SuspendExecution(ctx, t.ExecutionID, time.Time{}, taskID, false, "", t.RunData.JSON()); err != nil {
 		return err
 	}

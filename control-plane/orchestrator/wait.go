@@ -111,8 +111,12 @@ func (o *Orchestrator) ResumeWebhook(ctx context.Context, e *store.Execution, me
 	if err != nil {
 		return nil, err
 	}
-	// The Wait node's run keeps the time it ran at.
-	var prev bus.Result
+	// The Wait node's run keeps the time it ran at (only that is read
+	// of its result, which holds its input items too).
+	var prev struct {
+		StartTime     int64 `json:"startTime"`
+		ExecutionTime int64 `json:"executionTime"`
+	}
 	if raw, err := o.store.TaskResult(ctx, e.WaitTask); err == nil {
 		_ = json.Unmarshal(raw, &prev)
 	}
