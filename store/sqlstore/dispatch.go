@@ -234,9 +234,13 @@ func (s *Store) WakeExecutions(ctx context.Context, now time.Time) (int, error) 
 	return int(n), nil
 }
 
+// parkedOnSubs holds for executions parked until an execution they
+// started ends: waiting for neither a time nor a webhook call.
+const parkedOnSubs = `status = 'waiting' AND wait_until = 0 AND wait_webhook = 0`
+
 // sqlWakeParked makes an execution parked until its sub-executions end
 // running again, for ClaimExecutions to hand out.
-const sqlWakeParked = `UPDATE executions SET status = 'running', lease_until = 0 WHERE id = ? AND status = 'waiting' AND wait_until = 0 AND wait_webhook = 0`
+const sqlWakeParked = `UPDATE executions SET status = 'running', lease_until = 0 WHERE id = ? AND ` + parkedOnSubs
 
 // WakeWaiting implements store.Store.
 func (s *Store) WakeWaiting(ctx context.Context, id string) (bool, error) {

@@ -503,7 +503,7 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string, ifVersion int) er
 		// workflow's ended would wait forever once its row goes with
 		// the workflow: they go on, and find it gone.
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE executions SET status = 'running', lease_until = 0
-			WHERE status = 'waiting' AND wait_until = 0 AND wait_webhook = 0 AND workflow_id <> ?
+			WHERE `+parkedOnSubs+` AND workflow_id <> ?
 			AND id IN (SELECT parent_id FROM executions WHERE workflow_id = ? AND parent_id <> '')`), id, id); err != nil {
 			return err
 		}
