@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/weftrun/weft/bus"
 	"github.com/weftrun/weft/internal/natstest"
 )
@@ -85,16 +83,7 @@ func TestReportConnection(t *testing.T) {
 // control plane started with another ack wait changes it for all; it
 // says so, and says nothing when it changes nothing.
 func TestSetupSaysWhenItChangesTheAckWait(t *testing.T) {
-	srv := natstest.Start(t)
-	nc, err := bus.Connect(srv.URL(), "setup-test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, js := natstest.JetStream(t, natstest.Start(t).Embedded, "setup-test")
 	var lines []string
 	setup := func(ackWait time.Duration) {
 		t.Helper()
